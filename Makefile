@@ -1,0 +1,37 @@
+# The two commands users need: `make run` and `make test`. Each creates .venv when it is missing
+# or older than pyproject.toml, so a fresh clone needs nothing installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test bench lint browser clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Incident Atlas needs Python 3.11 or newer ($(PYTHON) is older); run: make PYTHON=python3.11 ..."; exit 1; }
+	@echo "Setting up $(VENV) (first run only; about a minute)..."
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1 --server.headless true
+
+browser: $(STAMP)
+	@$(BIN)/python scripts/ensure_browser.py
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -1,0 +1,97 @@
+"""Actors: canonical names, their aliases, sides and umbrella groups (data/actors.csv).
+
+Readers keep the actor text as the source wrote it (`actor1_original`) and replace `actor1`
+with the canonical name when the text names a known actor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.paths import DATA_DIR
+
+ACTORS_CSV = DATA_DIR / "actors.csv"
+UNKNOWN_SIDE = "Unknown"
+_ACLED_PERIOD = re.compile(r"\s*\(\d{4}-(\d{4})?\)\s*$")
+
+
+def normalise_name(text: str) -> str:
+    """Case, diacritics, apostrophes, hyphens and ACLED's '(2021-)' suffixes don't matter."""
+    text = _ACLED_PERIOD.sub("", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"['`ʿʾ’‘]", "", text.casefold())
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return re.sub(r"^the ", "", text.strip())
+
+
+@lru_cache(maxsize=4)
+def load_actors(path: Path = ACTORS_CSV) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype="string", keep_default_na=False)
+    table["umbrella"] = table["umbrella"].replace("", pd.NA)
+    return table
+
+
+@lru_cache(maxsize=4)
+def _alias_index(path: Path = ACTORS_CSV) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for row in load_actors(path).itertuples():
+        for alias in [row.name, *str(row.aliases).split("|")]:
+            if alias.strip():
+                index.setdefault(normalise_name(alias), row.name)
+    return index
+
+
+def canonical_actor(text: str | None, path: Path = ACTORS_CSV) -> str | None:
+    """The canonical name for an actor string, or None when it names no known actor."""
+    if text is None or pd.isna(text) or not str(text).strip():
+        return None
+    return _lookup(str(text), path)
+
+
+@lru_cache(maxsize=65536)
+def _lookup(text: str, path: Path) -> str | None:
+    return _alias_index(path).get(normalise_name(text))
+
+
+def side_of(name: str | None, path: Path = ACTORS_CSV) -> str:
+    if name is None or pd.isna(name):
+        return UNKNOWN_SIDE
+    sides = dict(zip(load_actors(path)["name"], load_actors(path)["side"], strict=True))
+    return sides.get(name, UNKNOWN_SIDE)
+
+
+def umbrellas_of(name: str, path: Path = ACTORS_CSV) -> list[str]:
+    """The umbrella groups an actor belongs to, nearest first."""
+    table = load_actors(path).set_index("name")
+    if name not in table.index or pd.isna(table.at[name, "umbrella"]):
+        return []
+    return [u.strip() for u in str(table.at[name, "umbrella"]).split(";") if u.strip()]
+
+
+def canonicalise(incidents: pd.DataFrame, path: Path = ACTORS_CSV) -> pd.DataFrame:
+    """Map actor1/actor2 to canonical names, keeping the source's text in *_original."""
+    out = incidents.copy()
+    for column in ("actor1", "actor2"):
+        original = f"{column}_original"
+        if original not in out.columns:
+            out[original] = out[column]
+        values = out[column].astype("string")
+        unique = values.dropna().unique()
+        mapping = {v: canonical_actor(v, path) or v for v in unique}
+        out[column] = values.map(mapping).astype("string")
+    return out
+
+
+def with_sides(incidents: pd.DataFrame, path: Path = ACTORS_CSV) -> pd.DataFrame:
+    """Add side1 and side2: the side of each actor (Unknown when not in actors.csv)."""
+    out = incidents.copy()
+    sides = dict(zip(load_actors(path)["name"], load_actors(path)["side"], strict=True))
+    for column, side in (("actor1", "side1"), ("actor2", "side2")):
+        out[side] = out[column].map(sides).fillna(UNKNOWN_SIDE).astype("string")
+    return out

@@ -1,0 +1,35 @@
+"""What every page shares: cached data loading and the one place errors become messages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.errors import AtlasError, InvalidFile
+from dashboard.problems import problems_table
+
+
+@st.cache_data(show_spinner="Loading incidents...")
+def cached_incidents(data_setting: str, version: int = 0) -> pd.DataFrame:
+    from dashboard.store import load_incidents
+
+    return load_incidents(data_setting)
+
+
+def show_error(error: Exception) -> None:
+    """Turn an error into what the user sees: the message, and the problem table if any."""
+    if isinstance(error, InvalidFile):
+        st.error(str(error))
+        st.dataframe(problems_table(error.problems), hide_index=True, width="stretch")
+    elif isinstance(error, AtlasError):
+        st.error(str(error))
+    else:
+        raise error
+
+
+@st.cache_data(show_spinner=False)
+def cached_sites() -> pd.DataFrame | None:
+    """The gazetteer's sites for the reference layer."""
+    from dashboard.geocoding import load_sites
+
+    return load_sites()

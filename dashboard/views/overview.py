@@ -1,0 +1,141 @@
+"""The main page: filters, a one-line description, headline numbers, map, timeline, table."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import actors, aggregates, settings
+from dashboard.errors import AtlasError
+from dashboard.formats.writers import render
+from dashboard.views.common import cached_incidents, cached_sites, show_error
+from dashboard.views.filter_controls import filter_controls, set_date_span
+from dashboard.views.map import build_map, incident_id_from_click
+from dashboard.views.timeline import build_timeline, selected_span
+
+try:
+    incidents = cached_incidents(settings.get("data"))
+except AtlasError as error:
+    show_error(error)
+    st.stop()
+
+filters = filter_controls(incidents)
+selected = actors.with_sides(filters.apply(incidents))
+
+st.title("Incident Atlas")
+st.markdown(f"**{filters.describe(selected)}**")
+
+numbers = aggregates.headline(incidents, filters)
+kpis = st.columns(5)
+change = numbers.change
+kpis[0].metric(
+    "Incidents",
+    f"{numbers.incidents:,}",
+    delta=None if change is None else f"{change:+,} vs previous period",
+    delta_color="inverse",
+)
+kpis[1].metric("Killed", f"{numbers.killed:,}", help=f"{numbers.killed_unknown} with no figure")
+kpis[1].caption(f"{numbers.killed_unknown} incidents with no figure")
+kpis[2].metric("Wounded", f"{numbers.wounded:,}")
+kpis[2].caption(f"{numbers.wounded_unknown} incidents with no figure")
+kpis[3].metric("Sites hit", f"{numbers.sites_hit:,}")
+kpis[4].metric("Countries", f"{selected['country'].nunique():,}")
+
+color_by = st.radio(
+    "Colour incidents by",
+    ["side", "event_type"],
+    horizontal=True,
+    key="color_by",
+    format_func=lambda v: {"side": "actor side", "event_type": "event type"}[v],
+)
+basemap = settings.get("basemap")
+chosen_id = st.session_state.get("selected_incident")
+incident_map = build_map(
+    selected,
+    color_by=color_by,
+    basemap=basemap,
+    sites=cached_sites(),
+    heat=st.toggle("Heat layer"),
+    selected_id=chosen_id,
+)
+clicked = st_folium(
+    incident_map,
+    height=560,
+    use_container_width=True,
+    key="incident_map",
+    returned_objects=["last_object_clicked_tooltip"],
+)
+clicked_id = incident_id_from_click(clicked)
+if clicked_id and clicked_id != chosen_id:
+    st.session_state["selected_incident"] = clicked_id
+    chosen_id = clicked_id
+
+st.subheader("Timeline")
+frequency = aggregates.timeline_frequency(selected)
+chart = build_timeline(aggregates.timeline(selected, by=color_by), frequency=frequency, by=color_by)
+event = st.altair_chart(chart, width="stretch", on_select="rerun", key="timeline")
+span = selected_span(event)
+if span and (span[0], span[1]) != (filters.start, filters.end):
+    set_date_span(*span)
+    st.rerun()
+st.caption(f"One bar per {frequency}; drag across the chart to filter the page to that span.")
+
+st.subheader("Incidents")
+columns = [
+    "event_date",
+    "event_type",
+    "weapon",
+    "actor1",
+    "actor2",
+    "location",
+    "country",
+    "killed",
+    "wounded",
+    "source",
+    "source_url",
+    "notes",
+    "incident_id",
+]
+table = selected.sort_values("event_date", ascending=False)[columns].reset_index(drop=True)
+if chosen_id is not None and chosen_id in set(table["incident_id"]):
+    st.info(f"Selected on the map: {chosen_id}")
+    table = table.sort_values(
+        "incident_id", key=lambda ids: ids != chosen_id, kind="stable"
+    ).reset_index(drop=True)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    key="incident_table",
+    column_config={
+        "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        "event_type": "type",
+        "actor1": "actor",
+        "actor2": "target",
+        "killed": st.column_config.NumberColumn("killed", format="%d"),
+        "wounded": st.column_config.NumberColumn("wounded", format="%d"),
+        "source_url": st.column_config.LinkColumn("link", display_text="open"),
+        "notes": st.column_config.TextColumn("notes", width="large"),
+    },
+)
+
+downloads = st.columns(3)
+for column, (label, fmt, mime) in zip(
+    downloads,
+    [
+        ("CSV", "csv", "text/csv"),
+        ("GeoJSON", "geojson", "application/geo+json"),
+        ("KML", "kml", "application/vnd.google-earth.kml+xml"),
+    ],
+    strict=True,
+):
+    column.download_button(
+        f"Download {label}",
+        partial(render, selected, fmt),
+        file_name=f"incidents.{fmt}",
+        mime=mime,
+        key=f"download_{fmt}",
+        on_click="ignore",
+    )

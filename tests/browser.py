@@ -1,0 +1,113 @@
+"""Drive the real app in headless Chromium: start it on a free port, record every request."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def chromium_path() -> str:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from ensure_browser import find_chromium, playwright_chromium
+
+    path = find_chromium() or playwright_chromium()
+    if not path:
+        raise RuntimeError("no Chromium for the browser tests: run `make test`, which installs one")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Poll /_stcore/health until the server answers (bounded), failing fast if it died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"the app did not answer at {base_url} within {timeout} s")
+
+
+@contextmanager
+def running_app(env: dict[str, str], log_path: Path):
+    """`make run`'s command on a free port; yields the base URL."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard/app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            wait_healthy(base_url, process)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+class RequestLog:
+    """Every URL the page asked for; `outside()` lists those that left this machine."""
+
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def record(self, request) -> None:
+        self.urls.append(request.url)
+
+    def outside(self) -> list[str]:
+        return [
+            url
+            for url in self.urls
+            if urlparse(url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(url).hostname not in LOCAL_HOSTS
+        ]

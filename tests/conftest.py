@@ -1,0 +1,75 @@
+"""Shared test setup: every test gets its own atlas home, and no test can reach the network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and self.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            allowed = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host == "localhost"
+        if not allowed:
+            raise ConnectionRefusedError(f"tests may not reach the network (tried {address})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def isolated_atlas(tmp_path, monkeypatch):
+    """A private ATLAS_HOME, no configured data source, no online geocoder, no network."""
+    monkeypatch.setenv("ATLAS_HOME", str(tmp_path / "atlas-home"))
+    for name in ("ATLAS_DATA", "ATLAS_ONLINE_GEOCODER", "ATLAS_BASEMAP"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    yield
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Debian's, or Playwright's where installed)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_FLAGS, chromium_path
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app as `make run` starts it, on the bundled data, with a private store."""
+    from tests.browser import ARTIFACTS, running_app
+
+    home = tmp_path_factory.mktemp("browser-atlas-home")
+    with running_app({"ATLAS_HOME": str(home)}, ARTIFACTS / "app.log") as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    """A 1920x1080 page whose requests are all recorded in `page.requests`."""
+    from tests.browser import RequestLog
+
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    tab = context.new_page()
+    tab.requests = RequestLog()
+    tab.on("request", tab.requests.record)
+    yield tab
+    context.close()
