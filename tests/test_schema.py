@@ -47,8 +47,8 @@ CASES = [
     (
         "swapped_coordinates.csv",
         [
-            "row 2, column latitude: latitude and longitude look swapped: (42.44, 33.79) is outside "
-            "IQ, (33.79, 42.44) is inside it",
+            "row 2, column latitude: latitude and longitude look swapped: "
+            "(42.44, 33.79) is outside IQ, (33.79, 42.44) is inside it",
         ],
     ),
     ("negative_casualties.csv", ["row 2, column killed: must not be negative ('-8')"]),
@@ -58,7 +58,8 @@ CASES = [
         [
             "row 2, column geo_precision: unknown geo precision (use 1 site, 2 town, 3 region, "
             "4 country) ('9')",
-            "row 2, column time_precision: unknown time precision (use 1 day, 2 week, 3 month) ('5')",
+            "row 2, column time_precision: unknown time precision "
+            "(use 1 day, 2 week, 3 month) ('5')",
         ],
     ),
     ("duplicate_ids.csv", ["row 4, column incident_id: duplicate id 't1' (first used in row 2)"]),
@@ -71,8 +72,8 @@ CASES = [
     (
         "not_utf8.csv",
         [
-            "row 3: file is not UTF-8: byte 0xe9 cannot be read (it looks like Windows-1252/Latin-1); "
-            "save the file as UTF-8 and try again",
+            "row 3: file is not UTF-8: byte 0xe9 cannot be read "
+            "(it looks like Windows-1252/Latin-1); save the file as UTF-8 and try again",
         ],
     ),
     ("short_row.csv", ["row 2: has 14 cells but the header has 15"]),
@@ -107,7 +108,8 @@ CASES = [
         [
             "row 2, column event_date: cannot read date '20/11/2023': write it as YYYY-MM-DD",
             "row 2, column killed: must not be negative ('-1')",
-            "row 3, column time_precision: unknown time precision (use 1 day, 2 week, 3 month) ('4')",
+            "row 3, column time_precision: unknown time precision "
+            "(use 1 day, 2 week, 3 month) ('4')",
             f"row 4, column event_type: unknown value 'drone strike' (allowed: {ALLOWED_TYPES})",
             "row 4, column wounded: 'two' is not a whole number",
         ],
