@@ -2,9 +2,19 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Incident Atlas", page_icon="🗺️", layout="wide")
+briefing = st.query_params.get("view") == "briefing"
+st.set_page_config(
+    page_title="Incident Atlas",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if briefing else "auto",
+)
 
-pages = [
-    st.Page("views/overview.py", title="Incidents", icon="🗺️", default=True),
-]
-st.navigation(pages).run()
+if briefing:
+    pages = [st.Page("views/briefing.py", title="Briefing", default=True)]
+else:
+    pages = [
+        st.Page("views/overview.py", title="Incidents", icon="🗺️", default=True),
+        st.Page("views/upload.py", title="Load your own data", icon="📥", url_path="upload"),
+    ]
+st.navigation(pages, position="hidden" if briefing else "sidebar").run()

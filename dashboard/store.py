@@ -203,6 +203,16 @@ def is_database_url(text: str) -> bool:
     return "://" in text and not text.lower().startswith(("http://", "https://", "file://"))
 
 
+def configured_store() -> Store:
+    """The store imports go to: ATLAS_DATA when it is a database URL, else the local store."""
+    from dashboard import settings
+
+    data = settings.get("data")
+    store = Store(data if data and is_database_url(data) else None)
+    store.ensure_seeded()
+    return store
+
+
 def load_incidents(data: str | None = None) -> pd.DataFrame:
     """The incidents the dashboard shows, as ATLAS_DATA (or `data`) says where they are."""
     from dashboard import settings

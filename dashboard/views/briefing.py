@@ -1,0 +1,156 @@
+"""The briefing wall view (`?view=briefing`): full screen, large type, dark, refreshes itself.
+
+Nobody touches a wall screen, so everything comes from the URL: the filters, `days` (the last N
+days highlighted, default 7) and `refresh` (seconds between data reloads, default 300). The data
+part is a fragment that reruns on a timer, so the page itself never reloads or flickers.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_folium import st_folium
+
+from dashboard import actors, aggregates, settings
+from dashboard.errors import AtlasError
+from dashboard.views.common import cached_incidents, cached_sites, show_error
+from dashboard.views.filter_controls import url_filters
+from dashboard.views.map import build_map
+
+
+def _int_param(name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(st.query_params.get(name, default))
+    except ValueError:
+        return default
+    return min(max(value, low), high)
+
+
+REFRESH_SECONDS = _int_param("refresh", 300, 10, 86_400)
+HIGHLIGHT_DAYS = _int_param("days", 7, 1, 365)
+
+st.markdown(
+    """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], footer { display: none !important; }
+.stApp, [data-testid="stAppViewContainer"] { background: #05070a; color: #f5f7fa; }
+.block-container { padding: 1.2rem 2rem 0 2rem; max-width: 100%; }
+.wall-title { font-size: 44px; font-weight: 700; color: #ffffff; margin: 0; }
+.wall-sub { font-size: 28px; color: #d0d6de; margin: 0 0 0.6rem 0; }
+.wall-kpis { display: flex; gap: 2.5rem; margin: 0.2rem 0 0.8rem 0; }
+.wall-kpi .n { font-size: 72px; font-weight: 800; line-height: 1; color: #ffd54f; }
+.wall-kpi .l { font-size: 26px; color: #e0e6ee; }
+.wall-list { list-style: none; padding: 0; margin: 0; }
+.wall-list li { font-size: 28px; line-height: 1.3; padding: 0.45rem 0;
+                border-bottom: 1px solid #39414d; color: #ffffff; }
+.wall-list .d { color: #ffd54f; font-weight: 700; margin-right: 0.6rem; }
+.wall-list .recent { border-left: 8px solid #ff5252; padding-left: 0.6rem; }
+.wall-fresh { font-size: 24px; color: #c5ccd6; }
+</style>
+""",
+    unsafe_allow_html=True,
+)
+
+
+def _casualty_text(row) -> str:
+    parts = []
+    if not pd.isna(row.killed):
+        parts.append(f"{int(row.killed)} killed")
+    if not pd.isna(row.wounded):
+        parts.append(f"{int(row.wounded)} wounded")
+    return ", ".join(parts)
+
+
+def _latest_list(latest: pd.DataFrame, recent_since: pd.Timestamp) -> str:
+    items = []
+    for row in latest.itertuples():
+        words = [
+            "" if pd.isna(row.event_type) else str(row.event_type).replace("_", " "),
+            f"by {row.actor1}" if not pd.isna(row.actor1) else "",
+            f"at {row.location}" if not pd.isna(row.location) else "",
+            _casualty_text(row),
+        ]
+        text = " ".join(w for w in words[:3] if w) + (f" — {words[3]}" if words[3] else "")
+        css = "recent" if row.event_date >= recent_since else ""
+        items.append(
+            f'<li class="{css}"><span class="d">{row.event_date:%d %b}</span>'
+            f"{html.escape(text)}</li>"
+        )
+    return f'<ul class="wall-list">{"".join(items)}</ul>'
+
+
+components.html(
+    """<div id="clock" style="font: 700 40px sans-serif; color: #fff; text-align: right;"></div>
+<script>
+function tick() {
+  const now = new Date();
+  document.getElementById("clock").textContent =
+    now.toISOString().slice(0, 10) + "  " + now.toISOString().slice(11, 19) + " UTC";
+}
+tick(); setInterval(tick, 1000);
+</script>""",
+    height=56,
+)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def wall() -> None:
+    filters = url_filters()
+    try:
+        # A new cache key every refresh period: the data is read again on the timer.
+        incidents = cached_incidents(settings.get("data"), int(time.time() // REFRESH_SECONDS))
+    except AtlasError as error:
+        show_error(error)
+        return
+    selected = actors.with_sides(filters.apply(incidents))
+    numbers = aggregates.headline(incidents, filters)
+    newest = selected["event_date"].max() if len(selected) else None
+    recent_since = (newest - pd.Timedelta(days=HIGHLIGHT_DAYS - 1)) if newest else pd.Timestamp.max
+    loaded = datetime.now(UTC).strftime("%H:%M UTC")
+    freshness = f"latest incident {newest:%d %b %Y}" if newest else "no incidents"
+
+    st.markdown(
+        f'<p class="wall-title">Incident Atlas — briefing</p>'
+        f'<p class="wall-sub">{html.escape(filters.describe(selected))}</p>'
+        f'<div class="wall-kpis">'
+        f'<div class="wall-kpi"><div class="n">{numbers.incidents:,}</div>'
+        f'<div class="l">incidents</div></div>'
+        f'<div class="wall-kpi"><div class="n">{numbers.killed:,}</div><div class="l">killed'
+        f"</div></div>"
+        f'<div class="wall-kpi"><div class="n">{numbers.wounded:,}</div><div class="l">wounded'
+        f"</div></div>"
+        f'<div class="wall-kpi"><div class="n">{numbers.sites_hit:,}</div><div class="l">'
+        f"sites hit</div></div></div>",
+        unsafe_allow_html=True,
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        incident_map = build_map(
+            selected,
+            color_by="side",
+            theme="dark",
+            basemap=settings.get("basemap"),
+            sites=cached_sites(),
+            highlight_days=HIGHLIGHT_DAYS,
+        )
+        st_folium(
+            incident_map, height=760, use_container_width=True, key="briefing_map",
+            returned_objects=[],
+        )
+    with right:
+        st.markdown(
+            f'<p class="wall-fresh">Data: {freshness}; read {loaded}; '
+            f"refreshes every {REFRESH_SECONDS} s. Red bar: last {HIGHLIGHT_DAYS} days.</p>"
+            + _latest_list(aggregates.latest(selected, 10), recent_since),
+            unsafe_allow_html=True,
+        )
+
+
+wall()
