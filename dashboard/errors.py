@@ -29,15 +29,6 @@ class InvalidFile(AtlasError):
         return [f"{self.path}: {p.describe()}" for p in self.problems]
 
 
-class UnknownFormat(AtlasError):
-    def __init__(self, path: str | Path, header: list[str]):
-        shown = ", ".join(header[:8]) + (" ..." if len(header) > 8 else "")
-        super().__init__(
-            f"{path}: cannot tell the format from the header ({shown}); "
-            "pass --format native, acled or ucdp"
-        )
-
-
 class DuplicateIncidents(AtlasError):
     def __init__(self, path: str | Path, duplicates: dict[str, int]):
         self.duplicates = duplicates

@@ -225,8 +225,9 @@ def _parse_numbers(cells: pd.Series, column: str, *, whole: bool) -> tuple[pd.Se
 
 
 def _parse_category(cells: pd.Series, column: str, allowed: tuple[str, ...]):
-    values = cells.str.lower().str.replace(r"[\s\-/]+", "_", regex=True)
-    unknown = values.notna() & ~values.isin(allowed)
+    spelled = {value.replace("_", ""): value for value in allowed}
+    values = cells.str.lower().str.replace(r"[\s\-/_]+", "", regex=True).map(spelled)
+    unknown = cells.notna() & values.isna()
     problems = [
         Problem(row, column, f"unknown value '{cells[row]}' (allowed: {', '.join(allowed)})")
         for row in values[unknown].index

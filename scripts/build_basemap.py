@@ -163,9 +163,7 @@ def main() -> int:
     text = json.dumps(geojson, separators=(",", ":"), ensure_ascii=False)
     (OUT / "middle-east.geojson").write_text(text + "\n", encoding="utf-8")
     (OUT / "country-bbox.json").write_text(
-        "{\n"
-        + ",\n".join(f' "{k}": {json.dumps(v)}' for k, v in bbox.items())
-        + "\n}\n",
+        "{\n" + ",\n".join(f' "{k}": {json.dumps(v)}' for k, v in bbox.items()) + "\n}\n",
         encoding="utf-8",
     )
     print(f"{len(geojson['features'])} features, {len(text):,} bytes; bbox for {len(bbox)}")

@@ -168,10 +168,13 @@ def test_cli_import_list_export_and_remove(tmp_path, capsys):
     assert (
         main(["export", "--db", db, "--country", "IQ", "--type", "airstrike", "-o", str(out)]) == 0
     )
-    assert "1 incident" in capsys.readouterr().out
+    printed = capsys.readouterr().out
     exported = json.loads(out.read_text(encoding="utf-8"))
     ids = [f["properties"]["incident_id"] for f in exported["features"]]
-    assert "fx-2" in ids and "fx-1" not in ids
+    assert "fx-2" in ids and "fx-1" not in ids  # fx-1 is an attack, not an airstrike
+    assert printed.startswith(f"wrote {len(ids)} incidents, ")
+    assert {f["properties"]["event_type"] for f in exported["features"]} == {"airstrike"}
+    assert {f["properties"]["country"] for f in exported["features"]} == {"IQ"}
     assert main(["batches", "list", "--db", db]) == 0
     assert "native_small.csv" in capsys.readouterr().out
     status = main(["import", SMALL, "--db", db])

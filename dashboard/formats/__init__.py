@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import actors
-from dashboard.errors import InvalidFile, UnknownFormat
+from dashboard.errors import InvalidFile
 from dashboard.problems import Problem
 from dashboard.schema import parse_incidents
 
@@ -78,16 +78,15 @@ def text_table_from_csv(text: str) -> tuple[pd.DataFrame, list[Problem]]:
     return frame[~blank] if len(frame) else frame, problems
 
 
-def detect_format(columns: list[str]) -> str | None:
+def detect_format(columns: list[str]) -> str:
+    """ACLED or UCDP when the header says so; anything else is read as native."""
     from dashboard.formats import acled, ucdp
 
     if acled.looks_like(columns):
         return "acled"
     if ucdp.looks_like(columns):
         return "ucdp"
-    if "event_date" in {c.strip().lower() for c in columns}:
-        return "native"
-    return None
+    return "native"
 
 
 def read_incidents(
@@ -117,8 +116,6 @@ def incidents_from_table(
 ) -> pd.DataFrame:
     problems = list(problems or [])
     chosen = detect_format(list(frame.columns)) if format == "auto" else format
-    if chosen is None:
-        raise UnknownFormat(path, list(frame.columns))
     if chosen == "native":
         cells = frame.rename(columns=lambda c: c.strip().lower())
     else:

@@ -1,0 +1,118 @@
+"""Map build cost and page size against data size (synthetic incidents, numpy seeded).
+
+    python bench/bench_map.py [--sizes 1000,10000,100000,1000000] [--heat]
+
+Prints, per size: how the incidents were drawn (points or grid cells), Python build time,
+render time (folium -> HTML), the HTML's bytes raw and gzipped, and folium's top-level
+element count. Writes the figures to bench/results/bench_map.json. Never fails on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dashboard.views.map import build_map  # noqa: E402
+
+SIDES = np.array(
+    ["Iran-aligned militia", "US and coalition", "Iraqi government", "Unknown", "Jihadist group",
+     "Syrian government", "Iran", "US-aligned partner force"]
+)  # fmt: skip
+TYPES = np.array(["attack", "airstrike", "foiled_attack", "interception", "clash", "other"])
+WEAPONS = np.array(["rocket", "drone", "ballistic_missile", "ied", "small_arms", "unknown"])
+
+
+def synthetic(n: int, seed: int = 42) -> pd.DataFrame:
+    """n incidents clustered around 60 hotspots (bases, towns) plus 10% scattered."""
+    rng = np.random.default_rng(seed)
+    hot_lat = rng.uniform(29.5, 37.0, 60)
+    hot_lon = rng.uniform(36.0, 48.0, 60)
+    spread = rng.uniform(0.01, 0.4, 60)
+    which = rng.integers(0, 60, n)
+    lat = hot_lat[which] + rng.normal(0, 1, n) * spread[which]
+    lon = hot_lon[which] + rng.normal(0, 1, n) * spread[which]
+    scattered = rng.random(n) < 0.10
+    lat[scattered] = rng.uniform(12.0, 42.0, scattered.sum())
+    lon[scattered] = rng.uniform(26.0, 60.0, scattered.sum())
+    killed = pd.array(rng.poisson(0.6, n), dtype="Int64")
+    killed[rng.random(n) < 0.35] = pd.NA
+    wounded = pd.array(rng.poisson(1.5, n), dtype="Int64")
+    wounded[rng.random(n) < 0.35] = pd.NA
+    ids = np.char.add("syn-", np.arange(n).astype(str))
+    dates = pd.Timestamp("2023-10-17") + pd.to_timedelta(rng.integers(0, 800, n), "D")
+    return pd.DataFrame(
+        {
+            "incident_id": ids,
+            "event_date": dates,
+            "time_precision": pd.array(rng.integers(1, 4, n), dtype="Int64"),
+            "event_type": TYPES[rng.integers(0, len(TYPES), n)],
+            "weapon": WEAPONS[rng.integers(0, len(WEAPONS), n)],
+            "actor1": "Synthetic actor", "actor2": "Synthetic target",
+            "location": np.char.add("Hotspot ", which.astype(str)),
+            "site_id": pd.NA, "country": "IQ", "admin1": pd.NA,
+            "latitude": lat, "longitude": lon,
+            "geo_precision": pd.array(np.ones(n, dtype=int), dtype="Int64"),
+            "geo_source": "source", "killed": killed, "wounded": wounded,
+            "source": "Synthetic", "source_url": "https://example.org/synthetic",
+            "notes": "Synthetic incident for benchmarking.", "dataset": "synthetic",
+            "side1": SIDES[rng.integers(0, len(SIDES), n)],
+        }
+    )  # fmt: skip
+
+
+def measure(n: int, heat: bool) -> dict:
+    frame = synthetic(n)
+    start = time.perf_counter()
+    fmap = build_map(frame, heat=heat, highlight_days=7)
+    built = time.perf_counter()
+    page = fmap.get_root().render().encode("utf-8")
+    rendered = time.perf_counter()
+    summary = fmap.atlas_summary
+    return {
+        "rows": n,
+        "heat": heat,
+        "mode": summary.mode,
+        "circles": summary.features,
+        "cell_degrees": summary.cell_degrees,
+        "build_s": round(built - start, 3),
+        "render_s": round(rendered - built, 3),
+        "html_bytes": len(page),
+        "gzip_bytes": len(gzip.compress(page, 6)),
+        "map_children": len(fmap._children),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
+    parser.add_argument("--heat", action="store_true", help="also add the heat layer")
+    args = parser.parse_args()
+    results = []
+    print(f"{'rows':>9} {'mode':>6} {'circles':>7} {'cell':>5} {'build s':>8} {'render s':>8} "
+          f"{'HTML MB':>8} {'gzip MB':>8} {'children':>8}")  # fmt: skip
+    for n in (int(s) for s in args.sizes.split(",")):
+        r = measure(n, args.heat)
+        results.append(r)
+        cell = f"{r['cell_degrees']:g}" if r["cell_degrees"] else "-"
+        print(f"{n:>9,} {r['mode']:>6} {r['circles']:>7,} {cell:>5} {r['build_s']:>8.2f} "
+              f"{r['render_s']:>8.2f} {r['html_bytes'] / 1e6:>8.2f} {r['gzip_bytes'] / 1e6:>8.2f} "
+              f"{r['map_children']:>8}", flush=True)  # fmt: skip
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    name = "bench_map_heat.json" if args.heat else "bench_map.json"
+    (out / name).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
