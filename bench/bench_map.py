@@ -98,13 +98,15 @@ def main() -> int:
     parser.add_argument("--heat", action="store_true", help="also add the heat layer")
     args = parser.parse_args()
     results = []
-    print(f"{'rows':>9} {'mode':>6} {'circles':>7} {'cell':>5} {'build s':>8} {'render s':>8} "
-          f"{'HTML MB':>8} {'gzip MB':>8} {'children':>8}")  # fmt: skip
+    header = ("rows", "mode", "circles", "squares", "build s", "render s", "HTML MB", "gzip MB",
+              "children")  # fmt: skip
+    widths = (9, 6, 7, 9, 8, 8, 8, 8, 8)
+    print(" ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for n in (int(s) for s in args.sizes.split(",")):
         r = measure(n, args.heat)
         results.append(r)
-        cell = f"{r['cell_degrees']:g}" if r["cell_degrees"] else "-"
-        print(f"{n:>9,} {r['mode']:>6} {r['circles']:>7,} {cell:>5} {r['build_s']:>8.2f} "
+        cell = "-" if not r["cell_degrees"] else "-".join(f"{d:g}" for d in r["cell_degrees"])
+        print(f"{n:>9,} {r['mode']:>6} {r['circles']:>7,} {cell:>9} {r['build_s']:>8.2f} "
               f"{r['render_s']:>8.2f} {r['html_bytes'] / 1e6:>8.2f} {r['gzip_bytes'] / 1e6:>8.2f} "
               f"{r['map_children']:>8}", flush=True)  # fmt: skip
     out = ROOT / "bench" / "results"

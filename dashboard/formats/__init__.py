@@ -116,6 +116,7 @@ def incidents_from_table(
 ) -> pd.DataFrame:
     problems = list(problems or [])
     chosen = detect_format(list(frame.columns)) if format == "auto" else format
+    source_columns: dict[str, str] = {}
     if chosen == "native":
         cells = frame.rename(columns=lambda c: c.strip().lower())
     else:
@@ -124,9 +125,16 @@ def incidents_from_table(
         mapper = {"acled": acled, "ucdp": ucdp}[chosen]
         cells, found = mapper.to_canonical(frame)
         problems += found
+        source_columns = mapper.SOURCE_COLUMNS
     default_dataset = dataset or (chosen if chosen != "native" else f"upload:{Path(path).name}")
     incidents, found = parse_incidents(cells, dataset=default_dataset, curated=curated)
-    problems += found
+    # Name the column the user sees in their file, and keep a reader's own message for a cell
+    # rather than repeating it in the validator's words.
+    seen = {(p.row, p.column) for p in problems}
+    for problem in found:
+        column = source_columns.get(problem.column, problem.column)
+        if (problem.row, column) not in seen:
+            problems.append(Problem(problem.row, column, problem.message))
     if problems:
         raise InvalidFile(path, problems)
     return actors.canonicalise(incidents)

@@ -21,6 +21,7 @@ and the basemap is Natural Earth borders fetched by the browser from /app/static
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import re
@@ -46,8 +47,11 @@ DEFAULT_ZOOM = 5
 OFFLINE_ZOOM = (3, 13)  # borders only: no point zooming further; MarkerCluster needs a maxZoom
 ONLINE_ZOOM = (2, 18)
 FIT_MAX_ZOOM = 10
-GRID_STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)  # degrees; 5° covers the world in < 2,600
-MAX_CELLS = 3000  # cells drawn when aggregating (bounds the page size)
+CELL_DEGREES = 0.05  # finest aggregation square (about 5.5 km)
+QUAD_LEVELS = 8  # squares of 0.05° * 2**level up to 6.4° (the world in < 1,700 of them)
+MAX_CELLS = 3000  # squares drawn when aggregating (bounds the page size); >= 1,700
+GRID_STEPS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)  # heat layer's uniform grid
+HEAT_FULL_ZOOM = 6  # zoom at which a heat point counts its full weight
 HEAT_MAX_CELLS = 10000  # weighted points in the heat layer
 MAX_SITES = 1000
 NOTES_CHARS = 280
@@ -141,7 +145,7 @@ class MapSummary:
     incidents: int  # rows passed in
     located: int  # rows with coordinates
     features: int  # circles drawn
-    cell_degrees: float | None  # grid step when mode == "cells"
+    cell_degrees: tuple[float, float] | None  # finest and coarsest square when mode == "cells"
     heat: bool
     sites: int  # sites drawn
     selected: bool  # selection ring drawn
@@ -206,12 +210,12 @@ def build_map(
         ).add_to(fmap)  # fmt: skip
 
     if heat and len(frame):  # before the incidents, so its canvas lies under their circles
-        fmap.add_child(_heat_layer(frame, max_zoom))
+        fmap.add_child(_heat_layer(frame))
     colors = {label: color for label, color, _ in legend_rows}
     aggregated = len(frame) > max_markers
     if aggregated:
         features, step = _cell_features(frame, colors, color_by)
-        layer_name = f"Incidents: {len(frame):,} in {len(features):,} cells"
+        layer_name = f"Incidents: {len(frame):,} in {len(features):,} squares"
     else:
         features, step = _incident_features(frame, colors), None
         layer_name = f"Incidents ({len(frame):,})"
@@ -465,13 +469,65 @@ def _fallback(label: str) -> str:
 
 
 def _grid_keys(lat: np.ndarray, lon: np.ndarray, max_cells: int) -> tuple[np.ndarray, float]:
-    """Cell key per point for the finest grid step giving at most max_cells cells."""
+    """Uniform grid: cell key per point for the finest step in GRID_STEPS giving <= max_cells."""
     for step in GRID_STEPS:
         keys = (np.floor((lat + 90) / step).astype(np.int64) * 100_000
                 + np.floor((lon + 180) / step).astype(np.int64))  # fmt: skip
         if len(np.unique(keys)) <= max_cells or step == GRID_STEPS[-1]:
             return keys, step
     raise AssertionError("unreachable")
+
+
+def _quadtree_keys(lat: np.ndarray, lon: np.ndarray, max_cells: int) -> tuple[np.ndarray, int]:
+    """Split space into at most max_cells squares, finest where incidents are densest.
+
+    Squares are nested grids of CELL_DEGREES * 2**level (level 0 = 0.05°, level 7 = 6.4°).
+    Starting from the coarsest squares, the square holding the most incidents is split into its
+    (up to 4) occupied children while the total stays <= max_cells. The result is a partition:
+    every incident is in exactly one square, squares never overlap. Returns per point the key
+    (level << 40 | row << 20 | column) and the number of distinct squares.
+    """
+    ilat0 = np.floor((lat + 90) / CELL_DEGREES).astype(np.int64)
+    ilon0 = np.floor((lon + 180) / CELL_DEGREES).astype(np.int64)
+    counts: list[dict[int, int]] = []
+    level_keys: list[np.ndarray] = []
+    for level in range(QUAD_LEVELS):
+        keys = ((ilat0 >> level) << 20) | (ilon0 >> level)
+        unique, count = np.unique(keys, return_counts=True)
+        level_keys.append(keys)
+        counts.append(dict(zip(unique.tolist(), count.tolist(), strict=True)))
+    top = QUAD_LEVELS - 1
+    leaves = {(top, key) for key in counts[top]}
+    heap = [(-n, top, key) for key, n in counts[top].items()]
+    heapq.heapify(heap)
+    while heap:
+        n, level, key = heapq.heappop(heap)
+        if level == 0 or n == -1:
+            continue
+        row, col = key >> 20, key & 0xFFFFF
+        children = [
+            ((2 * row + i) << 20) | (2 * col + j)
+            for i in (0, 1)
+            for j in (0, 1)
+            if ((2 * row + i) << 20) | (2 * col + j) in counts[level - 1]
+        ]
+        if len(leaves) + len(children) - 1 > max_cells:
+            break  # splitting the densest square no longer fits: stop refining
+        leaves.discard((level, key))
+        for child in children:
+            leaves.add((level - 1, child))
+            heapq.heappush(heap, (-counts[level - 1][child], level - 1, child))
+    out = np.full(len(lat), -1, dtype=np.int64)
+    for level in range(QUAD_LEVELS):
+        wanted = np.fromiter((k for lv, k in leaves if lv == level), dtype=np.int64)
+        if len(wanted):
+            hit = (out < 0) & np.isin(level_keys[level], wanted)
+            out[hit] = (level << 40) | level_keys[level][hit]
+    return out, len(leaves)
+
+
+def _cell_degrees(key: int) -> float:
+    return CELL_DEGREES * 2 ** (key >> 40)
 
 
 def _top(frame: pd.DataFrame, keys: pd.Series, column: str, n: int) -> dict[int, list]:
@@ -488,8 +544,8 @@ def _top(frame: pd.DataFrame, keys: pd.Series, column: str, n: int) -> dict[int,
 
 def _cell_features(
     frame: pd.DataFrame, colors: Mapping[str, str], color_by: str
-) -> tuple[list[dict], float]:
-    keys_np, step = _grid_keys(frame["_lat"].to_numpy(), frame["_lon"].to_numpy(), MAX_CELLS)
+) -> tuple[list[dict], tuple[float, float]]:
+    keys_np, _ = _quadtree_keys(frame["_lat"].to_numpy(), frame["_lon"].to_numpy(), MAX_CELLS)
     keys = pd.Series(keys_np, index=frame.index, name="k")
     killed = pd.to_numeric(_column(frame, "killed"), errors="coerce")
     wounded = pd.to_numeric(_column(frame, "wounded"), errors="coerce")
@@ -514,6 +570,7 @@ def _cell_features(
     agg = agg.assign(r=radius).sort_values(["recent", "r"], ascending=[True, False])
     features = []
     for key, cell in agg.iterrows():
+        step = _cell_degrees(key)
         top_cats = cats.get(key, [(UNKNOWN, int(cell.n))])
         color = colors.get(top_cats[0][0], _fallback(top_cats[0][0]))
         if key in singles:
@@ -535,7 +592,8 @@ def _cell_features(
             first_place = _e(places[key][0][0]) if places.get(key) else "no place name"
             tooltip = f"{n:,} incidents \u00b7 {first_place}{recent}"
             lines = [
-                f'<div class="ia-h">{n:,} incidents in this {step:g}\u00b0 cell</div>',
+                f'<div class="ia-h">{n:,} incidents in this {step:g}\u00b0 square '
+                f"(about {step * 111:.0f} km)</div>",
                 f"<div>{period}</div>",
                 f"<div>Most frequent {what}: {breakdown}</div>",
                 f"<div>Casualties: {casualty}</div>",
@@ -549,7 +607,8 @@ def _cell_features(
             props = {"n": n}
         props.update(c=color, r=float(cell.r), h=int(cell.recent > 0), t=tooltip, p=popup)
         features.append(_point(float(cell.lat), float(cell.lon), props))
-    return features, step
+    levels = [_cell_degrees(k) for k in agg.index] or [CELL_DEGREES]
+    return features, (min(levels), max(levels))
 
 
 def _sum_text(total: float, known: int, n: int) -> str:
@@ -559,7 +618,7 @@ def _sum_text(total: float, known: int, n: int) -> str:
     return text if known == n else f"\u2265 {text} (figures for {known:,} of {n:,})"
 
 
-def _heat_layer(frame: pd.DataFrame, max_zoom: int) -> folium.plugins.HeatMap:
+def _heat_layer(frame: pd.DataFrame) -> folium.plugins.HeatMap:
     keys, _ = _grid_keys(frame["_lat"].to_numpy(), frame["_lon"].to_numpy(), HEAT_MAX_CELLS)
     work = pd.DataFrame(
         {"k": keys, "lat": frame["_lat"].to_numpy(), "lon": frame["_lon"].to_numpy()}
@@ -567,9 +626,12 @@ def _heat_layer(frame: pd.DataFrame, max_zoom: int) -> folium.plugins.HeatMap:
     agg = work.groupby("k").agg(lat=("lat", "mean"), lon=("lon", "mean"), n=("lat", "size"))
     weight = np.log1p(agg["n"].to_numpy())
     data = np.column_stack([agg["lat"].round(4), agg["lon"].round(4), np.round(weight, 3)])
+    # Leaflet.heat scales weights by 2**-(max_zoom - zoom) and normalises by the densest screen
+    # cell; with max_zoom at the regional view's zoom the densest places read red there instead
+    # of everything sitting at min_opacity.
     return folium.plugins.HeatMap(
-        data.tolist(), name="Heat (incidents, log-weighted)", radius=22, blur=18,
-        min_opacity=0.35, max_zoom=max_zoom, show=True,
+        data.tolist(), name="Heat (incidents, log-weighted)", radius=20, blur=16,
+        min_opacity=0.1, max_zoom=HEAT_FULL_ZOOM, show=True,
     )  # fmt: skip
 
 
@@ -587,7 +649,7 @@ def _selection(frame: pd.DataFrame, selected_id: str, style: Mapping[str, str]):
 
 def _legend_html(
     *, color_by: str, rows: Iterable, total: int, located: int, aggregated: bool, cells: int,
-    step: float | None, max_markers: int, highlight_days: int | None,
+    step: tuple[float, float] | None, max_markers: int, highlight_days: int | None,
     since: pd.Timestamp | None, style: Mapping[str, str], offline: bool,
 ) -> str:  # fmt: skip
     title = "Colour: actor side" if color_by == "side" else "Colour: event type"
@@ -601,11 +663,14 @@ def _legend_html(
         )
     if not located:
         parts.append('<div class="ia-note">No incidents with coordinates to show.</div>')
-    if aggregated:
+    if aggregated and step is not None:
+        sizes = (
+            f"{step[0]:g}\u00b0" if step[0] == step[1] else f"{step[0]:g}\u2013{step[1]:g}\u00b0"
+        )
         parts.append(
             f'<div class="ia-note">{located:,} incidents is more than {max_markers:,} to draw '
-            f"one by one: grouped into {cells:,} cells of {step:g}\u00b0; circle size = "
-            "number of incidents.</div>"
+            f"one by one: grouped into {cells:,} squares of {sizes} (smaller where incidents "
+            "are denser); circle size = number of incidents.</div>"
         )
     else:
         parts.append(
