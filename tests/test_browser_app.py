@@ -1,22 +1,172 @@
-"""What a person sees in a real browser, against the app as `make run` serves it."""
+"""What a person sees, in a real headless Chromium against the app as `make run` serves it.
+
+Every request the page makes is recorded; none may leave 127.0.0.1. Screenshots are saved under
+tests/artifacts/ (and the README's under docs/screenshots/ when ATLAS_UPDATE_SCREENSHOTS=1).
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
 
 import pandas as pd
 import pytest
 
 from dashboard.paths import DATA_DIR
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, REPO, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
+WAIT = 60_000
+
+COUNT_MARKERS = """() => {
+  const names = Object.keys(window).filter(k => k.startsWith("incident_layer_"));
+  return names.reduce((n, k) => n + window[k].getLayers().length, 0);
+}"""
+FIRST_MARKER_POINT = """() => {
+  const map = window[Object.keys(window).find(k => k.startsWith("map_"))];
+  const layer = window[Object.keys(window).find(k => k.startsWith("incident_layer_"))];
+  const marker = layer.getLayers()[0];
+  map.setView(marker.getLatLng(), 9, {animate: false});
+  const p = map.latLngToContainerPoint(marker.getLatLng());
+  return {x: p.x, y: p.y, id: marker.feature.properties.t};
+}"""
 
 
-def test_main_page_lists_the_curated_incidents(app_url, page):
-    curated = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
-    page.goto(app_url)
-    page.get_by_text(f"{len(curated)} incidents").first.wait_for(timeout=30_000)
-    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(500)
+def map_frame(page):
+    """The Leaflet map inside streamlit-folium's iframe, once its incident layer exists."""
+    page.locator("iframe[title*='st_folium']").first.wait_for(timeout=WAIT)
+    for _ in range(300):
+        for frame in page.frames:
+            try:
+                if frame.evaluate(COUNT_MARKERS + "()") is not None and frame.evaluate(
+                    "() => Object.keys(window).some(k => k.startsWith('incident_layer_'))"
+                ):
+                    return frame
+            except Exception:  # noqa: BLE001 - frames come and go while the page renders
+                continue
+        page.wait_for_timeout(200)
+    raise AssertionError("the map never appeared")
+
+
+def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "main-table.png"))
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path))
+    if os.environ.get("ATLAS_UPDATE_SCREENSHOTS"):
+        target = REPO / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target / name)
+
+
+def wait_for_text(page, text: str) -> None:
+    page.get_by_text(text).first.wait_for(timeout=WAIT)
+
+
+def test_main_view_shows_every_curated_incident_on_the_map(app_url, page):
+    page.goto(app_url)
+    wait_for_text(page, f"{len(CURATED)} incidents")
+    frame = map_frame(page)
+    located = CURATED[CURATED["incident_id"] != ""]
+    assert frame.evaluate(COUNT_MARKERS) == len(located)
+    page.get_by_text("Timeline").first.wait_for(timeout=WAIT)
+    page.locator("[data-testid='stVegaLiteChart'] canvas, .vega-embed").first.wait_for(timeout=WAIT)
+    page.wait_for_timeout(1500)  # let the basemap and canvas finish painting
+    screenshot(page, "main-view.png")
+    assert page.requests.outside() == []
+
+
+def test_a_filter_in_the_url_sets_the_markers(app_url, page):
+    page.goto(f"{app_url}/?country=SY&type=attack")
+    expected = ((CURATED["country"] == "SY") & (CURATED["event_type"] == "attack")).sum()
+    wait_for_text(page, f"{expected} incidents")
+    frame = map_frame(page)
+    for _ in range(50):
+        if frame.evaluate(COUNT_MARKERS) == expected:
+            break
+        page.wait_for_timeout(200)
+        frame = map_frame(page)
+    assert frame.evaluate(COUNT_MARKERS) == expected
+    assert page.requests.outside() == []
+
+
+def test_clicking_a_marker_opens_its_popup(app_url, page):
+    page.goto(app_url)
+    wait_for_text(page, f"{len(CURATED)} incidents")
+    frame = map_frame(page)
+    point = frame.evaluate(FIRST_MARKER_POINT)
+    page.wait_for_timeout(300)
+    point = frame.evaluate(FIRST_MARKER_POINT)
+    frame.locator(".leaflet-container").first.click(position={"x": point["x"], "y": point["y"]})
+    popup = frame.locator(".leaflet-popup-content").first
+    popup.wait_for(timeout=WAIT)
+    incident_id = point["id"].split(" ")[0].lstrip("#")
+    row = CURATED.set_index("incident_id").loc[incident_id]
+    text = popup.inner_text()
+    assert row["location"] in text
+    assert pd.Timestamp(row["event_date"]).strftime("%-d %b %Y") in text
+    screenshot(page, "popup.png")
+    assert page.requests.outside() == []
+
+
+def test_briefing_view_is_full_screen_with_no_sidebar(app_url, page):
+    page.goto(f"{app_url}/?view=briefing&refresh=300")
+    wait_for_text(page, "Incident Atlas — briefing")
+    map_frame(page)
+    assert (
+        page.locator("[data-testid='stSidebar']").count() == 0
+        or not page.locator("[data-testid='stSidebar']").first.is_visible()
+    )
+    assert not page.locator("[data-testid='stToolbar']").first.is_visible()
+    size = page.locator(".wall-kpi .n").first.evaluate("e => getComputedStyle(e).fontSize")
+    assert float(size.rstrip("px")) >= 60
+    page.wait_for_timeout(1500)
+    screenshot(page, "briefing-view.png")
+    assert page.requests.outside() == []
+
+
+XSS = '<b>x</b><script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    path = folder / "hostile.csv"
+    frame = pd.DataFrame(
+        {
+            "incident_id": ["evil-1"],
+            "event_date": ["2023-11-20"],
+            "event_type": ["attack"],
+            "actor1": [XSS],
+            "actor2": [XSS],
+            "location": [XSS],
+            "country": ["IQ"],
+            "latitude": ["33.7856"],
+            "longitude": ["42.4412"],
+            "killed": ["1"],
+            "source": [XSS],
+            "source_url": ["javascript:window.__xss=1"],
+            "notes": [XSS],
+        }
+    )
+    frame.to_csv(path, index=False)
+    env = {"ATLAS_HOME": str(folder / "home"), "ATLAS_DATA": str(path)}
+    with running_app(env, ARTIFACTS / "hostile-app.log") as url:
+        yield url
+
+
+def test_text_from_data_shows_literally_and_never_runs(hostile_app, page):
+    page.goto(hostile_app)
+    wait_for_text(page, "1 incident")
+    frame = map_frame(page)
+    point = frame.evaluate(FIRST_MARKER_POINT)
+    frame.locator(".leaflet-container").first.click(position={"x": point["x"], "y": point["y"]})
+    popup = frame.locator(".leaflet-popup-content").first
+    popup.wait_for(timeout=WAIT)
+    assert "<b>x</b><script>window.__xss=1</script>" in popup.inner_text()
+    assert popup.locator("b, script, img").count() == 0
+    assert popup.locator("a[href^='javascript']").count() == 0
+    page.wait_for_timeout(500)
+    for target in page.frames:
+        assert target.evaluate("() => window.__xss") is None
     assert page.requests.outside() == []

@@ -140,7 +140,10 @@ def _strip_arabic_article(token: str) -> str:
 def parse_name(text: str) -> ParsedName:
     """The core of a place name and the kinds of place it names (see module docstring)."""
     text = _PREFIX_CONTEXT.sub("", str(text).strip())
-    tokens = [_strip_arabic_article(t) if _is_arabic(t) else t for t in clean(text).split()]
+    tokens = [
+        _strip_arabic_article(t) if _is_arabic(t) else TOKEN_VARIANTS.get(t, t)
+        for t in clean(text).split()
+    ]
     kinds: set[str] = set()
     core: list[str] = []
     i = 0
@@ -156,7 +159,7 @@ def parse_name(text: str) -> ParsedName:
             i += 1
             if token in ARTICLES or token in FILLERS:
                 continue
-            core.append(TOKEN_VARIANTS.get(token, token))
+            core.append(token)
     return ParsedName(" ".join(core), frozenset(kinds))
 
 

@@ -29,7 +29,8 @@ def show_error(error: Exception) -> None:
 
 @st.cache_data(show_spinner=False)
 def cached_sites() -> pd.DataFrame | None:
-    """The gazetteer's sites for the reference layer."""
-    from dashboard.geocoding import load_sites
+    """The gazetteer's sites (site_id, name, kind, latitude, longitude) for the sites layer."""
+    from dashboard.paths import DATA_DIR
 
-    return load_sites()
+    sites = pd.read_csv(DATA_DIR / "sites.csv", dtype={"id": "string", "name": "string"})
+    return sites.rename(columns={"id": "site_id"})

@@ -157,7 +157,7 @@ def build_map(
     color_by: str = "side",
     theme: str = "light",
     basemap: str = "offline",
-    sites: pd.DataFrame | None = None,
+    sites: Any = None,
     highlight_days: int | None = None,
     heat: bool = False,
     max_markers: int = 1500,
@@ -169,8 +169,9 @@ def build_map(
     theme: "light" or "dark" (basemap, legend and marker strokes).
     basemap: "offline" (bundled borders, no tile server) or a tile URL template
         ("https://tile.openstreetmap.org/{z}/{x}/{y}.png" or a local "/tiles/{z}/{x}/{y}.png").
-    sites: gazetteer sites (site_id, name, latitude, longitude) drawn as one layer, each with the
-        number of `incidents` rows having that site_id.
+    sites: gazetteer sites drawn as one layer, each with the number of `incidents` rows having
+        its site_id: a DataFrame (site_id or id, name, latitude, longitude, optional kind) or the
+        gazetteer's SiteTable / any iterable of objects with those attributes.
     highlight_days: incidents in the last N days of the data get a bright ring.
     heat: add a heat layer (aggregated, weighted) shown on opening.
     max_markers: above this many located incidents, draw aggregated grid cells instead.
@@ -428,7 +429,8 @@ def _radius_for_casualties(killed: pd.Series, wounded: pd.Series) -> np.ndarray:
     w = pd.to_numeric(wounded, errors="coerce").astype("float64")
     total = k.fillna(0) + w.fillna(0)  # only where at least one figure is known...
     total = total.where(k.notna() | w.notna())  # ...both unknown stays unknown: smallest size
-    return np.round(np.minimum(4 + 2 * np.sqrt(total.fillna(0).clip(lower=0)), 20), 1)
+    size = 4 + 2 * np.sqrt(total.fillna(0).clip(lower=0).to_numpy(dtype="float64"))
+    return np.round(np.minimum(size, 20), 1)
 
 
 def _radius_for_count(count: np.ndarray) -> np.ndarray:
@@ -654,7 +656,7 @@ def _legend_html(
 ) -> str:  # fmt: skip
     title = "Colour: actor side" if color_by == "side" else "Colour: event type"
     if aggregated:
-        title += " (most frequent in cell)"
+        title += " (most frequent in square)"
     parts = [f"<details open><summary>{title}</summary>"]
     for label, color, count in rows:
         parts.append(
@@ -679,7 +681,8 @@ def _legend_html(
     if highlight_days and since is not None:
         parts.append(
             f'<div class="ia-note"><span class="ia-sw" style="background:transparent;'
-            f'border:2px solid {style["recent"]}"></span>Ring: last {highlight_days} days '
+            f'border:2px solid {style["recent"]}"></span>Ring: '
+            f"{'has incidents from ' if aggregated else ''}the last {highlight_days} days "
             f"(since {since:%Y-%m-%d})</div>"
         )
     if total > located:
@@ -858,8 +861,8 @@ class _SiteLayer(Layer):
         self.data = _js({"type": "FeatureCollection", "features": features})
 
     @classmethod
-    def from_frames(cls, sites: pd.DataFrame, incidents: pd.DataFrame) -> _SiteLayer | None:
-        located = _located(sites)
+    def from_frames(cls, sites: Any, incidents: pd.DataFrame) -> _SiteLayer | None:
+        located = _located(_sites_frame(sites))
         if located.empty:
             return None
         ids = _column(located, "site_id").astype("string")
@@ -868,16 +871,32 @@ class _SiteLayer(Layer):
         names = _column(located, "name")
         if names.isna().all():
             names = _column(located, "site_name")
+        kinds = _column(located, "kind")
         order = np.argsort(-n, kind="stable")[:MAX_SITES]
         features = []
         for i in order:
             label = _e(names.iloc[i]) or _e(ids.iloc[i]) or "site"
+            kind = _e(kinds.iloc[i]).replace("_", " ")
             count = int(n[i])
-            tip = f"Site: {label} \u00b7 {count:,} incident{'s' if count != 1 else ''}"
+            tip = (f"Site: {label}{f' ({kind})' if kind else ''} \u00b7 {count:,} "
+                   f"incident{'s' if count != 1 else ''}")  # fmt: skip
             props = {"id": None if _is_na(ids.iloc[i]) else str(ids.iloc[i]), "n": count, "t": tip}
             features.append(_point(located["_lat"].iloc[i], located["_lon"].iloc[i], props))
         shown = f"{len(features):,}" + (f" of {len(located):,}" if len(located) > MAX_SITES else "")
         return cls(features, name=f"Sites ({shown})")
+
+
+def _sites_frame(sites: Any) -> pd.DataFrame:
+    """Sites as a frame with site_id: a DataFrame (site_id or id column), a gazetteer table with
+    a `.sites` sequence, or any iterable of objects with id, name, latitude, longitude (kind)."""
+    if isinstance(sites, pd.DataFrame):
+        if "site_id" not in sites.columns and "id" in sites.columns:
+            return sites.rename(columns={"id": "site_id"})
+        return sites
+    items = getattr(sites, "sites", sites)
+    fields = ("id", "name", "kind", "latitude", "longitude")
+    rows = [{f: getattr(item, f, None) for f in fields} for item in items]
+    return pd.DataFrame(rows, columns=list(fields)).rename(columns={"id": "site_id"})
 
 
 class _SelectionRing(folium.MacroElement):

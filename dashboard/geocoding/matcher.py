@@ -1,0 +1,324 @@
+"""Resolve a place name: sites gazetteer first, then the towns tier; exact first, then fuzzy.
+
+Order for each piece of a location string (head, bracketed alternative, then context):
+1. exact site match on the normalised core name; a kind word in the query ("airport", "base")
+   picks a site of a compatible kind; without a kind word only aliases that are bare names
+   count ("Harir", "al-Asad", "BIAP"), so "Erbil" is the city and "Erbil air base" the airport;
+2. exact town match (country hint applied strictly, primary names before alternate names,
+   then larger population);
+3. a site known only with a kind word ("Qayyarah" -> the air base) when no town has the name;
+4. fuzzy match (rapidfuzz) of the folded core against sites and towns, at or above the
+   threshold; below it, nothing.
+A match found in a context piece ("... near Baghdad International Airport") is at best
+geo_precision 2: the place is near it, not at it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from dashboard.geocoding.gazetteer import Site
+from dashboard.geocoding.normalise import (
+    CONTEXT,
+    KIND_COMPATIBLE,
+    TOWN,
+    ParsedName,
+    fuzzy_key,
+    parse_name,
+    split_context,
+)
+from dashboard.geocoding.towns import Town
+
+GAZETTEER, GEONAMES = "gazetteer", "geonames"
+WHOLE = "whole"
+EXACT, FUZZY = "exact", "fuzzy"
+# Chosen from measurements (see bench/calibrate_threshold.py and the closing note):
+# the lowest cut-off that places no negative name, with margin.
+DEFAULT_THRESHOLD = 90.0
+MIN_FUZZY_LENGTH = 4
+DEFAULT_SCORER: Callable[..., float] = fuzz.ratio
+
+
+@dataclass(frozen=True)
+class Match:
+    """One place a name resolved to."""
+
+    source: str  # "gazetteer" (sites.csv) or "geonames" (towns.csv)
+    place_id: str  # site id, or GeoNames id for towns
+    name: str
+    kind: str
+    country: str
+    admin1: str
+    latitude: float
+    longitude: float
+    matched_name: str  # the name or alias that matched
+    score: float  # 100 for exact matches
+    precision: int  # geo_precision: 1 the site itself, 2 town or near a place
+    method: str = EXACT
+    role: str = "head"
+
+    @property
+    def site_id(self) -> str | None:
+        return self.place_id if self.source == GAZETTEER else None
+
+
+@dataclass(frozen=True)
+class _SiteEntry:
+    site: Site
+    alias: str
+    kinds: frozenset[str]
+    order: int
+
+
+@dataclass(frozen=True)
+class _TownEntry:
+    town: Town
+    name: str
+    primary: bool
+
+
+def _proper_romanisation(name: str) -> bool:
+    """GeoNames alternate names that start with a capital letter are edited romanisations;
+    lower-case ones ("hryr", "kfr asd") are machine transliterations of the consonants, good
+    for exact look-up but noise for fuzzy matching. Arabic-script names count as proper."""
+    first = next((c for c in name if c.isalpha()), "")
+    return first.isupper() or "\u0600" <= first <= "\u06ff"
+
+
+def _compatible(site_kind: str, kinds: frozenset[str]) -> bool:
+    return any(site_kind in KIND_COMPATIBLE[k] for k in kinds)
+
+
+def _site_match(entry: _SiteEntry, score: float, method: str) -> Match:
+    site = entry.site
+    return Match(GAZETTEER, site.id, site.name, site.kind, site.country, site.admin1,
+                 site.latitude, site.longitude, entry.alias, score, 1, method)  # fmt: skip
+
+
+def _town_match(entry: _TownEntry, score: float, method: str) -> Match:
+    town = entry.town
+    return Match(GEONAMES, str(town.id), town.name, "town", town.country, town.admin1,
+                 town.latitude, town.longitude, entry.name, score, 2, method)  # fmt: skip
+
+
+class PlaceIndex:
+    """Sites and towns indexed by normalised core name and by fuzzy key."""
+
+    def __init__(
+        self,
+        sites: Sequence[Site],
+        towns: Sequence[Town] = (),
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        scorer: Callable[..., float] = DEFAULT_SCORER,
+        min_fuzzy_length: int = MIN_FUZZY_LENGTH,
+        cache_size: int = 100_000,
+    ):
+        self.threshold = threshold
+        self.scorer = scorer
+        self.min_fuzzy_length = min_fuzzy_length
+        self._sites: dict[str, list[_SiteEntry]] = defaultdict(list)
+        order = 0
+        for site in sites:
+            seen: set[tuple[str, frozenset[str]]] = set()
+            for alias in site.names:
+                parsed = parse_name(alias)
+                if parsed.empty or (parsed.core, parsed.kinds) in seen:
+                    continue
+                seen.add((parsed.core, parsed.kinds))
+                self._sites[parsed.core].append(_SiteEntry(site, alias, parsed.kinds, order))
+                order += 1
+        self._towns: dict[str, list[_TownEntry]] = defaultdict(list)
+        fuzzy_town_cores: set[str] = set()
+        for town in towns:
+            seen_cores: set[str] = set()
+            for name in town.names:
+                parsed = parse_name(name)
+                if parsed.empty or parsed.core in seen_cores:
+                    continue
+                seen_cores.add(parsed.core)
+                self._towns[parsed.core].append(_TownEntry(town, name, name == town.name))
+                if name == town.name or _proper_romanisation(name):
+                    fuzzy_town_cores.add(parsed.core)
+        self._site_keys, self._site_keys_by_country = self._fuzzy_choices(
+            {core: {e.site.country for e in entries} for core, entries in self._sites.items()}
+        )
+        self._town_keys, self._town_keys_by_country = self._fuzzy_choices(
+            {core: {e.town.country for e in self._towns[core]} for core in fuzzy_town_cores}
+        )
+        self._site_key_cores = self._cores_by_key(self._sites)
+        self._town_key_cores = self._cores_by_key(fuzzy_town_cores)
+        self.resolve = lru_cache(maxsize=cache_size)(self._resolve)  # type: ignore[method-assign]
+
+    @staticmethod
+    def _fuzzy_choices(countries_by_core: dict[str, set[str]]):
+        keys: set[str] = set()
+        by_country: dict[str, set[str]] = defaultdict(set)
+        for core, countries in countries_by_core.items():
+            key = fuzzy_key(core)
+            keys.add(key)
+            for country in countries:
+                by_country[country].add(key)
+        return sorted(keys), {c: sorted(k) for c, k in by_country.items()}
+
+    @staticmethod
+    def _cores_by_key(index) -> dict[str, list[str]]:
+        cores: dict[str, list[str]] = defaultdict(list)
+        for core in index:
+            cores[fuzzy_key(core)].append(core)
+        return cores
+
+    # -- public -------------------------------------------------------------------------------
+    def _resolve(self, text: str, country: str | None = None) -> Match | None:
+        found = self.candidates(text, country)
+        return found[0] if found else None
+
+    def candidates(self, text: str, country: str | None = None) -> list[Match]:
+        """Every place the name could be at the first stage that finds any, best first."""
+        country = country.strip().upper() if country and country.strip() else None
+        attempts = self._attempts(str(text))
+        for parsed, role in attempts:
+            found = self._exact(parsed, country)
+            if found:
+                return [self._in_role(m, role) for m in found]
+        for parsed, role in attempts:
+            if role == WHOLE:
+                continue
+            found = self._fuzzy(parsed, country)
+            if found:
+                return [self._in_role(m, role) for m in found]
+        return []
+
+    # -- stages -------------------------------------------------------------------------------
+    @staticmethod
+    def _attempts(text: str) -> list[tuple[ParsedName, str]]:
+        pieces = split_context(text)
+        attempts: list[tuple[str, str]] = []
+        if len(pieces) != 1:
+            attempts.append((text, WHOLE))
+        attempts.extend(pieces)
+        parsed = [(parse_name(piece), role) for piece, role in attempts]
+        return [(p, role) for p, role in parsed if not p.empty]
+
+    @staticmethod
+    def _in_role(match: Match, role: str) -> Match:
+        if role == CONTEXT:
+            return replace(match, role=role, precision=max(match.precision, 2))
+        return replace(match, role=role)
+
+    def _rank_sites(
+        self, entries: list[_SiteEntry], country: str | None, kinds: frozenset[str]
+    ) -> list[_SiteEntry]:
+        ranked = sorted(
+            entries,
+            key=lambda e: (bool(country) and e.site.country != country, e.kinds != kinds, e.order),
+        )
+        seen: set[str] = set()
+        unique = []
+        for entry in ranked:
+            if entry.site.id not in seen:
+                seen.add(entry.site.id)
+                unique.append(entry)
+        return unique
+
+    def _allowed_sites(
+        self, entries: Sequence[_SiteEntry], site_kinds: frozenset[str]
+    ) -> list[_SiteEntry]:
+        if site_kinds:
+            compatible = [e for e in entries if _compatible(e.site.kind, site_kinds)]
+            return compatible or list(entries)
+        return [e for e in entries if not e.kinds]
+
+    def _town_entries(self, core: str, country: str | None) -> list[_TownEntry]:
+        entries = self._towns.get(core, ())
+        if country:
+            entries = [e for e in entries if e.town.country == country]
+        return sorted(entries, key=lambda e: (not e.primary, -e.town.population, e.town.id))
+
+    def _exact(self, parsed: ParsedName, country: str | None) -> list[Match]:
+        core, kinds = parsed.core, parsed.kinds
+        site_kinds = kinds - {TOWN}
+        if TOWN in kinds and not site_kinds:
+            towns = self._town_entries(core, country)
+            if towns:
+                return [_town_match(e, 100.0, EXACT) for e in towns]
+        entries = self._sites.get(core, ())
+        chosen = self._rank_sites(self._allowed_sites(entries, site_kinds), country, kinds)
+        if chosen:
+            return [_site_match(e, 100.0, EXACT) for e in chosen]
+        if site_kinds:
+            # "X air base": a site of that kind spelled a little differently beats a town X.
+            key = fuzzy_key(core)
+            if len(key.replace(" ", "")) >= self.min_fuzzy_length:
+                sites = self._fuzzy_sites(key, site_kinds, country, kinds, compatible_only=True)
+                if sites:
+                    return sites
+        towns = self._town_entries(core, country)
+        if towns:
+            return [_town_match(e, 100.0, EXACT) for e in towns]
+        if entries and not site_kinds:
+            return [_site_match(e, 100.0, EXACT) for e in
+                    self._rank_sites(list(entries), country, kinds)]  # fmt: skip
+        return []
+
+    def _fuzzy(self, parsed: ParsedName, country: str | None) -> list[Match]:
+        key = fuzzy_key(parsed.core)
+        if len(key.replace(" ", "")) < self.min_fuzzy_length:
+            return []
+        site_kinds = parsed.kinds - {TOWN}
+        sites = [] if (TOWN in parsed.kinds and not site_kinds) else self._fuzzy_sites(
+            key, site_kinds, country, parsed.kinds
+        )
+        towns = self._fuzzy_towns(key, country)
+        if site_kinds and sites:
+            return sites + towns
+        # No site kind word: the better score wins; a tie goes to the site.
+        return sorted(sites + towns, key=lambda m: (-m.score, m.source != GAZETTEER))
+
+    def _extract(self, key: str, choices: Sequence[str]) -> list[tuple[str, float]]:
+        found = process.extract(
+            key, choices, scorer=self.scorer, score_cutoff=self.threshold, limit=10
+        )
+        return [(choice, float(score)) for choice, score, _ in found]
+
+    def _fuzzy_sites(
+        self,
+        key: str,
+        site_kinds: frozenset[str],
+        country: str | None,
+        kinds: frozenset[str],
+        *,
+        compatible_only: bool = False,
+    ) -> list[Match]:
+        choices = self._site_keys_by_country.get(country, []) if country else self._site_keys
+        out: list[Match] = []
+        seen: set[str] = set()
+        for choice, score in self._extract(key, choices):
+            for core in self._site_key_cores[choice]:
+                entries = self._allowed_sites(self._sites[core], site_kinds)
+                if compatible_only:
+                    entries = [e for e in entries if _compatible(e.site.kind, site_kinds)]
+                if country:
+                    entries = [e for e in entries if e.site.country == country]
+                for entry in self._rank_sites(entries, country, kinds):
+                    if entry.site.id not in seen:
+                        seen.add(entry.site.id)
+                        out.append(_site_match(entry, score, FUZZY))
+        return out
+
+    def _fuzzy_towns(self, key: str, country: str | None) -> list[Match]:
+        choices = self._town_keys_by_country.get(country, []) if country else self._town_keys
+        out: list[Match] = []
+        seen: set[int] = set()
+        for choice, score in self._extract(key, choices):
+            for core in self._town_key_cores[choice]:
+                for entry in self._town_entries(core, country):
+                    if entry.town.id not in seen:
+                        seen.add(entry.town.id)
+                        out.append(_town_match(entry, score, FUZZY))
+        return sorted(out, key=lambda m: -m.score)
