@@ -56,22 +56,30 @@ def typo(text: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
+KIND_WORDS = {"air": "air base", "base": "base", "field": "field", "crossing": "crossing"}
+
+
 def positives(rng: random.Random, known: set[str]) -> list[tuple[str, float, float, str]]:
-    """(typo'd name, true lat, true lon, tier) for Latin-script names of 6+ letters."""
-    out = []
+    """(typo'd name, true lat, true lon, tier): one typo in the name part of each Latin-script
+    site alias and town name with 6+ letters (kind words such as "air base" kept intact)."""
+    rows = []
     for site in load_sites().sites:
         for alias in site.names:
-            if alias.isascii() and len(parse_name(alias).core.replace(" ", "")) >= 6:
-                out.append((alias, site.latitude, site.longitude, "sites"))
-    towns = [t for t in load_towns().towns if t.population >= 5000]
-    for town in towns:
-        if len(parse_name(town.name).core.replace(" ", "")) >= 6:
-            out.append((town.name, town.latitude, town.longitude, "towns"))
-    rows = []
-    for name, lat, lon, tier in out:
-        variant = typo(name.lower(), rng)
+            parsed = parse_name(alias)
+            if not alias.isascii() or len(parsed.core.replace(" ", "")) < 6:
+                continue
+            variant = typo(parsed.core, rng)
+            if parse_name(variant).core in known:
+                continue
+            kinds = " ".join(KIND_WORDS[k] for k in sorted(parsed.kinds) if k in KIND_WORDS)
+            rows.append((f"{variant} {kinds}".strip(), site.latitude, site.longitude, "sites"))
+    for town in load_towns().towns:
+        core = parse_name(town.name).core
+        if town.population < 5000 or len(core.replace(" ", "")) < 6:
+            continue
+        variant = typo(core, rng)
         if parse_name(variant).core not in known:
-            rows.append((variant, lat, lon, tier))
+            rows.append((variant, town.latitude, town.longitude, "towns"))
     return rows
 
 

@@ -1,11 +1,13 @@
 """`streamlit run dashboard/app.py`: page config and navigation, nothing else."""
 
+from pathlib import Path
+
 import streamlit as st
 
 briefing = st.query_params.get("view") == "briefing"
 st.set_page_config(
     page_title="Incident Atlas",
-    page_icon="🗺️",
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="collapsed" if briefing else "auto",
 )
@@ -14,7 +16,12 @@ if briefing:
     pages = [st.Page("views/briefing.py", title="Briefing", default=True)]
 else:
     pages = [
-        st.Page("views/overview.py", title="Incidents", icon="🗺️", default=True),
-        st.Page("views/upload.py", title="Load your own data", icon="📥", url_path="upload"),
+        st.Page("views/overview.py", title="Incidents", icon=":material/map:", default=True),
+        st.Page(
+            "views/upload.py",
+            title="Load your own data",
+            icon=":material/upload_file:",
+            url_path="upload",
+        ),
     ]
 st.navigation(pages, position="hidden" if briefing else "sidebar").run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -14,9 +16,13 @@ FIXTURES = "tests/fixtures"
 
 @pytest.mark.parametrize(
     ("name", "expected_format", "rows"),
-    [("acled_current.csv", "acled", 7), ("acled_legacy.csv", "acled", 5), ("ucdp_ged.csv", "ucdp", 6),
-     ("native_small.csv", "native", 4)],
-)  # fmt: skip
+    [
+        ("acled_current.csv", "acled", 7),
+        ("acled_legacy.csv", "acled", 5),
+        ("ucdp_ged.csv", "ucdp", 6),
+        ("native_small.csv", "native", 4),
+    ],
+)
 def test_fixtures_are_recognised_and_valid(name, expected_format, rows, capsys):
     frame, problems = read_text_table(f"{FIXTURES}/{name}")
     assert problems == []
@@ -35,7 +41,7 @@ def test_acled_actors_are_mapped_and_the_original_kept():
 
 
 def test_acled_problems_name_the_acled_column(tmp_path):
-    text = open(f"{FIXTURES}/acled_current.csv", encoding="utf-8").read().splitlines()
+    text = Path(f"{FIXTURES}/acled_current.csv").read_text(encoding="utf-8").splitlines()
     header = text[0].split(",")
     cells = text[1].split(",")
     cells[header.index("fatalities")] = "-2"

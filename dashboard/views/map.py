@@ -122,7 +122,7 @@ _CSS = """
 .ia-country-label{font-size:11px;letter-spacing:.04em;text-transform:uppercase;
  white-space:nowrap;text-align:center;pointer-events:none}
 .ia-light .ia-country-label{color:#5b6670}.ia-dark .ia-country-label{color:#9aa7b4}
-.ia-site{position:relative}
+.ia-site{position:absolute}
 .ia-site .ia-dia{position:absolute;left:1px;top:1px;width:10px;height:10px;transform:rotate(45deg);
  border:2px solid #111;background:#fff;box-sizing:border-box}
 .ia-dark .ia-site .ia-dia{border-color:#fff;background:#111}

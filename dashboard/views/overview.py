@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -98,14 +99,29 @@ columns = [
     "notes",
     "incident_id",
 ]
+# The table shows the newest TABLE_ROWS so the page stays light at any data size; the downloads
+# below always hold the whole filtered set.
+TABLE_ROWS = 1000
 table = selected.sort_values("event_date", ascending=False)[columns].reset_index(drop=True)
+if len(table) > TABLE_ROWS:
+    st.caption(
+        f"Showing the newest {TABLE_ROWS:,} of {len(table):,} incidents; narrow the filters or "
+        "download the full set below."
+    )
+shown = table
 if chosen_id is not None and chosen_id in set(table["incident_id"]):
-    st.info(f"Selected on the map: {chosen_id}")
-    table = table.sort_values(
-        "incident_id", key=lambda ids: ids != chosen_id, kind="stable"
-    ).reset_index(drop=True)
+    st.info(f"Selected on the map: {chosen_id} (first row, highlighted)")
+    first = table["incident_id"] == chosen_id
+    shown = pd.concat([table[first], table[~first]]).reset_index(drop=True)
+shown = shown.head(TABLE_ROWS)
+styled = shown.style.apply(
+    lambda row: [
+        "background-color: #fff3b0" if row["incident_id"] == chosen_id else "" for _ in row
+    ],
+    axis=1,
+)
 st.dataframe(
-    table,
+    styled,
     hide_index=True,
     width="stretch",
     key="incident_table",

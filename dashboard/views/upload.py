@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.errors import AtlasError
@@ -30,7 +29,10 @@ if upload is not None:
         try:
             frame, problems = read_text_table(path)
             incidents = incidents_from_table(
-                frame, upload.name, format=file_format, problems=problems,
+                frame,
+                upload.name,
+                format=file_format,
+                problems=problems,
                 dataset=f"upload:{upload.name}",
             )
         except AtlasError as error:
@@ -78,7 +80,9 @@ if batches.empty:
 else:
     st.dataframe(batches, hide_index=True, width="stretch")
     choice = st.selectbox(
-        "Batch to remove", batches["batch_id"].tolist(), key="remove_batch_id",
+        "Batch to remove",
+        batches["batch_id"].tolist(),
+        key="remove_batch_id",
         format_func=lambda i: f"{i}: {batches.set_index('batch_id').at[i, 'name']}",
     )
     if st.button("Remove this batch and its incidents"):

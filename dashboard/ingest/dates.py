@@ -1,0 +1,254 @@
+"""Time expressions in news text and the day each one means.
+
+Rules (documented for analysts; tests pin each one):
+- A weekday ("on Monday", "late Tuesday", "Saturday's attack", "last Sunday") is the most
+  recent such day ON OR BEFORE the publication date: wire copy names the day of publication
+  by its weekday too ("BAGHDAD, Jan 29 (Reuters) - ... on Monday" is 29 January). Weekdays
+  after "next" or "this coming" are future and ignored.
+- A month and day without a year ("Aug. 30", "28 December") takes the publication year, or the
+  year before when that would put it after the publication date.
+- "the following day", "a day later", "two days earlier", "the previous day" count from the
+  anchor: the day of the last time expression read before it in the article.
+  "hours later", "a few hours later", "later that day", "within hours" keep the anchor's day.
+- "yesterday" / "today" / "this morning" count from the publication date.
+- "last week" is the same weekday a week before publication, time_precision 2;
+  "earlier this week" / "this week" / "in recent days" the Monday of the publication week
+  (or the publication date), precision 2; "over the weekend" the last Saturday, precision 2.
+- "last month" is the 15th of the previous month, precision 3; "earlier this month" the 1st of
+  the publication month, precision 3; "in January" / "in late January" the 15th of the most
+  recent January on or before publication, precision 3.
+- A time after "since" starts a period and dates nothing; a bare year ("in 2017") dates
+  nothing either (the schema's coarsest precision is a month).
+Dates are parsed with python-dateutil; weekday arithmetic uses dateutil.relativedelta.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil import parser as date_parser
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+from dashboard.ingest.article import MONTH
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVEDELTA_DAYS = (MO, TU, WE, TH, FR, SA, SU)
+_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
+_COUNTS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|dawn))?"
+
+# Kinds, most precise first: used to pick one expression when a clause has several.
+ABSOLUTE, WEEKDAY, RELATIVE_DAY, SAME_DAY, PUBLICATION_DAY, WEEK, MONTH_KIND = (
+    "absolute", "weekday", "relative_day", "same_day", "publication_day", "week", "month",
+)  # fmt: skip
+_RANK = {ABSOLUTE: 0, WEEKDAY: 1, PUBLICATION_DAY: 2, RELATIVE_DAY: 3, SAME_DAY: 4, WEEK: 5,
+         MONTH_KIND: 6}  # fmt: skip
+
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    (
+        ABSOLUTE,
+        re.compile(
+            rf"\b(?P<md>{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?)\b"
+            rf"|\b(?P<dm>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?(?:,?\s+(?:19|20)\d\d)?)\b"
+        ),
+    ),
+    (
+        WEEK,
+        re.compile(
+            r"\b(?:last|past|previous)\s+week(?:end)?\b|\b(?:earlier|later)\s+this\s+week\b"
+            r"|\bthis\s+week\b|\bin\s+recent\s+days\b|\bover\s+the\s+(?:past\s+)?weekend\b"
+            r"|\bthe\s+past\s+few\s+days\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        WEEKDAY,
+        re.compile(
+            r"\b(?P<prefix>next\s+|this\s+coming\s+|last\s+)?"
+            r"(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
+            + _PART_OF_DAY
+            + r"\b"
+        ),
+    ),
+    (
+        RELATIVE_DAY,
+        re.compile(
+            rf"\b(?:the\s+(?:following|next)\s+day|the\s+day\s+after|the\s+next\s+morning"
+            rf"|the\s+(?:previous|preceding)\s+day|the\s+day\s+before"
+            rf"|{_COUNT}\s+days?\s+(?:later|earlier|before|after(?:wards)?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        SAME_DAY,
+        re.compile(
+            r"\b(?:(?:a\s+few\s+|several\s+|some\s+|a\s+couple\s+of\s+|\w+\s+)?hours?"
+            r"\s+(?:later|earlier|after(?:wards)?|before)"
+            r"|within\s+(?:hours|minutes|the\s+hour)|minutes\s+(?:later|earlier|after)"
+            r"|shortly\s+(?:after(?:wards)?|before)|later\s+(?:that|the\s+same)\s+(?:day|night)"
+            r"|earlier\s+that\s+day|the\s+same\s+day)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        PUBLICATION_DAY,
+        re.compile(
+            r"\b(?:yesterday|today|tonight|this\s+morning|this\s+afternoon|this\s+evening)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        MONTH_KIND,
+        re.compile(
+            rf"(?i:\b(?:last|this|earlier\s+this|previous)\s+month\b)"
+            rf"|\b(?i:in|during|last|since|from)\s+(?:(?:early|mid|late|mid-)\s*)?"
+            rf"(?P<month>{MONTH})(?!\.?\s+\d)(?:\s+(?P<year>(?:19|20)\d\d))?\b"
+            rf"|\bmid-(?P<month2>{MONTH})\b",
+        ),
+    ),
+]
+_SINCE = re.compile(r"\b(?:since|from|until|till|by)\s+(?:(?:early|mid|late)[\s-]*)?$", re.I)
+_MONTH_NUMBERS = {
+    m: i
+    for i, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    """A time expression found in text: offsets into the text it was found in."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.kind]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    day: date
+    precision: int  # 1 day, 2 week, 3 month
+    how: str  # a short explanation for the incident's notes
+
+
+def find_time_refs(text: str) -> list[TimeRef]:
+    """Every time expression in text, in text order; overlapping matches keep the first kind."""
+    found: list[TimeRef] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < b and a < end for a, b in taken):
+                continue
+            phrase = match.group(0)
+            if kind == WEEKDAY and match.group("prefix") and not match.group(
+                "prefix"
+            ).lower().startswith("last"):
+                continue  # next Monday: the future
+            if kind == MONTH_KIND and phrase.lower().startswith(("since", "from")):
+                continue
+            if _SINCE.search(text[max(0, start - 20) : start]):
+                continue  # "since October 17": the start of a period, not an event's day
+            taken.append((start, end))
+            found.append(TimeRef(start, end, phrase, kind))
+    return sorted(found, key=lambda r: r.start)
+
+
+def best(refs: list[TimeRef]) -> TimeRef | None:
+    """The most precise expression (first in text among equals)."""
+    return min(refs, key=lambda r: (r.rank, r.start)) if refs else None
+
+
+def _weekday_on_or_before(published: date, weekday: int) -> date:
+    return published + relativedelta(weekday=_RELATIVEDELTA_DAYS[weekday](-1))
+
+
+def _absolute(text: str, published: date) -> date | None:
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(" of ", " "))
+    has_year = re.search(r"\b(?:19|20)\d\d\b", cleaned) is not None
+    try:
+        parsed = date_parser.parse(cleaned, default=datetime(published.year, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+    if not has_year and parsed > published:
+        try:
+            parsed = parsed.replace(year=parsed.year - 1)
+        except ValueError:  # 29 February
+            return None
+    return parsed
+
+
+def resolve(ref: TimeRef, published: date, anchor: Resolved | None) -> Resolved | None:
+    """The day a time expression means, given the publication date and the current anchor."""
+    phrase = " ".join(ref.text.lower().split())
+    if ref.kind == ABSOLUTE:
+        day = _absolute(ref.text, published)
+        return Resolved(day, 1, f"'{ref.text}'") if day else None
+    if ref.kind == WEEKDAY:
+        name = next(d for d in WEEKDAYS if d in phrase)
+        day = _weekday_on_or_before(published, WEEKDAYS.index(name))
+        return Resolved(day, 1, f"'{ref.text}' = the {name.title()} on or before publication")
+    if ref.kind == PUBLICATION_DAY:
+        day = published - timedelta(days=1) if phrase == "yesterday" else published
+        return Resolved(day, 1, f"'{ref.text}' from the publication date")
+    if ref.kind in (RELATIVE_DAY, SAME_DAY):
+        if anchor is None:
+            return None
+        offset = 0
+        if ref.kind == RELATIVE_DAY:
+            count = re.match(rf"({_COUNT})\s+days?", phrase)
+            size = _COUNTS.get(count.group(1), None) if count else 1
+            if size is None:
+                size = int(count.group(1))
+            backwards = any(w in phrase for w in ("previous", "preceding", "before", "earlier"))
+            offset = -size if backwards else size
+        day = anchor.day + timedelta(days=offset)
+        return Resolved(day, anchor.precision, f"'{ref.text}' after {anchor.day.isoformat()}")
+    if ref.kind == WEEK:
+        if "weekend" in phrase and "last" not in phrase and "previous" not in phrase:
+            day = _weekday_on_or_before(published, 5)
+        elif phrase.startswith(("last", "past", "previous", "the past")):
+            day = published - timedelta(days=7)
+        else:  # earlier this week, this week, in recent days
+            day = max(published - timedelta(days=published.weekday()), published - timedelta(6))
+            if phrase == "in recent days" or phrase.startswith("the past"):
+                day = published
+        return Resolved(day, 2, f"'{ref.text}' (within a week)")
+    if ref.kind == MONTH_KIND:
+        first = published.replace(day=1)
+        if phrase.endswith("month"):
+            if phrase.startswith(("last", "previous")):
+                day = (first - timedelta(days=1)).replace(day=15)
+            else:
+                day = first
+            return Resolved(day, 3, f"'{ref.text}' (within a month)")
+        name = re.search(MONTH, ref.text)
+        month = next(
+            (n for key, n in _MONTH_NUMBERS.items() if name.group(0).lower().rstrip(".") == key),
+            None,
+        )
+        year_match = re.search(r"(?:19|20)\d\d", ref.text)
+        year = int(year_match.group(0)) if year_match else published.year
+        day = date(year, month, 15)
+        if not year_match and day.replace(day=1) > first:
+            day = day.replace(year=year - 1)
+        if not year_match and phrase.startswith("last") and day.replace(day=1) == first:
+            day = day.replace(year=year - 1)
+        return Resolved(day, 3, f"'{ref.text}' (within a month)")
+    return None

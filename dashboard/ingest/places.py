@@ -1,0 +1,381 @@
+"""Place mentions in a sentence, resolved through the offline gazetteer geocoder.
+
+Candidates come from two scans: every name and alias of data/sites.csv (so "al-Tanf",
+"Victory base", "Mission Support Site Green Village" are found whatever their case), and
+capitalised phrases ("Jurf Al Sakhar", "Abu Kamal", "Tower 22") that are not actors, countries,
+people's titles, weekdays or organisations. Each candidate grows to the place as the article
+names it: kind words ("Ain Al Asad airbase"), a context that locates it ("... west of Baghdad",
+"... in the northern city of Erbil", "a military base near Baghdad International Airport"),
+a direction ("south-west of Kirkuk", "near Hawija"). The grown text goes to
+`GazetteerGeocoder.geocode`; a place "near"/"outside"/"x of" another is geo_precision 2 at best.
+
+A phrase shaped like a site ("Tower 22", "Union III", "Camp X", "X Air Base") that the
+gazetteer does not know is kept without coordinates (never a guess) so a reviewer can place it.
+Country names are returned separately: they give a country, never an incident's place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from dashboard.geocoding import GazetteerGeocoder
+from dashboard.geocoding.gazetteer import load_sites
+
+COUNTRIES = {
+    "iraq": "IQ", "syria": "SY", "jordan": "JO", "iran": "IR", "lebanon": "LB",
+    "israel": "IL", "kuwait": "KW", "turkey": "TR", "turkiye": "TR", "yemen": "YE",
+    "saudi arabia": "SA", "gaza": "PS", "gaza strip": "PS", "west bank": "PS",
+    "kurdistan": "IQ", "kurdistan region": "IQ", "united states": "US", "qatar": "QA",
+    "bahrain": "BH", "egypt": "EG", "red sea": None, "middle east": None,
+}  # fmt: skip
+_COUNTRY_RE = re.compile(
+    r"\b(?:the\s+)?(" + "|".join(sorted((re.escape(k) for k in COUNTRIES), key=len, reverse=True))
+    + r")\b(?!['’]s\s+(?:parliament|government|army))",
+    re.IGNORECASE,
+)
+# Words that make a capitalised phrase something other than a place.
+_NOT_PLACE_WORDS = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december jan feb mar apr jun jul aug sep sept
+    oct nov dec president prime minister ministry minister mr mrs ms dr gen lt col general
+    interior defence defense foreign pentagon police command central forces force observatory
+    council parliament telegram reuters ap afp wire brigades brigade resistance guard guards
+    corps army coalition framework mobilisation mobilization hezbollah hizballah hamas state
+    islamic democratic department agency news channel tv al-arabiya arabiya hadath ministry
+    office government officials official spokesman spokesperson house white congress senate
+    united nations un iraqi syrian american us u.s. kurdish iranian israeli jordanian turkish
+    russian british french lebanese palestinian arab shiite sunni iran-backed iran-aligned
+    f-15 f-16 f-35 ac-130 mq-9 reaper katyusha human rights watch amnesty secretary operation
+    analysis updated published photo
+    """.split()
+)
+_LEADING_STOP = frozenset(
+    """
+    the a an on in at early late last hours hours separately but and two three then also
+    when while after before since during near outside by from of for to with as it its this
+    that these those there meanwhile later earlier elsewhere previously today yesterday
+    """.split()
+)
+_SITE_SHAPED = re.compile(
+    r"^(?:(?:Tower|Camp|Base|Outpost|Union|FOB|COP|Forward\s+Operating\s+Base|Patrol\s+Base|"
+    r"Combat\s+Outpost|Mission\s+Support\s+Site|MSS|Firebase|Checkpoint)\s+[A-Z0-9][\w\-]*"
+    r"|[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Air\s+Base|Airbase|Base|Airfield|Air\s+Field|"
+    r"Garrison|Outpost|Camp))$"
+)
+_KIND_WORDS = (
+    r"(?:international\s+airport|military\s+airport|air\s*base|air\s+field|airfield|airport|"
+    r"airstrip|military\s+base|base|garrison|outpost|gas\s+field|oil\s*field|gas\s+plant|field|"
+    r"landing\s+zone|camp|complex|area|province|governorate|district|countryside|outskirts)"
+)
+_KIND_AFTER = re.compile(rf"^(?:\s+{_KIND_WORDS}\b)+", re.IGNORECASE)
+_DIRECTION = (
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+)
+_DISTANCE = r"(?:(?:about|some|roughly|around|nearly)\s+)?\d+(?:\.\d+)?\s*(?:km|kilometres|kilometers|miles)\s+"
+_CONTEXT_AFTER = re.compile(
+    rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
+    rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
+    rf"(?:city|town|village|province|region|district|governorate)\s+of\s+"
+    rf"|\s+(?:near|outside|close\s+to)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_NEAR_BEFORE = re.compile(
+    rf"(?:(?:{_DISTANCE})?{_DIRECTION}\s+of|(?:just\s+)?(?:near|outside|close\s+to|"
+    rf"on\s+the\s+outskirts\s+of|around))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_DIRECTION_ADJECTIVE = re.compile(
+    r"(?:northern|southern|eastern|western|central|north-?eastern|north-?western|"
+    r"south-?eastern|south-?western)\s+$",
+    re.IGNORECASE,
+)
+_GENERIC_HEAD = re.compile(
+    r"(?:a|an|the)\s+(?:[\w\-]+\s+){0,2}?(?:base|outpost|camp|facility|position|post|"
+    r"checkpoint|site|installation|compound)\s+(?:near|outside|close\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_FACILITY_BEFORE = re.compile(
+    r"(?:the\s+)?(?:US|U\.S\.|American|British|French|Turkish|coalition)\s+"
+    r"(?:embassy|consulate)\s+(?:in|at)\s+$",
+    re.IGNORECASE,
+)
+_LAUNCH_BEFORE = re.compile(
+    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?$", re.IGNORECASE
+)
+_CHUNK = re.compile(
+    r"(?:\b(?:al|el|ad|as|ash|at|an|ar|az|ez)-)?[A-Z][\w’'\-]*"
+    r"(?:(?:\s+(?:al|el|ad|as|ash|at|an|ar|az|ez|bin|abu|of|de)[\s\-]+|[ \t]+|-)"
+    r"(?:[A-Z][\w’'\-]*|\d+[A-Za-z]?\b))*"
+)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a sentence: text[start:end] is the place as the article names it."""
+
+    start: int
+    end: int
+    text: str
+    site_id: str | None = None
+    name: str | None = None  # the gazetteer's name for it
+    kind: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None
+    geo_source: str | None = None
+    role: str = "event"  # event | context | launch
+    core: tuple[int, int] = (0, 0)  # span of the name itself, without context words
+
+    @property
+    def resolved(self) -> bool:
+        return self.latitude is not None
+
+    @property
+    def key(self) -> str:
+        """What identifies the place when comparing incidents."""
+        if self.site_id:
+            return f"site:{self.site_id}"
+        if self.resolved:
+            return f"point:{self.latitude:.3f},{self.longitude:.3f}"
+        return "text:" + " ".join(re.sub(r"[^\w]+", " ", self.text.lower()).split())
+
+    @property
+    def site_level(self) -> bool:
+        return bool(self.site_id) or not self.resolved
+
+
+@lru_cache(maxsize=1)
+def geocoder() -> GazetteerGeocoder:
+    return GazetteerGeocoder()
+
+
+def _alias_pattern(alias: str) -> str:
+    tokens = [t for t in re.split(r"[\s\-]+", alias) if t]
+    parts = [re.escape(t).replace("'", "['’]?").replace("’", "['’]?") for t in tokens]
+    return r"[\s\-]+".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _site_alias_regexes() -> tuple[re.Pattern, re.Pattern | None]:
+    """(case-insensitive names, case-sensitive codes) of every site in the gazetteer."""
+    names: set[str] = set()
+    codes: set[str] = set()
+    for site in load_sites().sites:
+        for alias in site.names:
+            if not re.fullmatch(r"[A-Za-z0-9 '’\-.]+", alias):
+                continue  # Arabic script: not in English reports
+            if re.fullmatch(r"[A-Z0-9\-]{2,5}", alias):
+                if len(alias) >= 4 or any(c.isdigit() for c in alias):
+                    codes.add(alias)
+                continue
+            if len(alias) >= 4:
+                names.add(alias)
+    ordered = sorted(names, key=len, reverse=True)
+    name_re = re.compile(
+        r"(?<![\w\-])(?:" + "|".join(_alias_pattern(a) for a in ordered) + r")(?![\w\-])",
+        re.IGNORECASE,
+    )
+    code_re = (
+        re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, sorted(codes, key=len, reverse=True)))
+                   + r")(?![\w\-])")
+        if codes
+        else None
+    )  # fmt: skip
+    return name_re, code_re
+
+
+def _geocode(text: str, *, fuzzy_ok: bool) -> dict | None:
+    location = geocoder().geocode(text)
+    if location is None:
+        return None
+    raw = location.raw
+    score = float(raw.get("score") or 0)
+    if score < 100 and not fuzzy_ok and score < 95:
+        return None
+    return raw
+
+
+def _clean_chunk(text: str, start: int) -> tuple[str, int] | None:
+    """Drop leading stop words and a trailing possessive; None when nothing place-like is left."""
+    words = list(re.finditer(r"\S+", text))
+    while words and words[0].group(0).lower().strip(",") in _LEADING_STOP:
+        words.pop(0)
+    if not words:
+        return None
+    first = words[0].start()
+    chunk = text[first:]
+    possessive = re.search(r"['’]s\b", chunk)
+    if possessive:
+        chunk = chunk[: possessive.start()]
+    chunk = chunk.rstrip(" -")
+    if not chunk:
+        return None
+    lowered = [w.lower() for w in re.split(r"[\s]+", chunk)]
+    if any(w in _NOT_PLACE_WORDS for w in lowered):
+        return None
+    if chunk.lower() in COUNTRIES or len(chunk) < 3:
+        return None
+    return chunk, start + first
+
+
+def countries_in(text: str) -> list[tuple[int, int, str | None]]:
+    """(start, end, ISO2) of each country or region name, demonyms not included."""
+    return [(m.start(1), m.end(1), COUNTRIES[m.group(1).lower()]) for m in _COUNTRY_RE.finditer(text)]
+
+
+def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """(start, end, from_gazetteer_scan) of name candidates, longest first where they overlap."""
+    found: list[tuple[int, int, bool]] = []
+    name_re, code_re = _site_alias_regexes()
+    for pattern in (name_re, code_re):
+        if pattern is None:
+            continue
+        for match in pattern.finditer(text):
+            found.append((match.start(), match.end(), True))
+    for match in _CHUNK.finditer(text):
+        cleaned = _clean_chunk(match.group(0), match.start())
+        if cleaned:
+            chunk, start = cleaned
+            found.append((start, start + len(chunk), False))
+    found.sort(key=lambda c: (c[0], -(c[1] - c[0]), not c[2]))
+    chosen: list[tuple[int, int, bool]] = []
+    for cand in found:
+        if any(cand[0] < b and a < cand[1] for a, b, _ in chosen):
+            continue
+        if any(cand[0] < b and a < cand[1] for a, b in blocked):
+            continue
+        chosen.append(cand)
+    return chosen
+
+
+def find_places(text: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+    """Place mentions in text (already masked: quotes and attributions blanked), in order.
+
+    `blocked` spans (actor names, countries) are never places.
+    """
+    blocked = list(blocked) + [(a, b) for a, b, _ in countries_in(text)]
+    mentions: list[PlaceMention] = []
+    for start, end, scanned in _raw_candidates(text, blocked):
+        name = text[start:end]
+        grown = _KIND_AFTER.match(text[end:])
+        core_end = end + (grown.end() if grown else 0)
+        core = text[start:core_end]
+        raw = _geocode(core, fuzzy_ok=scanned or bool(grown))
+        site_shaped = bool(_SITE_SHAPED.match(core)) or bool(_SITE_SHAPED.match(name))
+        if raw is None and core != name:
+            raw = _geocode(name, fuzzy_ok=scanned)
+        if raw is None and not site_shaped:
+            continue
+        mention = PlaceMention(start, core_end, core, core=(start, core_end))
+        if raw is not None:
+            mention = replace(
+                mention,
+                site_id=raw.get("site_id"),
+                name=raw.get("name"),
+                kind=raw.get("kind"),
+                country=raw.get("country"),
+                admin1=raw.get("admin1"),
+                latitude=raw.get("latitude"),
+                longitude=raw.get("longitude"),
+                geo_precision=raw.get("geo_precision"),
+                geo_source=raw.get("geo_source"),
+            )
+        mentions.append(mention)
+    return _grow(text, mentions)
+
+
+def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Attach context mentions to the place they locate and widen each to its full phrase."""
+    out: list[PlaceMention] = []
+    consumed: set[int] = set()
+    for i, mention in enumerate(mentions):
+        if i in consumed:
+            continue
+        start, end = mention.start, mention.end
+        precision = mention.geo_precision
+        # "... west of Baghdad", "... in the northern city of Erbil", "... near X".
+        if i + 1 < len(mentions):
+            following = mentions[i + 1]
+            between = text[end : following.start]
+            if _CONTEXT_AFTER.match(between) and following.start - end <= 60:
+                end = following.end
+                consumed.add(i + 1)
+                if not mention.resolved and following.resolved:
+                    mention = replace(
+                        mention,
+                        country=following.country,
+                    )
+        before = text[max(0, start - 80) : start]
+        head = _GENERIC_HEAD.search(before)
+        near = _NEAR_BEFORE.search(before)
+        adjective = _DIRECTION_ADJECTIVE.search(before)
+        facility = _FACILITY_BEFORE.search(before)
+        if facility:
+            widened = text[start - len(facility.group(0)) : mention.end]
+            raw = _geocode(widened.strip(), fuzzy_ok=True)
+            if raw is not None and raw.get("site_id"):
+                start -= len(facility.group(0))
+                mention = replace(
+                    mention,
+                    site_id=raw.get("site_id"), name=raw.get("name"), kind=raw.get("kind"),
+                    country=raw.get("country"), admin1=raw.get("admin1"),
+                    latitude=raw.get("latitude"), longitude=raw.get("longitude"),
+                    geo_source=raw.get("geo_source"),
+                )  # fmt: skip
+                precision = raw.get("geo_precision")
+        elif head:
+            start -= len(head.group(0))
+            precision = max(precision or 2, 2) if mention.resolved else None
+        elif near:
+            start -= len(near.group(0))
+            precision = max(precision or 2, 2) if mention.resolved else None
+        elif adjective and not mention.site_id:
+            start -= len(adjective.group(0))
+        role = "launch" if _LAUNCH_BEFORE.search(text[max(0, start - 40) : start]) else "event"
+        out.append(
+            replace(
+                mention,
+                start=start,
+                end=end,
+                text=text[start:end].strip(),
+                geo_precision=precision,
+                role=role,
+            )
+        )
+    return out
+
+
+_ANAPHORA = re.compile(
+    r"\b(?:the|that)\s+(?P<noun>embassy|compound|air\s*base|airbase|base|airport|garrison|"
+    r"outpost|oil\s+field|gas\s+field|field|facility|camp)\b(?!\s+(?:of|in|at|near)\b)",
+    re.IGNORECASE,
+)
+_ANAPHORA_KINDS = {
+    "embassy": {"embassy"},
+    "airport": {"airport", "air_base"},
+    "airbase": {"air_base", "airport"},
+    "air base": {"air_base", "airport"},
+    "field": {"oil_gas_field", "air_base"},
+    "oil field": {"oil_gas_field"},
+    "gas field": {"oil_gas_field"},
+}
+
+
+def anaphoric_place(text: str, earlier: list[PlaceMention]) -> PlaceMention | None:
+    """"the embassy", "the compound", "the base": the latest earlier place of a fitting kind."""
+    match = _ANAPHORA.search(text)
+    if not match or not earlier:
+        return None
+    noun = " ".join(match.group("noun").lower().split())
+    kinds = _ANAPHORA_KINDS.get(noun)
+    for place in reversed(earlier):
+        if not place.site_level:
+            continue
+        if kinds is None or place.kind in kinds:
+            return replace(place, start=match.start(), end=match.end(), role="event")
+    return None

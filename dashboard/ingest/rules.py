@@ -1,0 +1,321 @@
+"""The word rules: actors, event triggers and types, weapons, what to ignore.
+
+Every rule is a regular expression over one sentence; nothing here knows about dates or places.
+- Actors: every name and alias of data/actors.csv (short all-capital aliases like "KH", "IS"
+  only in capitals), plus common descriptions ("US soldiers", "Iraqi army", "Iran-backed
+  militants", "Peshmerga") mapped to the canonical names.
+- Triggers: words that report an event, each with an event type; the type of a clause is the
+  highest in TYPE_PRIORITY among its triggers (a prevented attack is a foiled_attack, not an
+  attack). Strikes by states with air forces are airstrikes.
+- Masks: quoted speech and attributions ("..., a US official said", "according to ...") are
+  blanked before reading a sentence: quotes report statements, not events, and the officials
+  who speak are not the actors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dashboard.actors import load_actors
+
+GENERIC_ACTORS = frozenset({"Iran-backed militias", "US-led coalition"})
+STATE_AIR_POWERS = frozenset(
+    {"United States Armed Forces", "US-led coalition", "Jordanian Armed Forces",
+     "Iraqi Security Forces", "Islamic Revolutionary Guard Corps"}
+)  # fmt: skip
+
+# Descriptions that name an actor without using a name from actors.csv.
+_US = r"(?:US|U\.S\.|American|United\s+States)"
+EXTRA_ACTOR_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        "United States Armed Forces",
+        rf"\b{_US}[\s-]+(?:military\s+)?(?:forces|troops|soldiers?|service\s*members?|"
+        rf"servicemembers|servicemen|personnel|military|army|air\s+force|navy|marines|aircraft|"
+        rf"bombers?|jets?|warplanes?|fighter\s+jets?|F-\d+\w*|AC-130\w*|MQ-9\w*|drones?|"
+        rf"helicopters?|base|bases|outpost|garrison|defen[cs]e\s+officials?)\b"
+        rf"|\b(?:the\s+)?(?:US|U\.S\.|United\s+States)(?=\s+(?:struck|launched|carried|"
+        rf"conducted|hit|bombed|responded|retaliated|had|has|have)\b)"
+        rf"|\bAmerican\s+(?:service\s*members|soldiers|troops|forces)\b",
+    ),
+    (
+        "Iraqi Security Forces",
+        r"\bIraqi\s+(?:security\s+forces|forces|army|soldiers?|troops|military|police(?:m[ae]n)?|"
+        r"policem[ae]n|F-16\w*|jets|warplanes|air\s+force|counter-?terrorism\s+(?:service|forces)|"
+        r"army\s+patrol|border\s+guards?)\b",
+    ),
+    (
+        "Kurdistan Region Security Forces",
+        r"\b(?:Kurdish|Kurdistan\s+Region(?:['’]s)?)\s+(?:security\s+forces|forces|"
+        r"counter-?terrorism\s+(?:service|forces|officials)|fighters)\b",
+    ),
+    (
+        "Iran-backed militias",
+        r"\bIran(?:ian)?[\s-](?:backed|aligned|linked|allied)\s+(?:Shiite\s+|Shia\s+)?"
+        r"(?:militias?|militants?|fighters|groups?|factions?|armed\s+groups?|paramilitar(?:y|ies))"
+        r"\b|\b(?:the\s+)?militias\b|\bmilitia\s+groups\b",
+    ),
+    ("Islamic Revolutionary Guard Corps", r"\bIran['’]s\s+Revolutionary\s+Guards?\b"),
+    ("US-led coalition", r"\bcoalition\s+(?:forces|troops|air\s+defen[cs]es|aircraft)\b"),
+)
+_GROUP_ANAPHORA = re.compile(r"\b(?:the\s+same\s+group|the\s+group|the\s+militia)\b", re.I)
+
+TYPE_PRIORITY = (
+    "foiled_attack", "seizure", "interception", "clash", "protest", "airstrike", "attack",
+    "other",
+)  # fmt: skip
+_TRIGGERS: dict[str, re.Pattern] = {
+    "foiled_attack": re.compile(
+        r"\b(?:prevent(?:ed|s)?|foil(?:ed|s)?|thwart(?:ed|s)?|avert(?:ed|s)?|defus(?:ed|es))\b", re.I
+    ),
+    "seizure": re.compile(
+        r"\b(?:seiz(?:ed|es)|confiscat(?:ed|es)|(?:found|discovered|dismantled)(?=[^.;]{0,60}"
+        r"\b(?:launchers?|launch\s+pads?|explosives|weapons|caches?|ammunition|rockets)\b))",
+        re.I,
+    ),
+    "interception": re.compile(
+        r"\b(?:intercept(?:ed|s)?|shot\s+down|shoots\s+down|downed|repell?ed|"
+        r"destroyed\s+(?:\w+\s+){0,2}drones?)\b",
+        re.I,
+    ),
+    "clash": re.compile(
+        r"\b(?:clash(?:ed|es)?|firefights?|gun\s*battles?|exchanged\s+fire|fought)\b", re.I
+    ),
+    "protest": re.compile(
+        r"\b(?:protest(?:ed|ers)|demonstrat(?:ed|ors)|rallied|stormed|sit-in)\b", re.I
+    ),
+    "airstrike": re.compile(
+        r"\b(?:air\s*strikes?|airstrikes?|air\s+raids?|drone\s+strikes?|bombed|bombers?|"
+        r"warplanes?)\b",
+        re.I,
+    ),
+    "attack": re.compile(
+        r"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing)|fired|launched|shelled|struck|strikes?|"
+        r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
+        r"came\s+under|assault(?:ed|s)?|killed|killing|responded|retaliated|slammed)\b",
+        re.I,
+    ),
+    "other": re.compile(r"\b(?:raided|detained|arrested|kidnapped|abducted)\b", re.I),
+}
+# Noun triggers alone ("the attacks", "strikes") are not events in themselves; a clause needs
+# one of these finite or participle forms, or a dated noun ("a drone attack targeted ...").
+_STATE_STRIKE = re.compile(r"\b(?:struck|strikes?|striking|hit|bombed|responded|retaliated)\b", re.I)
+_AIRCRAFT = re.compile(
+    r"\b(?:air\s*strikes?|airstrikes?|air\s+raids?|aircraft|warplanes?|jets?|bombers?|AC-130\w*|"
+    r"F-1[56]\w*|F-35\w*|helicopters?|planes?|MQ-9\w*|drone\s+strikes?)\b",
+    re.I,
+)
+
+_WEAPONS: tuple[tuple[str, re.Pattern], ...] = (
+    ("ballistic_missile", re.compile(r"\bballistic\s+missiles?\b", re.I)),
+    ("drone", re.compile(r"\b(?:drones?|UAVs?|unmanned\s+aerial|one-way\s+attack)\b", re.I)),
+    ("rocket", re.compile(r"\b(?:rockets?|Katyushas?)\b", re.I)),
+    ("missile", re.compile(r"\b(?:cruise\s+)?missiles?\b", re.I)),
+    (
+        "ied",
+        re.compile(
+            r"\b(?:roadside\s+bombs?|IEDs?|improvised\s+explosive|explosive\s+devices?|"
+            r"car\s+bombs?|sticky\s+bombs?|bombing)\b",
+            re.I,
+        ),
+    ),
+    ("artillery", re.compile(r"\b(?:mortars?|artillery|shell(?:s|ing|ed))\b", re.I)),
+    (
+        "small_arms",
+        re.compile(
+            r"\b(?:gunmen|gunfire|small\s+arms|opened\s+fire|shot\s+dead|rifles?|"
+            r"machine\s*guns?|snipers?)\b",
+            re.I,
+        ),
+    ),
+    ("aircraft", _AIRCRAFT),
+)
+
+_CLAIM = re.compile(
+    r"\b(?:claimed(?:\s+responsibility\s+for)?|took\s+responsibility\s+for|"
+    r"said\s+(?:[^.]{0,60}?\s)?(?:it|they)\s+(?:had\s+)?(?:carried\s+out|launched|conducted))\s+"
+    r"(?P<what>(?:the|Saturday['’]s|Sunday['’]s|Monday['’]s|Tuesday['’]s|Wednesday['’]s|"
+    r"Thursday['’]s|Friday['’]s|both|these|those|all)?\s*(?:\w+\s+)?"
+    r"(?P<noun>attacks?|bombings?|strikes?|operations?|assaults?))",
+    re.I,
+)
+# Undated clauses with these are history or summaries, not incidents.
+BACKGROUND = re.compile(
+    r"\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
+    r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
+    r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
+    r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
+    r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b",
+    re.I,
+)
+PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ught|ht)\b", re.I)
+CONTINUATION = re.compile(
+    r"^\s*(?:(?:The|These|Those|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
+    r"sites?|bombings?|drones?|rockets?|missiles?|operations?)\b|(?:They|It)\s|"
+    r"(?:Targets|Among\s+the\s+targets)\b)",
+)
+_QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{20,}’")
+_ATTRIBUTION = re.compile(
+    r",\s*(?:[^,;]{0,90}?\s)?(?:said|says|told\s+[^,.;]{1,60}|reported|added|announced|"
+    r"stated|confirmed)(?:\s+(?:in\s+a\s+statement|on\s+\w+|in\s+an\s+interview(?:\s+on\s+\w+)?|"
+    r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
+    r"|,?\s*according\s+to\s+[^,.;]*"
+    r"|^(?:[A-Z][^,;]{0,80}?\s)?(?:said|says|told\s+\w+|reported|added|announced)\s+(?:that\s+)?"
+    r"(?=[A-Za-z0-9])"
+    r"|\bsaid\s+in\s+a\s+statement\b",
+)
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    name: str
+
+    @property
+    def generic(self) -> bool:
+        return self.name in GENERIC_ACTORS
+
+
+def _alias_regex(alias: str) -> str:
+    tokens = [re.escape(t).replace("'", "['’]?").replace("’", "['’]?") for t in alias.split()]
+    return r"[\s\-]+".join(tokens)
+
+
+@lru_cache(maxsize=1)
+def _actor_patterns() -> tuple[tuple[re.Pattern, str], ...]:
+    patterns: list[tuple[re.Pattern, str]] = []
+    aliases: list[tuple[str, str]] = []
+    for row in load_actors().itertuples():
+        for alias in [row.name, *str(row.aliases).split("|")]:
+            alias = re.sub(r"\s*\(.*?\)\s*", " ", alias).strip()
+            if alias:
+                aliases.append((alias, row.name))
+    for alias, name in sorted(aliases, key=lambda a: len(a[0]), reverse=True):
+        if re.fullmatch(r"[A-Z]{2,5}", alias):
+            patterns.append((re.compile(rf"(?<![\w\-]){alias}(?![\w\-])"), name))
+        else:
+            flags = re.IGNORECASE if len(alias) > 5 else 0
+            patterns.append(
+                (re.compile(rf"(?<![\w\-]){_alias_regex(alias)}(?![\w\-])", flags), name)
+            )
+    for name, pattern in EXTRA_ACTOR_PATTERNS:
+        patterns.append((re.compile(pattern), name))
+    return tuple(patterns)
+
+
+def find_actors(text: str) -> list[ActorMention]:
+    """Actor mentions in text, longest first where they overlap, in text order."""
+    found: list[ActorMention] = []
+    for pattern, name in _actor_patterns():
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < m.end and m.start < end for m in found):
+                continue
+            found.append(ActorMention(start, end, name))
+    return sorted(found, key=lambda m: m.start)
+
+
+def group_anaphora(text: str) -> re.Match | None:
+    return _GROUP_ANAPHORA.search(text)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    event_type: str
+    word: str
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    found: list[Trigger] = []
+    for event_type, pattern in _TRIGGERS.items():
+        for match in pattern.finditer(text):
+            if any(match.start() < t.end and t.start < match.end() for t in found):
+                continue
+            found.append(Trigger(match.start(), match.end(), event_type, match.group(0).lower()))
+    return sorted(found, key=lambda t: t.start)
+
+
+def event_type(triggers: list[Trigger], text: str, actor1: str | None) -> str | None:
+    if not triggers:
+        return None
+    kinds = {t.event_type for t in triggers}
+    chosen = next(k for k in TYPE_PRIORITY if k in kinds)
+    if chosen == "attack" and (
+        _AIRCRAFT.search(text) or (actor1 in STATE_AIR_POWERS and _STATE_STRIKE.search(text))
+    ):
+        return "airstrike"
+    return chosen
+
+
+def weapon(text: str, event: str | None) -> str | None:
+    """The weapon a clause names first; airstrikes default to aircraft."""
+    hits = []
+    for name, pattern in _WEAPONS:
+        match = pattern.search(text)
+        if match:
+            hits.append((match.start(), name))
+    hits.sort()
+    names = [n for _, n in hits]
+    if "ballistic_missile" in names and "missile" in names:
+        names.remove("missile")
+    if event == "interception":
+        names = [n for n in names if n != "aircraft"] or names
+    if event == "airstrike":
+        preferred = [n for n in names if n in ("drone", "missile", "aircraft")]
+        return preferred[0] if preferred else "aircraft"
+    if event == "protest":
+        return None
+    return names[0] if names else None
+
+
+def claim(text: str) -> re.Match | None:
+    return _CLAIM.search(text)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def mask_quotes(text: str) -> str:
+    """Quoted speech blanked (same length, so offsets still point into the article)."""
+    return _blank(text, [m.span() for m in _QUOTES.finditer(text)])
+
+
+def mask_attribution(sentence: str) -> str:
+    """Attribution phrases of one sentence blanked ("..., US officials said.")."""
+    return _blank(sentence, [m.span() for m in _ATTRIBUTION.finditer(sentence)])
+
+
+_CLAUSE_BREAK = re.compile(
+    r";\s+|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
+    r"|,?\s+(?:while|whereas|before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
+    r"|\s+(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+",
+)
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Clause boundaries of a sentence; a clause with no trigger joins the one before it."""
+    cuts = [0]
+    for match in _CLAUSE_BREAK.finditer(text):
+        cuts.append(match.end())
+    cuts.append(len(text))
+    spans = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        piece = text[start:end]
+        has_event = any(t.event_type != "attack" or t.word not in ("strikes", "strike", "attacks",
+                        "attack") for t in find_triggers(piece))  # fmt: skip
+        if merged and not has_event:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
