@@ -103,8 +103,11 @@ def _best(index: PlaceIndex, query: str, tier: str, min_length: int):
     if len(key.replace(" ", "")) < min_length:
         return None
     site_kinds = parsed.kinds - {"town"}
-    found = (index._fuzzy_sites(key, site_kinds, None, parsed.kinds) if tier == "sites"
-             else index._fuzzy_towns(key, None))
+    found = (
+        index._fuzzy_sites(key, site_kinds, None, parsed.kinds)
+        if tier == "sites"
+        else index._fuzzy_towns(key, None)
+    )
     return found[0] if found else None
 
 
@@ -129,33 +132,72 @@ def measure(index: PlaceIndex, pos, neg, tier: str, min_length: int) -> list[dic
         right = sum(1 for s, ok in pos_scores if s >= cutoff and ok) / len(pos_scores)
         wrong = sum(1 for s, ok in pos_scores if s >= cutoff and not ok) / len(pos_scores)
         false_pos = sum(1 for s in neg_scores if s >= cutoff) / len(neg_scores)
-        table.append({"cutoff": cutoff, "positives_right": round(right, 4),
-                      "positives_wrong": round(wrong, 4), "negatives_placed": round(false_pos, 4)})
+        table.append(
+            {
+                "cutoff": cutoff,
+                "positives_right": round(right, 4),
+                "positives_wrong": round(wrong, 4),
+                "negatives_placed": round(false_pos, 4),
+            }
+        )
     return table
+
+
+def choose(tables: dict, tier: str, margin: float = 0.001) -> dict:
+    """The (min key length, cut-off) placing most positives right with none wrong and at most
+    `margin` more negatives than the floor (collisions that even a cut-off of 100 keeps)."""
+    best = None
+    for min_length in MIN_LENGTHS:
+        table = tables[f"{tier}/min{min_length}"]
+        floor = table[-1]["negatives_placed"]
+        for row in table:
+            ok = row["positives_wrong"] == 0 and row["negatives_placed"] <= floor + margin
+            if ok and (best is None or row["positives_right"] > best["positives_right"]):
+                best = {**row, "min_key_length": min_length}
+    return best
 
 
 def main() -> int:
     rng = random.Random(20231126)
     sites, towns = load_sites().sites, load_towns().towns
-    probe = PlaceIndex(sites, towns, threshold=0)
+    probe = PlaceIndex(sites, towns)
     known = set(probe._sites) | set(probe._towns)
     pos = positives(rng, known)
     neg = negatives(known, 3000, rng)
     print(f"{len(pos)} positives (typos of known names), {len(neg)} negatives (cities elsewhere)")
     report = {"positives": len(pos), "negatives": len(neg), "scorers": {}}
     for name, scorer in SCORERS.items():
-        index = PlaceIndex(sites, towns, threshold=min(CUTOFFS), scorer=scorer)
+        index = PlaceIndex(
+            sites,
+            towns,
+            site_threshold=min(CUTOFFS),
+            town_threshold=min(CUTOFFS),
+            site_min_length=0,
+            town_min_length=0,
+            scorer=scorer,
+        )
         report["scorers"][name] = {}
         for tier in ("sites", "towns"):
             for min_length in MIN_LENGTHS:
                 table = measure(index, pos, neg, tier, min_length)
                 report["scorers"][name][f"{tier}/min{min_length}"] = table
-                print(f"\n{name} {tier} min key length {min_length}: "
-                      "cutoff right / wrong / negatives placed")
+                print(
+                    f"\n{name} {tier} min key length {min_length}: "
+                    "cutoff right / wrong / negatives placed"
+                )
                 for row in table:
                     if row["cutoff"] >= 80:
-                        print(f"  {row['cutoff']:>3}: {row['positives_right']:.3f} / "
-                              f"{row['positives_wrong']:.3f} / {row['negatives_placed']:.4f}")
+                        print(
+                            f"  {row['cutoff']:>3}: {row['positives_right']:.3f} / "
+                            f"{row['positives_wrong']:.3f} / {row['negatives_placed']:.4f}"
+                        )
+    report["best_by_scorer"] = {
+        name: {tier: choose(tables, tier) for tier in ("sites", "towns")}
+        for name, tables in report["scorers"].items()
+    }
+    print()
+    for name, best in report["best_by_scorer"].items():
+        print(f"best setting for {name}: {best}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "threshold.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\nwrote {RESULTS / 'threshold.json'}")

@@ -84,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("input", type=Path)
     geocode.add_argument("-o", "--output", type=Path, required=True)
 
+    extract = commands.add_parser(
+        "extract",
+        help="turn a news article into candidate incidents",
+        description="Read an article (.txt or .html) and write candidate incidents in the "
+        "canonical schema plus 'evidence' (the sentence each came from) and 'confidence'. "
+        "Relative dates ('on Monday', 'the following day') are resolved against --published, "
+        "or the publication date read from the article.",
+    )
+    extract.add_argument("article", type=Path)
+    extract.add_argument("--published", help="publication date, YYYY-MM-DD")
+    extract.add_argument("-o", "--output", type=Path, required=True)
     return parser
 
 
@@ -137,6 +148,12 @@ def run(args: argparse.Namespace) -> int:
 
         summary = geocode_csv(args.input, args.output)
         print(summary)
+        return 0
+    if args.command == "extract":
+        from dashboard.ingest import extract_file
+
+        count = extract_file(args.article, args.output, published=args.published)
+        print(f"wrote {count} candidate incidents to {args.output}")
         return 0
     raise AssertionError(args.command)
 

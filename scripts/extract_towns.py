@@ -84,9 +84,7 @@ def admin1_names(cities: dict, rg_path: Path) -> dict[tuple[str, str], str]:
         for row in csv.DictReader(handle):
             key = (row["cc"], round(float(row["lat"]), 4), round(float(row["lon"]), 4))
             rg[key] = row["admin1"]
-    votes: dict[tuple[str, str], collections.Counter] = collections.defaultdict(
-        collections.Counter
-    )
+    votes: dict[tuple[str, str], collections.Counter] = collections.defaultdict(collections.Counter)
     for city in cities.values():
         key = (city["countrycode"], round(city["latitude"], 4), round(city["longitude"], 4))
         if key in rg and rg[key]:

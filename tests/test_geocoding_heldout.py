@@ -167,6 +167,8 @@ def test_held_out_accuracy_at_least_95_percent(geocoder):
     known = [row for row in HELD_OUT if row[2] is not None]
     misses = [row for row in known if not _placed_correctly(geocoder, *row)]
     share = 1 - len(misses) / len(known)
-    print(f"held-out accuracy: {share:.1%} ({len(known) - len(misses)}/{len(known)}); "
-          f"misses: {misses}")
+    print(
+        f"held-out accuracy: {share:.1%} ({len(known) - len(misses)}/{len(known)}); "
+        f"misses: {misses}"
+    )
     assert share >= 0.95, f"held-out accuracy {share:.1%}; misses: {misses}"

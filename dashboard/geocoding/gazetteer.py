@@ -89,8 +89,9 @@ def parse_sites(path: Path) -> tuple[Site, ...]:
             if not site_id:
                 raise GazetteerDataError(f"{path}: row {row_number}, column id: value is required")
             if site_id in seen:
-                raise GazetteerDataError(f"{path}: row {row_number}, column id: duplicate id "
-                                         f"'{site_id}'")
+                raise GazetteerDataError(
+                    f"{path}: row {row_number}, column id: duplicate id '{site_id}'"
+                )
             seen.add(site_id)
             kind = (row["kind"] or "").strip()
             if kind not in SITE_KINDS:
@@ -101,8 +102,10 @@ def parse_sites(path: Path) -> tuple[Site, ...]:
             latitude = _float(row["latitude"], path, row_number, "latitude")
             longitude = _float(row["longitude"], path, row_number, "longitude")
             if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                raise GazetteerDataError(f"{path}: row {row_number}: point ({latitude}, "
-                                         f"{longitude}) is outside WGS84 ranges")
+                raise GazetteerDataError(
+                    f"{path}: row {row_number}: point ({latitude}, "
+                    f"{longitude}) is outside WGS84 ranges"
+                )
             aliases = tuple(a.strip() for a in (row["aliases"] or "").split("|") if a.strip())
             sites.append(
                 Site(

@@ -19,7 +19,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from dashboard.geocoding.gazetteer import load_sites
-from dashboard.geocoding.matcher import DEFAULT_THRESHOLD, Match, PlaceIndex
+from dashboard.geocoding.matcher import SITE_THRESHOLD, TOWN_THRESHOLD, Match, PlaceIndex
 from dashboard.geocoding.towns import load_towns
 
 
@@ -39,10 +39,11 @@ class OfflineAdapter(BaseSyncAdapter):
 
 
 @lru_cache(maxsize=8)
-def _index(sites_path: Path | None, towns_path: Path | None, threshold: float,
-           towns: bool) -> PlaceIndex:  # fmt: skip
+def _index(sites_path: Path | None, towns_path: Path | None, site_threshold: float,
+           town_threshold: float, towns: bool) -> PlaceIndex:  # fmt: skip
     town_rows = load_towns(towns_path).towns if towns else ()
-    return PlaceIndex(load_sites(sites_path).sites, town_rows, threshold=threshold)
+    return PlaceIndex(load_sites(sites_path).sites, town_rows, site_threshold=site_threshold,
+                      town_threshold=town_threshold)  # fmt: skip
 
 
 def location_from_match(match: Match) -> Location:
@@ -67,6 +68,14 @@ def location_from_match(match: Match) -> Location:
     return Location(address, (match.latitude, match.longitude), raw)
 
 
+def country_hint(country) -> str | None:
+    """An ISO2 hint from whatever a table holds: None, NA, NaN and blanks mean no hint."""
+    if country is None:
+        return None
+    text = str(country).strip().upper()
+    return None if text in ("", "<NA>", "NAN", "NONE", "NAT") else text
+
+
 class GazetteerGeocoder(Geocoder):
     """Offline geocoder: sites gazetteer (geo_precision 1), then GeoNames towns (2).
 
@@ -80,14 +89,16 @@ class GazetteerGeocoder(Geocoder):
         sites_path: str | Path | None = None,
         towns_path: str | Path | None = None,
         *,
-        threshold: float = DEFAULT_THRESHOLD,
+        site_threshold: float = SITE_THRESHOLD,
+        town_threshold: float = TOWN_THRESHOLD,
         towns: bool = True,
     ):
         super().__init__(adapter_factory=OfflineAdapter)
         self.index = _index(
             Path(sites_path).resolve() if sites_path else None,
             Path(towns_path).resolve() if towns_path else None,
-            float(threshold),
+            float(site_threshold),
+            float(town_threshold),
             towns,
         )
 
@@ -100,7 +111,7 @@ class GazetteerGeocoder(Geocoder):
         text = "" if query is None else str(query)
         if not text.strip():
             return None
-        hint = str(country).strip().upper() if country and str(country).strip() else None
+        hint = country_hint(country)
         if exactly_one:
             match = self.index.resolve(text, hint)
             return location_from_match(match) if match else None

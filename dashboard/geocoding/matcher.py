@@ -1,16 +1,18 @@
 """Resolve a place name: sites gazetteer first, then the towns tier; exact first, then fuzzy.
 
-Order for each piece of a location string (head, bracketed alternative, then context):
-1. exact site match on the normalised core name; a kind word in the query ("airport", "base")
-   picks a site of a compatible kind; without a kind word only aliases that are bare names
-   count ("Harir", "al-Asad", "BIAP"), so "Erbil" is the city and "Erbil air base" the airport;
-2. exact town match (country hint applied strictly, primary names before alternate names,
-   then larger population);
-3. a site known only with a kind word ("Qayyarah" -> the air base) when no town has the name;
-4. fuzzy match (rapidfuzz) of the folded core against sites and towns, at or above the
-   threshold; below it, nothing.
-A match found in a context piece ("... near Baghdad International Airport") is at best
-geo_precision 2: the place is near it, not at it.
+For each piece of a location string (the whole string, its head, a bracketed alternative, then
+context pieces such as "... near X"), in order, the first rule that finds something wins:
+1. exact site match on the normalised core name. A kind word in the query ("airport", "base")
+   picks a site of a compatible kind; without one only aliases that are bare names count
+   ("Harir", "al-Asad", "BIAP"), so "Erbil" is the city and "Erbil air base" the airport;
+2. with a kind word and no exact site: a fuzzy site match of a compatible kind, so that
+   "Deir Ezzor military airport" is the airport rather than the town Deir Ezzor;
+3. exact town match (primary names before alternate names, then larger population);
+4. a site known only with a kind word when no town has the name;
+then, over the pieces again, 5. fuzzy match (rapidfuzz) of the folded core against sites and
+towns, at or above the tier's cut-off; below it, nothing.
+A country hint (ISO2) is strict: only places in that country are candidates. A match found in
+a context piece ("... near Baghdad International Airport") is at best geo_precision 2.
 """
 
 from __future__ import annotations
@@ -37,10 +39,15 @@ from dashboard.geocoding.towns import Town
 GAZETTEER, GEONAMES = "gazetteer", "geonames"
 WHOLE = "whole"
 EXACT, FUZZY = "exact", "fuzzy"
-# Chosen from measurements (see bench/calibrate_threshold.py and the closing note):
-# the lowest cut-off that places no negative name, with margin.
-DEFAULT_THRESHOLD = 90.0
-MIN_FUZZY_LENGTH = 4
+# Chosen from measurements by bench/calibrate_threshold.py (rapidfuzz ratio on folded keys):
+# for each tier, the (cut-off, minimum key length) that places the most one-typo variants of
+# known names correctly while placing no variant wrongly and at most ~0.1% of 3,000 city names
+# from elsewhere in the world (beyond the collisions no cut-off removes). See the module's
+# output in bench/results/threshold.json.
+SITE_THRESHOLD = 86.0
+TOWN_THRESHOLD = 94.0
+SITE_MIN_KEY_LENGTH = 4
+TOWN_MIN_KEY_LENGTH = 6
 DEFAULT_SCORER: Callable[..., float] = fuzz.ratio
 
 
@@ -114,14 +121,18 @@ class PlaceIndex:
         sites: Sequence[Site],
         towns: Sequence[Town] = (),
         *,
-        threshold: float = DEFAULT_THRESHOLD,
+        site_threshold: float = SITE_THRESHOLD,
+        town_threshold: float = TOWN_THRESHOLD,
+        site_min_length: int = SITE_MIN_KEY_LENGTH,
+        town_min_length: int = TOWN_MIN_KEY_LENGTH,
         scorer: Callable[..., float] = DEFAULT_SCORER,
-        min_fuzzy_length: int = MIN_FUZZY_LENGTH,
         cache_size: int = 100_000,
     ):
-        self.threshold = threshold
+        self.site_threshold = site_threshold
+        self.town_threshold = town_threshold
+        self.site_min_length = site_min_length
+        self.town_min_length = town_min_length
         self.scorer = scorer
-        self.min_fuzzy_length = min_fuzzy_length
         self._sites: dict[str, list[_SiteEntry]] = defaultdict(list)
         order = 0
         for site in sites:
@@ -214,10 +225,9 @@ class PlaceIndex:
     def _rank_sites(
         self, entries: list[_SiteEntry], country: str | None, kinds: frozenset[str]
     ) -> list[_SiteEntry]:
-        ranked = sorted(
-            entries,
-            key=lambda e: (bool(country) and e.site.country != country, e.kinds != kinds, e.order),
-        )
+        if country:
+            entries = [e for e in entries if e.site.country == country]
+        ranked = sorted(entries, key=lambda e: (e.kinds != kinds, e.order))
         seen: set[str] = set()
         unique = []
         for entry in ranked:
@@ -253,11 +263,11 @@ class PlaceIndex:
             return [_site_match(e, 100.0, EXACT) for e in chosen]
         if site_kinds:
             # "X air base": a site of that kind spelled a little differently beats a town X.
-            key = fuzzy_key(core)
-            if len(key.replace(" ", "")) >= self.min_fuzzy_length:
-                sites = self._fuzzy_sites(key, site_kinds, country, kinds, compatible_only=True)
-                if sites:
-                    return sites
+            sites = self._fuzzy_sites(
+                fuzzy_key(core), site_kinds, country, kinds, compatible_only=True
+            )
+            if sites:
+                return sites
         towns = self._town_entries(core, country)
         if towns:
             return [_town_match(e, 100.0, EXACT) for e in towns]
@@ -268,11 +278,11 @@ class PlaceIndex:
 
     def _fuzzy(self, parsed: ParsedName, country: str | None) -> list[Match]:
         key = fuzzy_key(parsed.core)
-        if len(key.replace(" ", "")) < self.min_fuzzy_length:
-            return []
         site_kinds = parsed.kinds - {TOWN}
-        sites = [] if (TOWN in parsed.kinds and not site_kinds) else self._fuzzy_sites(
-            key, site_kinds, country, parsed.kinds
+        sites = (
+            []
+            if (TOWN in parsed.kinds and not site_kinds)
+            else self._fuzzy_sites(key, site_kinds, country, parsed.kinds)
         )
         towns = self._fuzzy_towns(key, country)
         if site_kinds and sites:
@@ -280,10 +290,12 @@ class PlaceIndex:
         # No site kind word: the better score wins; a tie goes to the site.
         return sorted(sites + towns, key=lambda m: (-m.score, m.source != GAZETTEER))
 
-    def _extract(self, key: str, choices: Sequence[str]) -> list[tuple[str, float]]:
-        found = process.extract(
-            key, choices, scorer=self.scorer, score_cutoff=self.threshold, limit=10
-        )
+    def _extract(
+        self, key: str, choices: Sequence[str], cutoff: float, min_length: int
+    ) -> list[tuple[str, float]]:
+        if len(key.replace(" ", "")) < min_length:
+            return []
+        found = process.extract(key, choices, scorer=self.scorer, score_cutoff=cutoff, limit=10)
         return [(choice, float(score)) for choice, score, _ in found]
 
     def _fuzzy_sites(
@@ -298,13 +310,12 @@ class PlaceIndex:
         choices = self._site_keys_by_country.get(country, []) if country else self._site_keys
         out: list[Match] = []
         seen: set[str] = set()
-        for choice, score in self._extract(key, choices):
+        found = self._extract(key, choices, self.site_threshold, self.site_min_length)
+        for choice, score in found:
             for core in self._site_key_cores[choice]:
                 entries = self._allowed_sites(self._sites[core], site_kinds)
                 if compatible_only:
                     entries = [e for e in entries if _compatible(e.site.kind, site_kinds)]
-                if country:
-                    entries = [e for e in entries if e.site.country == country]
                 for entry in self._rank_sites(entries, country, kinds):
                     if entry.site.id not in seen:
                         seen.add(entry.site.id)
@@ -315,7 +326,8 @@ class PlaceIndex:
         choices = self._town_keys_by_country.get(country, []) if country else self._town_keys
         out: list[Match] = []
         seen: set[int] = set()
-        for choice, score in self._extract(key, choices):
+        found = self._extract(key, choices, self.town_threshold, self.town_min_length)
+        for choice, score in found:
             for core in self._town_key_cores[choice]:
                 for entry in self._town_entries(core, country):
                     if entry.town.id not in seen:

@@ -30,28 +30,94 @@ KIND_COMPATIBLE: dict[str, frozenset[str]] = {
 _KIND_PHRASES: dict[tuple[str, ...], str] = {}
 for _kind, _phrases in {
     AIR: (
-        "international airport", "military airport", "military airfield", "army air field",
-        "air base", "airbase", "air field", "airfield", "airport", "airstrip", "air strip",
-        "landing zone", "lz", "air station", "aerodrome", "international", "air",
-        "مطار", "جويه", "دولي", "عسكري",
+        "international airport",
+        "military airport",
+        "military airfield",
+        "army air field",
+        "air base",
+        "airbase",
+        "air field",
+        "airfield",
+        "airport",
+        "airstrip",
+        "air strip",
+        "landing zone",
+        "lz",
+        "air station",
+        "aerodrome",
+        "international",
+        "air",
+        "مطار",
+        "جويه",
+        "دولي",
+        "عسكري",
     ),
     BASE: (
-        "forward operating base", "contingency operating base", "contingency operating location",
-        "mission support site", "military base", "army base", "patrol base", "military complex",
-        "military camp", "base", "garrison", "camp", "outpost", "fob", "cob", "mss", "complex",
-        "barracks", "headquarters", "hq", "military", "army", "قاعده", "معسكر",
+        "forward operating base",
+        "contingency operating base",
+        "contingency operating location",
+        "mission support site",
+        "military base",
+        "army base",
+        "patrol base",
+        "military complex",
+        "military camp",
+        "base",
+        "garrison",
+        "camp",
+        "outpost",
+        "fob",
+        "cob",
+        "mss",
+        "complex",
+        "barracks",
+        "headquarters",
+        "hq",
+        "military",
+        "army",
+        "قاعده",
+        "معسكر",
     ),
     FIELD: (
-        "oil field", "oilfield", "oil fields", "oilfields", "gas field", "gasfield", "gas plant",
-        "oil and gas field", "field", "fields", "plant", "حقل", "معمل", "نفطي", "للغاز", "غاز",
+        "oil field",
+        "oilfield",
+        "oil fields",
+        "oilfields",
+        "gas field",
+        "gasfield",
+        "gas plant",
+        "oil and gas field",
+        "field",
+        "fields",
+        "plant",
+        "حقل",
+        "معمل",
+        "نفطي",
+        "للغاز",
+        "غاز",
     ),
     CROSSING: (
-        "border crossing point", "border crossing", "crossing point", "border point",
-        "border post", "crossing", "checkpoint", "منفذ", "حدودي",
+        "border crossing point",
+        "border crossing",
+        "crossing point",
+        "border point",
+        "border post",
+        "crossing",
+        "checkpoint",
+        "منفذ",
+        "حدودي",
     ),
     TOWN: (
-        "town", "countryside", "outskirts", "province", "governorate", "subdistrict", "district",
-        "area", "vicinity", "region",
+        "town",
+        "countryside",
+        "outskirts",
+        "province",
+        "governorate",
+        "subdistrict",
+        "district",
+        "area",
+        "vicinity",
+        "region",
     ),
 }.items():
     for _phrase in _phrases:
@@ -60,13 +126,14 @@ _MAX_PHRASE = max(len(p) for p in _KIND_PHRASES)
 
 # Standalone Arabic articles as Latin transliterations write them (al-, el-, sun letters ...).
 ARTICLES = frozenset(
-    "al el il ul ar as ad ash at an az adh ath ed es er en et ez esh ech".split()
-)
+    ("al", "el", "il", "ul", "ar", "as", "ad", "ash", "at", "an", "az", "adh", "ath", "ed", "es",
+     "er", "en", "et", "ez", "esh", "ech")
+)  # fmt: skip
 # Words that say who holds or reports a place, not which place it is.
 FILLERS = frozenset(
-    "a the of in us u s usa american coalition iraqi syrian jordanian kurdish israeli "
-    "united states america".split()
-)
+    ("a", "the", "of", "in", "us", "u", "s", "usa", "american", "coalition", "iraqi", "syrian",
+     "jordanian", "kurdish", "israeli", "united", "states", "america")
+)  # fmt: skip
 # Spelling variants of common name elements -> one form.
 TOKEN_VARIANTS = {
     **dict.fromkeys(("ain", "ayn", "ein", "ayin", "aine", "ayun"), "ain"),
@@ -182,9 +249,7 @@ def fuzzy_key(core: str) -> str:
 
 
 # Context separators: "X near Y", "X in the city of Y", "X, Y", "X west of Y", "X (Y)".
-_DIRECTION = (
-    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
-)
+_DIRECTION = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
 _SEPARATOR = re.compile(
     rf"\s*,\s*|\s*;\s*|\s+-\s+|\s+(?:near|outside|close\s+to|next\s+to|inside|in|on|"
     rf"(?:about\s+|some\s+)?(?:\d+(?:\.\d+)?\s*(?:km|kilometers|kilometres|miles|mi)\s+)?"

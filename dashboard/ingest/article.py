@@ -18,6 +18,11 @@ from html.parser import HTMLParser
 
 from dateutil import parser as date_parser
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -46,9 +51,9 @@ _CREDIT = re.compile(
     r"(?:\s|\.)(?:AP|AFP|Reuters|EPA|Getty Images|Photo|Photograph|Bloomberg|Anadolu)\s*$"
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = _words(
     "mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept oct nov dec "
-    "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s a.m p.m e.g i.e".split()
+    "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s a.m p.m e.g i.e"
 )
 
 
@@ -72,9 +77,8 @@ class Article:
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCKS = frozenset(
-        "p div br li h1 h2 h3 h4 h5 h6 tr article section header footer figcaption "
-        "blockquote time".split()
+    _BLOCKS = _words(
+        "p div br li h1 h2 h3 h4 h5 h6 tr article section header footer figcaption blockquote time"
     )
     _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
 
@@ -202,7 +206,11 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         word = re.search(r"([A-Za-z.]+)\.$", before)
         if word:
             token = word.group(1).lower().rstrip(".")
-            if token in _ABBREVIATIONS or len(token) == 1 or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):
+            if (
+                token in _ABBREVIATIONS
+                or len(token) == 1
+                or re.fullmatch(r"(?:[a-z]\.)+[a-z]", token)
+            ):
                 continue
         out.append((begin, match.end()))
         begin = match.end()

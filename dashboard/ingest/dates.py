@@ -157,9 +157,11 @@ def find_time_refs(text: str) -> list[TimeRef]:
             if any(start < b and a < end for a, b in taken):
                 continue
             phrase = match.group(0)
-            if kind == WEEKDAY and match.group("prefix") and not match.group(
-                "prefix"
-            ).lower().startswith("last"):
+            if (
+                kind == WEEKDAY
+                and match.group("prefix")
+                and not match.group("prefix").lower().startswith("last")
+            ):
                 continue  # next Monday: the future
             if kind == MONTH_KIND and phrase.lower().startswith(("since", "from")):
                 continue
@@ -213,7 +215,7 @@ def resolve(ref: TimeRef, published: date, anchor: Resolved | None) -> Resolved 
         offset = 0
         if ref.kind == RELATIVE_DAY:
             count = re.match(rf"({_COUNT})\s+days?", phrase)
-            size = _COUNTS.get(count.group(1), None) if count else 1
+            size = _COUNTS.get(count.group(1)) if count else 1
             if size is None:
                 size = int(count.group(1))
             backwards = any(w in phrase for w in ("previous", "preceding", "before", "earlier"))

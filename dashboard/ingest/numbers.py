@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
-_QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|roughly|up\s+to)\s+)?"
+_QUALIFIER = (
+    r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|roughly|up\s+to)\s+)?"
+)
 _NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|an?|a\s+dozen|dozen)"
 _PERSON = (
     r"(?:people|persons?|civilians?|soldiers?|troops?|militants?|fighters?|members?|personnel|"
@@ -38,12 +40,12 @@ _AFTER_VERB = {
 }
 _BEFORE_STATE = {
     "killed": re.compile(
-        rf"(?<![\w-]){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+(?:[^.;]{{0,40}}?,\s*)?)?"
+        rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+(?:[^.;]{{0,40}}?,\s*)?)?"
         rf"(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?(?:reported\s+)?{_KILL_STATE}\b",
         re.I,
     ),
     "wounded": re.compile(
-        rf"(?<![\w-]){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+(?:[^.;]{{0,40}}?,\s*)?)?"
+        rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+(?:[^.;]{{0,40}}?,\s*)?)?"
         rf"(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?(?:reported\s+)?{_WOUND_STATE}\b",
         re.I,
     ),

@@ -23,6 +23,11 @@ from functools import lru_cache
 from dashboard.geocoding import GazetteerGeocoder
 from dashboard.geocoding.gazetteer import load_sites
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 COUNTRIES = {
     "iraq": "IQ", "syria": "SY", "jordan": "JO", "iran": "IR", "lebanon": "LB",
     "israel": "IL", "kuwait": "KW", "turkey": "TR", "turkiye": "TR", "yemen": "YE",
@@ -31,12 +36,13 @@ COUNTRIES = {
     "bahrain": "BH", "egypt": "EG", "red sea": None, "middle east": None,
 }  # fmt: skip
 _COUNTRY_RE = re.compile(
-    r"\b(?:the\s+)?(" + "|".join(sorted((re.escape(k) for k in COUNTRIES), key=len, reverse=True))
+    r"\b(?:the\s+)?("
+    + "|".join(sorted((re.escape(k) for k in COUNTRIES), key=len, reverse=True))
     + r")\b(?!['’]s\s+(?:parliament|government|army))",
     re.IGNORECASE,
 )
 # Words that make a capitalised phrase something other than a place.
-_NOT_PLACE_WORDS = frozenset(
+_NOT_PLACE_WORDS = _words(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december jan feb mar apr jun jul aug sep sept
@@ -50,14 +56,14 @@ _NOT_PLACE_WORDS = frozenset(
     russian british french lebanese palestinian arab shiite sunni iran-backed iran-aligned
     f-15 f-16 f-35 ac-130 mq-9 reaper katyusha human rights watch amnesty secretary operation
     analysis updated published photo
-    """.split()
+    """
 )
-_LEADING_STOP = frozenset(
+_LEADING_STOP = _words(
     """
     the a an on in at early late last hours hours separately but and two three then also
     when while after before since during near outside by from of for to with as it its this
     that these those there meanwhile later earlier elsewhere previously today yesterday
-    """.split()
+    """
 )
 _SITE_SHAPED = re.compile(
     r"^(?:(?:Tower|Camp|Base|Outpost|Union|FOB|COP|Forward\s+Operating\s+Base|Patrol\s+Base|"
@@ -71,10 +77,11 @@ _KIND_WORDS = (
     r"landing\s+zone|camp|complex|area|province|governorate|district|countryside|outskirts)"
 )
 _KIND_AFTER = re.compile(rf"^(?:\s+{_KIND_WORDS}\b)+", re.IGNORECASE)
-_DIRECTION = (
-    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+_DIRECTION = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
+_DISTANCE = (
+    r"(?:(?:about|some|roughly|around|nearly)\s+)?\d+(?:\.\d+)?\s*"
+    r"(?:km|kilometres|kilometers|miles)\s+"
 )
-_DISTANCE = r"(?:(?:about|some|roughly|around|nearly)\s+)?\d+(?:\.\d+)?\s*(?:km|kilometres|kilometers|miles)\s+"
 _CONTEXT_AFTER = re.compile(
     rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
@@ -180,12 +187,8 @@ def _site_alias_regexes() -> tuple[re.Pattern, re.Pattern | None]:
         r"(?<![\w\-])(?:" + "|".join(_alias_pattern(a) for a in ordered) + r")(?![\w\-])",
         re.IGNORECASE,
     )
-    code_re = (
-        re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, sorted(codes, key=len, reverse=True)))
-                   + r")(?![\w\-])")
-        if codes
-        else None
-    )  # fmt: skip
+    codes_alternation = "|".join(map(re.escape, sorted(codes, key=len, reverse=True)))
+    code_re = re.compile(rf"(?<![\w\-])(?:{codes_alternation})(?![\w\-])") if codes else None
     return name_re, code_re
 
 
@@ -225,7 +228,9 @@ def _clean_chunk(text: str, start: int) -> tuple[str, int] | None:
 
 def countries_in(text: str) -> list[tuple[int, int, str | None]]:
     """(start, end, ISO2) of each country or region name, demonyms not included."""
-    return [(m.start(1), m.end(1), COUNTRIES[m.group(1).lower()]) for m in _COUNTRY_RE.finditer(text)]
+    return [
+        (m.start(1), m.end(1), COUNTRIES[m.group(1).lower()]) for m in _COUNTRY_RE.finditer(text)
+    ]
 
 
 def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
@@ -367,7 +372,7 @@ _ANAPHORA_KINDS = {
 
 
 def anaphoric_place(text: str, earlier: list[PlaceMention]) -> PlaceMention | None:
-    """"the embassy", "the compound", "the base": the latest earlier place of a fitting kind."""
+    """ "the embassy", "the compound", "the base": the latest earlier place of a fitting kind."""
     match = _ANAPHORA.search(text)
     if not match or not earlier:
         return None

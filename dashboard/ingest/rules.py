@@ -67,7 +67,8 @@ TYPE_PRIORITY = (
 )  # fmt: skip
 _TRIGGERS: dict[str, re.Pattern] = {
     "foiled_attack": re.compile(
-        r"\b(?:prevent(?:ed|s)?|foil(?:ed|s)?|thwart(?:ed|s)?|avert(?:ed|s)?|defus(?:ed|es))\b", re.I
+        r"\b(?:prevent(?:ed|s)?|foil(?:ed|s)?|thwart(?:ed|s)?|avert(?:ed|s)?|defus(?:ed|es))\b",
+        re.I,
     ),
     "seizure": re.compile(
         r"\b(?:seiz(?:ed|es)|confiscat(?:ed|es)|(?:found|discovered|dismantled)(?=[^.;]{0,60}"
@@ -100,7 +101,9 @@ _TRIGGERS: dict[str, re.Pattern] = {
 }
 # Noun triggers alone ("the attacks", "strikes") are not events in themselves; a clause needs
 # one of these finite or participle forms, or a dated noun ("a drone attack targeted ...").
-_STATE_STRIKE = re.compile(r"\b(?:struck|strikes?|striking|hit|bombed|responded|retaliated)\b", re.I)
+_STATE_STRIKE = re.compile(
+    r"\b(?:struck|strikes?|striking|hit|bombed|responded|retaliated)\b", re.I
+)
 _AIRCRAFT = re.compile(
     r"\b(?:air\s*strikes?|airstrikes?|air\s+raids?|aircraft|warplanes?|jets?|bombers?|AC-130\w*|"
     r"F-1[56]\w*|F-35\w*|helicopters?|planes?|MQ-9\w*|drone\s+strikes?)\b",
@@ -149,7 +152,9 @@ BACKGROUND = re.compile(
     r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b",
     re.I,
 )
-PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ught|ht)\b", re.I)
+PRESENT_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ught|ht)\b", re.I
+)
 CONTINUATION = re.compile(
     r"^\s*(?:(?:The|These|Those|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?)\b|(?:They|It)\s|"
@@ -157,7 +162,7 @@ CONTINUATION = re.compile(
 )
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{20,}’")
 _ATTRIBUTION = re.compile(
-    r",\s*(?:[^,;]{0,90}?\s)?(?:said|says|told\s+[^,.;]{1,60}|reported|added|announced|"
+    r",\s*(?:[^,;]{0,90}?\s)?(?:said|says|told\s+[^,.;]{1,60}|added|announced|"
     r"stated|confirmed)(?:\s+(?:in\s+a\s+statement|on\s+\w+|in\s+an\s+interview(?:\s+on\s+\w+)?|"
     r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
     r"|,?\s*according\s+to\s+[^,.;]*"

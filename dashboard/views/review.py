@@ -1,0 +1,146 @@
+"""Article review: paste or upload a report, check the candidate incidents, import them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import settings
+from dashboard.errors import AtlasError, InvalidFile
+from dashboard.ingest import NoPublicationDate, extract_incidents
+from dashboard.ingest.article import html_to_text, looks_like_html
+from dashboard.ingest.review import (
+    SHOWN,
+    accepted_incidents,
+    highlight_html,
+    review_table,
+    slug,
+)
+from dashboard.schema import EVENT_TYPES, WEAPONS
+from dashboard.store import configured_store
+from dashboard.views.common import show_error
+from dashboard.views.map import build_map
+
+
+@st.cache_data(show_spinner="Reading the article...")
+def _candidates(
+    text: str, published: date | None, source: str | None, url: str | None, name: str
+) -> pd.DataFrame:
+    return extract_incidents(text, published=published, source=source, source_url=url, name=name)
+
+
+def _uploaded_text(upload) -> str:
+    raw = upload.getvalue()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if Path(upload.name).suffix.lower() in (".html", ".htm") or looks_like_html(text):
+        text = html_to_text(text)
+    return text
+
+
+st.title("Article review")
+st.caption(
+    "Paste a report or upload it (.txt or .html). Each candidate incident is read by rules and "
+    "the offline gazetteer; its evidence is highlighted in the article. Correct what is wrong, "
+    "untick what is not an incident, then import the rest as one batch (removable on the "
+    "upload page)."
+)
+
+upload = st.file_uploader("Article file", type=["txt", "html", "htm"], key="review_upload")
+pasted = st.text_area(
+    "Article text", key="review_text", height=240, placeholder="Paste the article here"
+)
+left, middle, right = st.columns(3)
+published = left.date_input(
+    "Publication date (read from the article when empty)", value=None, key="review_published"
+)
+source_name = middle.text_input("Source (e.g. The National)", key="review_source")
+source_url = right.text_input("Source URL", key="review_source_url")
+
+text = _uploaded_text(upload) if upload is not None else pasted
+if not text or not text.strip():
+    st.info("Paste an article or upload a file to see its candidate incidents.")
+    st.stop()
+
+name = slug(source_name or (Path(upload.name).stem if upload is not None else "pasted-article"))
+source = source_name.strip() or f"article:{name}"
+try:
+    candidates = _candidates(text, published, source, source_url.strip() or None, name)
+except NoPublicationDate:
+    show_error(
+        NoPublicationDate(f"{name}: no publication date found in the article; enter it above")
+    )
+    st.stop()
+except AtlasError as error:
+    show_error(error)
+    st.stop()
+
+st.subheader(f"{len(candidates)} candidate incident{'s' if len(candidates) != 1 else ''}")
+if candidates.empty:
+    st.write("No incident found: the article reports no dated event at a known place.")
+else:
+    table = review_table(candidates)
+    edited = st.data_editor(
+        table[list(SHOWN)],
+        key="review_candidates",
+        hide_index=True,
+        width="stretch",
+        disabled=["n", "time_precision", "confidence", "site_id", "evidence"],
+        column_config={
+            "accept": st.column_config.CheckboxColumn("accept", default=True),
+            "n": st.column_config.NumberColumn("#", help="number of the highlight"),
+            "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+            "location": st.column_config.TextColumn("place"),
+            "event_type": st.column_config.SelectboxColumn("type", options=list(EVENT_TYPES)),
+            "weapon": st.column_config.SelectboxColumn("weapon", options=list(WEAPONS)),
+            "killed": st.column_config.NumberColumn("killed", min_value=0, step=1),
+            "wounded": st.column_config.NumberColumn("wounded", min_value=0, step=1),
+            "time_precision": st.column_config.NumberColumn(
+                "date precision", help="1 day, 2 week, 3 month"
+            ),
+            "confidence": st.column_config.ProgressColumn(
+                "confidence", min_value=0.0, max_value=1.0, format="%.2f"
+            ),
+            "evidence": st.column_config.TextColumn("evidence", width="large"),
+        },
+    )
+    full = table.copy()
+    for column in edited.columns:
+        full[column] = edited[column].values
+    incidents, problems = accepted_incidents(table, full, dataset=f"article:{name}")
+
+    article_col, map_col = st.columns([3, 2])
+    with article_col:
+        st.markdown(highlight_html(text, candidates["evidence"]), unsafe_allow_html=True)
+    with map_col:
+        located = incidents.dropna(subset=["latitude", "longitude"])
+        st.caption(f"{len(located)} of {len(incidents)} accepted candidates have coordinates.")
+        st_folium(
+            build_map(located, color_by="event_type", basemap=settings.get("basemap")),
+            height=380,
+            use_container_width=True,
+            key="review_map",
+            returned_objects=[],
+        )
+
+    if st.button("Import accepted as a batch", type="primary", disabled=incidents.empty):
+        try:
+            if problems:
+                raise InvalidFile(f"article {name} (edited table)", problems)
+            batch = configured_store().import_incidents(
+                incidents, name=f"article: {source}", source_file=source, format="article"
+            )
+        except AtlasError as error:
+            show_error(error)
+        else:
+            st.cache_data.clear()
+            st.success(
+                f"Imported {batch.rows} incident{'s' if batch.rows != 1 else ''} as batch "
+                f"{batch.batch_id} ('{batch.name}'); remove it on the upload page if needed."
+            )

@@ -1,0 +1,250 @@
+"""Unit tables for the extraction parts: dates, casualty figures, publication dates, files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.errors import AtlasError
+from dashboard.ingest import NoPublicationDate, extract_file, extract_incidents
+from dashboard.ingest.article import find_publication_date, html_to_text, read_article
+from dashboard.ingest.dates import Resolved, best, find_time_refs, resolve
+from dashboard.ingest.numbers import casualties
+from dashboard.ingest.review import accepted_incidents, highlight_html, review_table
+from dashboard.schema import COLUMNS
+
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "anchor", "expected", "precision"),
+    [
+        # weekdays: the day on or before publication, across month and year ends
+        ("2023-11-26", "On Monday, US forces", None, "2023-11-20", 1),
+        ("2023-11-26", "in an interview on Saturday", None, "2023-11-25", 1),
+        ("2024-01-29", "early on Sunday", None, "2024-01-28", 1),
+        ("2024-01-29", "late Monday", None, "2024-01-29", 1),  # same day as publication
+        ("2024-02-02", "on Tuesday", None, "2024-01-30", 1),
+        ("2024-03-01", "late Wednesday", None, "2024-02-28", 1),
+        ("2024-03-01", "Early Thursday", None, "2024-02-29", 1),  # leap day
+        ("2024-01-02", "on Sunday night", None, "2023-12-31", 1),  # year end
+        ("2024-01-21", "Saturday's attack", None, "2024-01-20", 1),
+        ("2024-02-03", "last Sunday", None, "2024-01-28", 1),
+        # relative to the anchor
+        ("2023-11-26", "The following day", "2023-11-20", "2023-11-21", 1),
+        ("2023-11-26", "a few hours later", "2023-11-20", "2023-11-20", 1),
+        ("2023-12-01", "A day later", "2023-11-30", "2023-12-01", 1),
+        ("2024-01-21", "Two days earlier", "2024-01-20", "2024-01-18", 1),
+        ("2023-09-04", "The previous day", "2023-09-03", "2023-09-02", 1),
+        ("2024-02-29", "the next day", "2024-02-29", "2024-03-01", 1),
+        # explicit dates; the year before when the day would follow publication
+        ("2023-09-04", "On Aug. 30, jets", None, "2023-08-30", 1),
+        ("2024-01-02", "late on Dec. 28", None, "2023-12-28", 1),
+        ("2024-01-02", "on 28 December 2023", None, "2023-12-28", 1),
+        ("2023-11-26", "on November 20", None, "2023-11-20", 1),
+        # weeks and months
+        ("2023-11-26", "last week", None, "2023-11-19", 2),
+        ("2023-12-01", "Earlier this week", None, "2023-11-27", 2),
+        ("2023-12-10", "Last month", None, "2023-11-15", 3),
+        ("2024-04-15", "in January", None, "2024-01-15", 3),
+        ("2024-01-15", "in December", None, "2023-12-15", 3),
+        ("2024-01-21", "yesterday", None, "2024-01-20", 1),
+    ],
+)
+def test_time_expressions(published, text, anchor, expected, precision):
+    refs = find_time_refs(text)
+    assert refs, text
+    pub = date.fromisoformat(published)
+    base = Resolved(date.fromisoformat(anchor), 1, "") if anchor else None
+    found = resolve(best(refs), pub, base)
+    assert found.day == date.fromisoformat(expected)
+    assert found.precision == precision
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["since October 17", "Since mid-October, attacks", "next Monday", "in 2017", "the four-day"],
+)
+def test_expressions_that_date_nothing(text):
+    assert find_time_refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "wounded"),
+    [
+        ("killing one Iran-backed militant linked to Kataib Hezbollah", 1, None),
+        ("killing eight militants and wounding five.", 8, 5),
+        ("Three American service members were killed and more than 30 wounded", 3, 30),
+        ("leaving four SDF fighters dead and two others wounded", 4, 2),
+        ("sixteen people, including civilians, were killed and twenty-five were wounded", 16, 25),
+        ("wounding four US personnel and an Iraqi soldier", None, 5),
+        ("killing a US contractor", 1, None),
+        ("at least twenty-three fighters were killed", 23, None),
+        ("causing no casualties", 0, 0),
+        ("no one was hurt", 0, 0),
+        ("nobody was hurt", 0, 0),
+        ("with no injuries reported", 0, 0),
+        ("There were no casualties.", 0, 0),
+        ("There was no word on casualties.", None, None),
+        ("no immediate reports of casualties", None, None),
+        ("dozens of fighters have been killed", None, None),
+        ("hundreds of supporters protested", None, None),
+        ("the four-day truce", None, None),
+        ("rockets were fired at the base", None, None),
+    ],
+)
+def test_casualty_figures(text, killed, wounded):
+    found = casualties(text)
+    assert (found.killed, found.wounded) == (killed, wounded)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Title\n\nBody.\n\nUpdated: November 26, 2023, 1:09 PM\n", "2023-11-26"),
+        ("Published: February 2, 2024\n\nBAGHDAD, Feb 3 (Wire) - Body.\n", "2024-02-02"),
+        ("Title\n\nWASHINGTON, Feb. 3, 2024 (Wire) — Body.\n", "2024-02-03"),
+        ("Title\n\nERBIL, Iraq, Jan. 2, 2024 (Wire) — Body.\n", "2024-01-02"),
+        ("Published on 2024-01-07\n\nBody.\n", "2024-01-07"),
+        ("Posted: 7 January 2024 10:00\n\nBody.\n", "2024-01-07"),
+        ("Title\n\nBAGHDAD, Jan 21 (Wire) - Body with no year.\n", None),
+        ("Just a body on Monday.\n", None),
+    ],
+)
+def test_publication_date(text, expected):
+    found, _ = find_publication_date(text)
+    assert found == (date.fromisoformat(expected) if expected else None)
+
+
+def test_dateline_city_is_not_a_place_and_headline_is_not_body():
+    article = read_article(
+        "Rockets hit base\n\nBAGHDAD, Feb 2 (Wire) - Rockets hit Ain al-Asad on Friday.\n",
+        date(2024, 2, 2),
+    )
+    assert [s.text for s in article.sentences] == ["Rockets hit Ain al-Asad on Friday."]
+
+
+def test_html_is_reduced_to_its_text():
+    markup = (
+        "<html><head><style>p{}</style><script>var x=1;</script></head><body>"
+        "<h1>Rockets hit base</h1><p>Published: January 21, 2024</p>"
+        "<p>On Saturday, rockets were fired at <b>Ain al-Asad</b> air base &amp; no one was hurt."
+        "</p></body></html>"
+    )
+    text = html_to_text(markup)
+    assert "var x" not in text and "<b>" not in text
+    assert "fired at Ain al-Asad air base & no one was hurt." in text
+    frame = extract_incidents(markup)
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["site_id"] == "ain-al-asad" and row["event_date"] == pd.Timestamp("2024-01-20")
+    assert (row["killed"], row["wounded"]) == (0, 0)
+
+
+def test_unknown_stays_na_never_zero():
+    frame = extract_incidents(
+        "Published: January 21, 2024\n\nOn Saturday, rockets were fired at Ain al-Asad air base.\n"
+    )
+    assert frame["killed"].isna().all() and frame["wounded"].isna().all()
+    assert str(frame["killed"].dtype) == "Int64"
+
+
+def test_extract_file_writes_the_csv(tmp_path):
+    out = tmp_path / "out.csv"
+    count = extract_file(ARTICLES / "a09_ain_al_asad_missiles.txt", out, published="2024-01-21")
+    assert count == 4
+    written = pd.read_csv(out, dtype=str)
+    assert list(written.columns) == [*COLUMNS, "evidence", "confidence"]
+    assert written["dataset"].eq("article:a09_ain_al_asad_missiles").all()
+    assert written["source"].eq("article:a09_ain_al_asad_missiles").all()
+    assert written["event_date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+
+
+def test_extract_file_without_a_date_names_the_file(tmp_path):
+    path = ARTICLES / "a09_ain_al_asad_missiles.txt"
+    with pytest.raises(AtlasError) as caught:
+        extract_file(path, tmp_path / "out.csv")
+    assert str(caught.value) == f"{path}: no publication date found; pass --published YYYY-MM-DD"
+    assert isinstance(caught.value, ValueError)
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("bad", ["21/01/2024", "2024-02-30", "yesterday"])
+def test_extract_file_rejects_a_bad_published_value(tmp_path, bad):
+    with pytest.raises(AtlasError, match="YYYY-MM-DD"):
+        extract_file(ARTICLES / "a09_ain_al_asad_missiles.txt", tmp_path / "o.csv", published=bad)
+
+
+def test_extract_file_missing_article(tmp_path):
+    with pytest.raises(AtlasError, match="cannot read the article"):
+        extract_file(tmp_path / "nope.txt", tmp_path / "o.csv", published="2024-01-01")
+
+
+def test_extract_incidents_without_date_raises():
+    with pytest.raises(NoPublicationDate, match="seed: no publication date found"):
+        extract_incidents("On Monday, rockets hit Ain al-Asad air base.", name="seed")
+
+
+def test_ids_are_stable_and_derived():
+    text = (ARTICLES / "a06_embassy_rockets.txt").read_text(encoding="utf-8")
+    first = extract_incidents(text, name="a06")
+    again = extract_incidents(text, name="a06")
+    other = extract_incidents(text, name="a06-copy")
+    assert first["incident_id"].tolist() == again["incident_id"].tolist()
+    assert not set(first["incident_id"]) & set(other["incident_id"])
+
+
+# -- review helpers ---------------------------------------------------------------------------
+
+
+def _candidates() -> pd.DataFrame:
+    text = (ARTICLES / "a07_syria_month_end.txt").read_text(encoding="utf-8")
+    return extract_incidents(text, name="a07", source="Wire")
+
+
+def test_highlight_escapes_before_marking():
+    text = 'Intro <i>x</i>.\n\nRockets hit "the base" & more.\n'
+    html = highlight_html(text, pd.Series(['Rockets hit "the base" & more.']))
+    assert "<i>" not in html and "&lt;i&gt;" in html
+    assert '<mark title="candidate 1">Rockets hit &quot;the base&quot; &amp; more.</mark>' in html
+
+
+def test_accepted_rows_only_and_edits_are_kept():
+    candidates = _candidates()
+    table = review_table(candidates)
+    edited = table.copy()
+    edited.loc[2, "accept"] = False
+    edited.loc[0, "killed"] = 1
+    edited.loc[0, "actor1"] = "Islamic Resistance in Iraq"
+    incidents, problems = accepted_incidents(table, edited, dataset="article:a07")
+    assert problems == []
+    assert len(incidents) == 2
+    assert incidents.loc[0, "killed"] == 1
+    assert incidents.loc[0, "actor1"] == "Islamic Resistance in Iraq"
+    assert incidents.loc[0, "site_id"] == "al-omar-oil-field"
+    assert incidents["source"].eq("Wire").all()
+
+
+def test_a_changed_place_is_geocoded_again_or_loses_its_point():
+    candidates = _candidates()
+    table = review_table(candidates)
+    edited = table.copy()
+    edited.loc[0, "location"] = "Conoco gas field"
+    edited.loc[1, "location"] = "Somewhere unknown"
+    incidents, _ = accepted_incidents(table, edited, dataset="article:a07")
+    assert incidents.loc[0, "site_id"] == "conoco-gas-field"
+    assert incidents.loc[0, "latitude"] == pytest.approx(35.33611)
+    assert pd.isna(incidents.loc[1, "latitude"]) and pd.isna(incidents.loc[1, "site_id"])
+    assert "not in the gazetteer" in incidents.loc[1, "notes"]
+
+
+def test_bad_edits_are_reported_as_problems():
+    candidates = _candidates()
+    table = review_table(candidates)
+    edited = table.copy()
+    edited.loc[0, "location"] = ""
+    _, problems = accepted_incidents(table, edited, dataset="article:a07")
+    assert [(p.column, p.message) for p in problems] == [("location", "value is required")]

@@ -1,0 +1,97 @@
+"""AppTest: the article review page extracts, shows and imports candidate incidents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.paths import PACKAGE_DIR
+from dashboard.store import configured_store
+from tests.test_extract_articles import SEED_TEXT
+
+PAGE = str(PACKAGE_DIR / "views" / "review.py")
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+
+
+def page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=60).run()
+
+
+def import_button(at: AppTest):
+    return next(b for b in at.button if b.label == "Import accepted as a batch")
+
+
+def test_empty_page_asks_for_an_article():
+    at = page()
+    assert not at.exception
+    assert any("Paste an article" in i.value for i in at.info)
+
+
+def test_seed_article_candidates_highlights_and_import():
+    at = page()
+    at.text_area(key="review_text").input(SEED_TEXT).run()
+    assert not at.exception
+    assert any(h.value.startswith("6 candidate incidents") for h in at.subheader)
+    table = at.dataframe[0].value
+    assert len(table) == 6
+    assert table["accept"].all()
+    article = next(m.value for m in at.markdown if "atlas-article" in m.value)
+    # four sentences hold the evidence; every candidate's number labels its highlight
+    assert article.count("<mark") == 4
+    assert all(f"<sup>[{n}]</sup>" in article for n in range(1, 7))
+    assert any(e.type == "component_instance" for e in at.main)  # the map
+
+    before = configured_store().batches()
+    import_button(at).click().run()
+    assert not at.exception
+    assert any("Imported 6 incidents" in s.value for s in at.success)
+    batches = configured_store().batches()
+    assert len(batches) == len(before) + 1
+    batch = batches.iloc[-1]
+    assert batch["name"] == "article: article:pasted-article" and batch["rows"] == 6
+    stored = configured_store().incidents()
+    mine = stored[stored["dataset"] == "article:pasted-article"]
+    assert len(mine) == 6 and mine["source"].eq("article:pasted-article").all()
+
+
+def test_source_name_tags_the_batch_and_a_second_import_is_refused():
+    at = page()
+    at.text_input(key="review_source").input("The National").run()
+    at.text_area(key="review_text").input(SEED_TEXT).run()
+    import_button(at).click().run()
+    assert configured_store().batches().iloc[-1]["name"] == "article: The National"
+    import_button(at).click().run()
+    assert not at.exception
+    assert any("already in the store" in e.value for e in at.error)
+
+
+def test_article_without_date_asks_for_it():
+    text = (ARTICLES / "a09_ain_al_asad_missiles.txt").read_text(encoding="utf-8")
+    at = page()
+    at.text_area(key="review_text").input(text).run()
+    assert not at.exception
+    assert any("no publication date found" in e.value for e in at.error)
+
+
+def test_article_text_is_escaped_not_injected():
+    at = page()
+    hostile = (
+        "Published: January 21, 2024\n\n<script>alert(1)</script> On Saturday, rockets were "
+        "fired at Ain al-Asad air base <b>bold</b>.\n"
+    )
+    at.text_area(key="review_text").input(hostile).run()
+    assert not at.exception
+    article = next(m.value for m in at.markdown if "atlas-article" in m.value)
+    assert "<script>" not in article and "<b>" not in article
+    assert "&lt;script&gt;" in article and "<mark" in article
+
+
+@pytest.mark.parametrize("name", ["a04_analysis_no_incident.txt"])
+def test_article_with_no_incident(name):
+    at = page()
+    at.text_area(key="review_text").input((ARTICLES / name).read_text(encoding="utf-8")).run()
+    assert not at.exception
+    assert any(h.value.startswith("0 candidate incidents") for h in at.subheader)
+    assert not [b for b in at.button if b.label == "Import accepted as a batch"]
