@@ -51,3 +51,15 @@ class StoreUnavailable(AtlasError):
             f"cannot open the store at {url}: {reason}; check the path or URL "
             "(--db or ATLAS_DATA) and that the folder is writable"
         )
+
+
+class BadInput(AtlasError, ValueError):
+    """An input file cannot be used as given (a missing column, an empty file...)."""
+
+
+class BadSetting(AtlasError, ValueError):
+    """An environment setting has a value the project does not know."""
+
+
+class GazetteerDataError(AtlasError, ValueError):
+    """sites.csv or towns.csv is malformed; the message names the file, row and fix."""

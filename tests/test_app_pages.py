@@ -104,10 +104,10 @@ def test_query_parameters_set_the_filters_and_round_trip():
     ).sum()
     assert count_in(at) == expected
     assert "1 Nov 2023 - 31 Dec 2023" in description(at)
-    assert {k: at.query_params[k] for k in query} == {k: [v] for k, v in query.items()}
+    assert {k: at.query_params[k] for k in query} == query
     # Changing a widget rewrites the URL, so the view can be shared.
     at.multiselect(key="filter_country").set_value(["SY"]).run()
-    assert at.query_params["country"] == ["SY"]
+    assert at.query_params["country"] == "SY"
 
 
 def test_briefing_view_takes_its_filters_from_the_url():
@@ -144,7 +144,7 @@ def test_upload_page_imports_a_valid_file_as_a_batch_and_removes_it(fixtures: Pa
     data = (fixtures / "native_small.csv").read_bytes()
     at.file_uploader[0].set_value(("native_small.csv", data, "text/csv")).run()
     assert "valid, 4 incidents" in at.success[0].value
-    at.button[0].run()
+    at.button[0].click().run()
     assert any("Imported 4 incidents" in s.value for s in at.success)
     batches = at.dataframe[-1].value
     assert "native_small.csv" in batches["name"].tolist()

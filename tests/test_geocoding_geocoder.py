@@ -12,7 +12,7 @@ from geopy.location import Location
 
 from dashboard.geocoding import GazetteerGeocoder
 from dashboard.geocoding.geocoder import OfflineAdapter
-from dashboard.geocoding.matcher import PlaceIndex
+from dashboard.geocoding.matcher import SITE_THRESHOLD, PlaceIndex
 from dashboard.geocoding.towns import Town
 
 RAW_KEYS = {"site_id", "kind", "country", "admin1", "geo_precision", "geo_source",
@@ -62,6 +62,13 @@ def test_site_beats_town_of_the_same_name(geocoder):
     assert geocoder.geocode("Erbil air base").raw["site_id"] == "erbil-airport"
 
 
+def test_place_known_only_through_a_site_name_is_near_that_site(geocoder):
+    # No town "Rmelan" in the towns tier; the airfield is named after it.
+    location = geocoder.geocode("Rmelan")
+    assert location.raw["site_id"] == "kharab-al-jir" and location.raw["geo_precision"] == 2
+    assert geocoder.geocode("Rmelan airport").raw["geo_precision"] == 1
+
+
 def test_kind_word_picks_between_sites(geocoder):
     assert geocoder.geocode("al-Tanf").raw["site_id"] == "al-tanf"
     assert geocoder.geocode("al-Tanf border crossing").raw["site_id"] == "al-waleed-crossing"
@@ -74,6 +81,21 @@ def test_context_place_is_at_best_precision_2(geocoder):
     assert location.raw["role"] == "context"
     head = geocoder.geocode("Harir Airport in the northern city of Erbil")
     assert head.raw["site_id"] == "harir-air-base" and head.raw["geo_precision"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "precision"),
+    [
+        ("near Abu Kamal", "174448", 2),
+        ("near Al-Asad Air Base", "ain-al-asad", 2),
+        ("Mashtal, eastern Baghdad", "98182", 2),
+        ("US Embassy Baghdad and Union III", "us-embassy-baghdad", 1),
+    ],
+)
+def test_places_named_only_as_context(geocoder, query, expected, precision):
+    location = geocoder.geocode(query)
+    assert expected in (location.raw["site_id"], str(location.raw["geonameid"]))
+    assert location.raw["geo_precision"] == precision
 
 
 def test_country_hint_resolves_ambiguous_names(geocoder):
@@ -98,7 +120,7 @@ def test_fuzzy_match_needs_the_threshold():
     default = GazetteerGeocoder()
     location = default.geocode("Camp Speichr")
     assert location.raw["site_id"] == "camp-speicher"
-    assert location.raw["method"] == "fuzzy" and 86 <= location.raw["score"] < 100
+    assert location.raw["method"] == "fuzzy" and SITE_THRESHOLD <= location.raw["score"] < 100
     strict = GazetteerGeocoder(site_threshold=100, town_threshold=100)
     assert strict.geocode("Camp Speichr") is None
     assert strict.geocode("Camp Speicher").raw["site_id"] == "camp-speicher"

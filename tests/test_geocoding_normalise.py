@@ -65,6 +65,7 @@ def test_clean(text, expected):
         ("Al Waleed border crossing", "waleed", {CROSSING}),
         ("Hasakah countryside", "hasakah", {TOWN}),
         ("the northern city of Erbil", "erbil", set()),
+        ("eastern Baghdad", "baghdad", set()),
         ("Baghdad Intl Airport", "baghdad", {AIR}),
         # who holds a place is not part of its name
         ("US Embassy in Baghdad", "embassy baghdad", set()),
@@ -132,6 +133,17 @@ def test_fuzzy_key_keeps_different_names_apart(a, b):
         ),
         # a name that only contains "in" inside a word is not split
         ("Ain Issa", [("Ain Issa", HEAD)]),
+        # only context named
+        ("near Abu Kamal", [("Abu Kamal", CONTEXT)]),
+        (
+            "near Abu Ghraib, west of Baghdad",
+            [("Abu Ghraib", CONTEXT), ("Baghdad", CONTEXT)],
+        ),
+        # two places named: each is the place
+        (
+            "US Embassy Baghdad and Union III",
+            [("US Embassy Baghdad", HEAD), ("Union III", ALTERNATIVE)],
+        ),
     ],
 )
 def test_split_context(text, pieces):

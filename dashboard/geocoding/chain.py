@@ -25,6 +25,7 @@ from geopy.exc import (
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
+from dashboard.errors import BadSetting
 from dashboard.geocoding.cache import CachedAnswer, GeocodeCache
 from dashboard.geocoding.geocoder import GazetteerGeocoder, country_hint
 
@@ -184,7 +185,7 @@ def make_geocoder(
     if setting in OFF_VALUES:
         return GeocodingChain(gazetteer)
     if setting not in ONLINE_PROVIDERS:
-        raise ValueError(
+        raise BadSetting(
             f"{ONLINE_ENV}={setting!r} is not supported: set it to 'nominatim' to enable the "
             "online fallback, or leave it unset to stay offline"
         )

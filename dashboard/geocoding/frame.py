@@ -10,7 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from dashboard.errors import BadInput
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +52,11 @@ def _lookup(geocoder, pairs: list[tuple[str, str | None]]) -> dict[tuple[str, st
 def _with_geo_columns(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in ("latitude", "longitude"):
-        out[column] = pd.to_numeric(out[column], errors="coerce") if column in out else pd.NA
+        if column in out:
+            numbers = pd.to_numeric(out[column], errors="coerce").astype("Float64")
+            out[column] = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            out[column] = np.nan
         out[column] = out[column].astype("float64")
     if "geo_precision" in out:
         out["geo_precision"] = pd.to_numeric(out["geo_precision"], errors="coerce")
@@ -153,14 +160,14 @@ def geocode_csv(input_path, output_path, geocoder=None) -> GeocodeSummary:
     try:
         frame = pd.read_csv(input_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
-        raise ValueError(
+        raise BadInput(
             f"{input_path}: the file is empty; it needs a header row with a 'name' column "
             "(and optionally 'country', as a two-letter ISO code)"
         ) from None
     name_column = _column(frame, "name")
     if name_column is None:
         found = ", ".join(map(str, frame.columns)) or "none"
-        raise ValueError(
+        raise BadInput(
             f"{input_path}: no 'name' column (columns found: {found}); add a header row with a "
             "column called name holding the place names, and optionally country (ISO2)"
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from dashboard.errors import GazetteerDataError
 from dashboard.paths import DATA_DIR
 
 SITES_PATH = DATA_DIR / "sites.csv"
@@ -53,10 +54,6 @@ class SiteTable:
     @cached_property
     def by_id(self) -> dict[str, Site]:
         return {site.id: site for site in self.sites}
-
-
-class GazetteerDataError(ValueError):
-    """sites.csv or towns.csv is malformed; the message names the file, row and fix."""
 
 
 def _float(value: str, path: Path, row: int, column: str) -> float:

@@ -132,7 +132,8 @@ ARTICLES = frozenset(
 # Words that say who holds or reports a place, not which place it is.
 FILLERS = frozenset(
     ("a", "the", "of", "in", "us", "u", "s", "usa", "american", "coalition", "iraqi", "syrian",
-     "jordanian", "kurdish", "israeli", "united", "states", "america")
+     "jordanian", "kurdish", "israeli", "united", "states", "america", "northern", "southern",
+     "eastern", "western", "northeastern", "northwestern", "southeastern", "southwestern")
 )  # fmt: skip
 # Spelling variants of common name elements -> one form.
 TOKEN_VARIANTS = {
@@ -256,6 +257,13 @@ _SEPARATOR = re.compile(
     rf"{_DIRECTION}\s+of)\s+",
     re.IGNORECASE,
 )
+_AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
+_LEADING_RELATION = re.compile(
+    rf"^(?:near|outside|around|close\s+to|next\s+to|on\s+the\s+outskirts\s+of|"
+    rf"(?:about\s+|some\s+)?(?:\d+(?:\.\d+)?\s*(?:km|kilometers|kilometres|miles|mi)\s+)?"
+    rf"{_DIRECTION}\s+of)\s+",
+    re.IGNORECASE,
+)
 _PARENS = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
 HEAD, ALTERNATIVE, CONTEXT = "head", "alternative", "context"
 
@@ -270,11 +278,17 @@ def split_context(text: str) -> tuple[tuple[str, str], ...]:
     """
     text = str(text).strip()
     alternatives = [a or b for a, b in _PARENS.findall(text)]
-    outside = _PARENS.sub(" ", text)
+    outside = _PARENS.sub(" ", text).strip()
+    leading = _LEADING_RELATION.match(outside)
+    if leading:  # "near Abu Kamal": the only place named is context
+        outside = outside[leading.end() :]
     pieces = [p.strip() for p in _SEPARATOR.split(outside) if p and p.strip()]
     out: list[tuple[str, str]] = []
     if pieces:
-        out.append((pieces[0], HEAD))
+        first, *others = _AND.split(pieces[0])
+        out.append((first.strip(), CONTEXT if leading else HEAD))
+        # "US Embassy Baghdad and Union III": each place named is the place
+        out += [(o.strip(), CONTEXT if leading else ALTERNATIVE) for o in others if o.strip()]
     out += [(a.strip(), ALTERNATIVE) for a in alternatives if a.strip()]
-    out += [(p, CONTEXT) for p in pieces[1:]]
-    return tuple(out)
+    out += [(_LEADING_RELATION.sub("", p).strip(), CONTEXT) for p in pieces[1:]]
+    return tuple((piece, role) for piece, role in out if piece)

@@ -68,9 +68,8 @@ def filter_controls(incidents: pd.DataFrame) -> Filters:
     preset = sidebar.selectbox("Period", list(PRESETS), key="filter_period")
     start = end = None
     if PRESETS[preset] == "custom":
-        chosen = sidebar.date_input(
-            "Dates", value=(data_start, data_end), key="filter_dates", format="YYYY-MM-DD"
-        )
+        st.session_state.setdefault("filter_dates", (data_start, data_end))
+        chosen = sidebar.date_input("Dates", key="filter_dates", format="YYYY-MM-DD")
         if isinstance(chosen, tuple | list) and len(chosen) == 2:
             start, end = chosen
     elif PRESETS[preset]:
