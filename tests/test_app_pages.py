@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,9 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
 
 
 def description(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**")).strip("*")
+    """The one-line description above the map, as the reader sees it (markdown escapes undone)."""
+    shown = next(m.value for m in at.markdown if m.value.startswith("**")).strip("*")
+    return re.sub(r"\\(.)", r"\1", shown)
 
 
 def count_in(at: AppTest) -> int:

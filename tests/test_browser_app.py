@@ -39,7 +39,7 @@ def map_frame(page):
     for _ in range(300):
         for frame in page.frames:
             try:
-                if frame.evaluate(COUNT_MARKERS + "()") is not None and frame.evaluate(
+                if frame.evaluate(
                     "() => Object.keys(window).some(k => k.startsWith('incident_layer_'))"
                 ):
                     return frame
@@ -47,6 +47,10 @@ def map_frame(page):
                 continue
         page.wait_for_timeout(200)
     raise AssertionError("the map never appeared")
+
+
+def points(incidents: pd.DataFrame) -> int:
+    return len(incidents[["latitude", "longitude"]].astype(float).round(5).drop_duplicates())
 
 
 def screenshot(page, name: str) -> None:
@@ -67,8 +71,10 @@ def test_main_view_shows_every_curated_incident_on_the_map(app_url, page):
     page.goto(app_url)
     wait_for_text(page, f"{len(CURATED)} incidents")
     frame = map_frame(page)
-    located = CURATED[CURATED["incident_id"] != ""]
-    assert frame.evaluate(COUNT_MARKERS) == len(located)
+    located = CURATED[CURATED["latitude"] != ""]
+    assert 0 < len(located) < len(CURATED)  # some curated places are honestly unplaced
+    # Incidents at the very same point share one circle (its popup lists them all).
+    assert frame.evaluate(COUNT_MARKERS) == points(located)
     page.get_by_text("Timeline").first.wait_for(timeout=WAIT)
     page.locator("[data-testid='stVegaLiteChart'] canvas, .vega-embed").first.wait_for(timeout=WAIT)
     page.wait_for_timeout(1500)  # let the basemap and canvas finish painting
@@ -78,8 +84,9 @@ def test_main_view_shows_every_curated_incident_on_the_map(app_url, page):
 
 def test_a_filter_in_the_url_sets_the_markers(app_url, page):
     page.goto(f"{app_url}/?country=SY&type=attack")
-    expected = ((CURATED["country"] == "SY") & (CURATED["event_type"] == "attack")).sum()
-    wait_for_text(page, f"{expected} incidents")
+    chosen = (CURATED["country"] == "SY") & (CURATED["event_type"] == "attack")
+    wait_for_text(page, f"{chosen.sum()} incidents")
+    expected = points(CURATED[chosen & (CURATED["latitude"] != "")])
     frame = map_frame(page)
     for _ in range(50):
         if frame.evaluate(COUNT_MARKERS) == expected:
@@ -104,7 +111,7 @@ def test_clicking_a_marker_opens_its_popup(app_url, page):
     row = CURATED.set_index("incident_id").loc[incident_id]
     text = popup.inner_text()
     assert row["location"] in text
-    assert pd.Timestamp(row["event_date"]).strftime("%-d %b %Y") in text
+    assert row["event_date"] in text
     screenshot(page, "popup.png")
     assert page.requests.outside() == []
 
@@ -164,7 +171,8 @@ def test_text_from_data_shows_literally_and_never_runs(hostile_app, page):
     popup = frame.locator(".leaflet-popup-content").first
     popup.wait_for(timeout=WAIT)
     assert "<b>x</b><script>window.__xss=1</script>" in popup.inner_text()
-    assert popup.locator("b, script, img").count() == 0
+    assert popup.locator("script, img").count() == 0
+    assert "x" not in popup.locator("b").all_inner_texts()  # the data's <b>x</b> stayed text
     assert popup.locator("a[href^='javascript']").count() == 0
     page.wait_for_timeout(500)
     for target in page.frames:

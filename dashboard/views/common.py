@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +16,14 @@ def cached_incidents(data_setting: str, version: int = 0) -> pd.DataFrame:
     from dashboard.store import load_incidents
 
     return load_incidents(data_setting)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def literal_markdown(text: str) -> str:
+    """Text from data, escaped so st.markdown shows it literally (no links, emphasis, HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def show_error(error: Exception) -> None:

@@ -55,6 +55,7 @@ HEAT_FULL_ZOOM = 6  # zoom at which a heat point counts its full weight
 HEAT_MAX_CELLS = 10000  # weighted points in the heat layer
 MAX_SITES = 1000
 NOTES_CHARS = 280
+MAX_STACK_POPUPS = 25  # incidents listed in the popup of a point shared by several
 UNKNOWN = "Unknown"
 OTHER = "Other"
 
@@ -220,7 +221,7 @@ def build_map(
     else:
         features, step = _incident_features(frame, colors), None
         layer_name = f"Incidents ({len(frame):,})"
-    fmap.add_child(_PointLayer(features, style=style, name=layer_name))
+    fmap.add_child(_PointLayer(features, style=style, name=layer_name, svg=not aggregated))
 
     site_layer = None if sites is None else _SiteLayer.from_frames(sites, incidents)
     if site_layer is not None:
@@ -446,24 +447,49 @@ def _point(lat: float, lon: float, props: dict) -> dict:
 
 
 def _incident_features(frame: pd.DataFrame, colors: Mapping[str, str]) -> list[dict]:
+    """One circle per point. Incidents at the very same point (every report that names only
+    "Ain al-Asad") share one circle whose popup lists them all, newest first; otherwise the
+    top circle would hide the others from every click."""
     if frame.empty:
         return []
     radius = _radius_for_casualties(_column(frame, "killed"), _column(frame, "wounded"))
-    order = np.lexsort((-radius, frame["_recent"].to_numpy()))  # recent on top, small over big
     columns = [c for c in frame.columns if not c.startswith("_")]
     records = frame[columns].to_dict("records")
     lats, lons = frame["_lat"].to_numpy(), frame["_lon"].to_numpy()
     cats, recent = frame["_cat"].to_numpy(), frame["_recent"].to_numpy()
+    # Nanoseconds since 1970; an unknown date (NaT) is the smallest value, so it sorts last.
+    stamps = pd.to_datetime(_column(frame, "event_date"), errors="coerce").to_numpy(
+        "datetime64[ns]"
+    )
+    stamps = stamps.astype("int64")
+    points = pd.Series(list(zip(np.round(lats, 5), np.round(lons, 5), strict=True)))
+    stacks = points.groupby(points, sort=False).indices
     features = []
-    for i in order:
-        tooltip, popup = _incident_texts(records[i])
-        iid = records[i].get("incident_id")
+    for members in stacks.values():
+        members = sorted(members, key=lambda i: stamps[i], reverse=True)
+        lead = members[0]
+        tooltip, popup = _incident_texts(records[lead])
+        if len(members) > 1:
+            tooltip += f" (+{len(members) - 1} more at this point)"
+            shown = [_incident_texts(records[i])[1] for i in members[:MAX_STACK_POPUPS]]
+            more = len(members) - len(shown)
+            popup = (
+                f'<div class="ia-h">{len(members)} incidents at this point, newest first</div>'
+                + "<hr>".join(shown)
+                + (f'<div class="ia-n">and {more} more: narrow the filters</div>' if more else "")
+            )
+        iid = records[lead].get("incident_id")
+        size = float(radius[members].max()) + (2 * np.log2(len(members)) if len(members) > 1 else 0)
         props = {
-            "id": None if _is_na(iid) else str(iid), "c": colors.get(cats[i], _fallback(cats[i])),
-            "r": float(radius[i]), "h": int(recent[i]), "t": tooltip, "p": popup,
+            "id": None if _is_na(iid) else str(iid),
+            "c": colors.get(cats[lead], _fallback(cats[lead])),
+            "r": round(min(size, 24.0), 1), "h": int(recent[members].any()), "n": len(members),
+            "t": tooltip, "p": popup,
         }  # fmt: skip
-        features.append(_point(lats[i], lons[i], props))
-    return features
+        features.append((bool(recent[members].any()), -size, _point(lats[lead], lons[lead], props)))
+    # Recent on top, small over big, so no circle hides a smaller one.
+    features.sort(key=lambda item: (item[0], item[1]))
+    return [feature for _, _, feature in features]
 
 
 def _fallback(label: str) -> str:
@@ -800,7 +826,9 @@ class _PointLayer(Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var renderer = L.canvas({padding: 0.5});
+            // SVG lets clicks between circles reach the sites pane underneath; canvas (one
+            // element for thousands of aggregated squares) is faster but takes every click.
+            var renderer = {{ this.svg }} ? L.svg({padding: 0.5}) : L.canvas({padding: 0.5});
             var stroke = {{ this.stroke }}, ring = {{ this.ring }};
             return L.geoJSON({{ this.data }}, {
                 pointToLayer: function (f, latlng) {
@@ -812,7 +840,7 @@ class _PointLayer(Layer):
                 },
                 onEachFeature: function (f, layer) {
                     layer.bindTooltip(f.properties.t, {sticky: true});
-                    layer.bindPopup(f.properties.p, {maxWidth: 320});
+                    layer.bindPopup(f.properties.p, {maxWidth: 320, maxHeight: 380});
                 }
             });
         })();
@@ -820,9 +848,12 @@ class _PointLayer(Layer):
         """
     )
 
-    def __init__(self, features: list[dict], *, style: Mapping[str, str], name: str):
+    def __init__(
+        self, features: list[dict], *, style: Mapping[str, str], name: str, svg: bool = False
+    ):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "IncidentLayer"
+        self.svg = _js(svg)
         self.feature_count = len(features)
         self.data = _js({"type": "FeatureCollection", "features": features})
         self.stroke = _js(style["stroke"])
@@ -835,11 +866,16 @@ class _SiteLayer(Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        // Sites sit in their own pane under the incidents' overlay pane (z-index 400), so a
+        // site marker never hides, or takes the click of, an incident drawn at the same point.
+        if (!{{ this._parent.get_name() }}.getPane("ia-sites")) {
+            {{ this._parent.get_name() }}.createPane("ia-sites").style.zIndex = 390;
+        }
         var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
             pointToLayer: function (f, latlng) {
                 var n = f.properties.n;
                 return L.marker(latlng, {
-                    keyboard: false,
+                    keyboard: false, pane: "ia-sites",
                     icon: L.divIcon({
                         className: "ia-site" + (n ? "" : " ia-zero"),
                         iconSize: [12, 12], iconAnchor: [6, 6],

@@ -11,7 +11,12 @@ from streamlit_folium import st_folium
 from dashboard import actors, aggregates, settings
 from dashboard.errors import AtlasError
 from dashboard.formats.writers import render
-from dashboard.views.common import cached_incidents, cached_sites, show_error
+from dashboard.views.common import (
+    cached_incidents,
+    cached_sites,
+    literal_markdown,
+    show_error,
+)
 from dashboard.views.filter_controls import filter_controls, set_date_span
 from dashboard.views.map import build_map, incident_id_from_click
 from dashboard.views.timeline import build_timeline, selected_span
@@ -26,7 +31,7 @@ filters = filter_controls(incidents)
 selected = actors.with_sides(filters.apply(incidents))
 
 st.title("Incident Atlas")
-st.markdown(f"**{filters.describe(selected)}**")
+st.markdown(f"**{literal_markdown(filters.describe(selected))}**")
 
 numbers = aggregates.headline(incidents, filters)
 kpis = st.columns(5)
@@ -53,13 +58,14 @@ color_by = st.radio(
 )
 basemap = settings.get("basemap")
 chosen_id = st.session_state.get("selected_incident")
+# The selected incident is not drawn on the map: a changed map script makes st_folium build a
+# new iframe, which would close the popup the user just opened. The table shows the selection.
 incident_map = build_map(
     selected,
     color_by=color_by,
     basemap=basemap,
     sites=cached_sites(),
     heat=st.toggle("Heat layer"),
-    selected_id=chosen_id,
 )
 clicked = st_folium(
     incident_map,
