@@ -24,7 +24,9 @@ class Headline:
     wounded: int
     wounded_unknown: int
     sites_hit: int
-    previous_incidents: int | None  # same filters, the period of equal length just before
+    period_days: int
+    # Same filters, the period of equal length just before; None when the data does not cover it.
+    previous_incidents: int | None
 
     @property
     def change(self) -> int | None:
@@ -42,16 +44,18 @@ def period_bounds(selected: pd.DataFrame, filters: Filters) -> tuple[pd.Timestam
 def headline(incidents: pd.DataFrame, filters: Filters) -> Headline:
     """Headline numbers for the filtered set, and the count for the previous equal period."""
     selected = filters.apply(incidents)
-    previous = None
+    previous, length = None, 0
     if len(selected):
         start, end = period_bounds(selected, filters)
         length = (end - start).days + 1
-        before = replace(
-            filters,
-            start=(start - timedelta(days=length)).date(),
-            end=(start - timedelta(days=1)).date(),
-        )
-        previous = int(before.mask(incidents).sum())
+        before_start = start - timedelta(days=length)
+        # Compare only with a period the data covers: before the data begins, "0 incidents"
+        # would mean "no data", not "no attacks".
+        if before_start >= incidents["event_date"].min():
+            before = replace(
+                filters, start=before_start.date(), end=(start - timedelta(days=1)).date()
+            )
+            previous = int(before.mask(incidents).sum())
     return Headline(
         incidents=len(selected),
         killed=int(selected["killed"].sum()),
@@ -59,6 +63,7 @@ def headline(incidents: pd.DataFrame, filters: Filters) -> Headline:
         wounded=int(selected["wounded"].sum()),
         wounded_unknown=int(selected["wounded"].isna().sum()),
         sites_hit=int(selected["site_id"].nunique()),
+        period_days=length,
         previous_incidents=previous,
     )
 

@@ -18,6 +18,12 @@ else:
     pages = [
         st.Page("views/overview.py", title="Incidents", icon=":material/map:", default=True),
         st.Page(
+            "views/review.py",
+            title="Article review",
+            icon=":material/article:",
+            url_path="review",
+        ),
+        st.Page(
             "views/upload.py",
             title="Load your own data",
             icon=":material/upload_file:",

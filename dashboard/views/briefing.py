@@ -33,6 +33,7 @@ def _int_param(name: str, default: int, low: int, high: int) -> int:
 
 REFRESH_SECONDS = _int_param("refresh", 300, 10, 86_400)
 HIGHLIGHT_DAYS = _int_param("days", 7, 1, 365)
+LATEST_COUNT = 7  # as many as fit beside the map at 1920x1080 in 28 px type
 
 st.markdown(
     """
@@ -117,8 +118,8 @@ def wall() -> None:
     freshness = f"latest incident {newest:%d %b %Y}" if newest else "no incidents"
 
     st.markdown(
-        f'<p class="wall-title">Incident Atlas — briefing</p>'
-        f'<p class="wall-sub">{html.escape(filters.describe(selected))}</p>'
+        f'<div class="wall-title">Incident Atlas — briefing</div>'
+        f'<div class="wall-sub">{html.escape(filters.describe(selected))}</div>'
         f'<div class="wall-kpis">'
         f'<div class="wall-kpi"><div class="n">{numbers.incidents:,}</div>'
         f'<div class="l">incidents</div></div>'
@@ -141,14 +142,17 @@ def wall() -> None:
             highlight_days=HIGHLIGHT_DAYS,
         )
         st_folium(
-            incident_map, height=760, use_container_width=True, key="briefing_map",
+            incident_map,
+            height=760,
+            use_container_width=True,
+            key="briefing_map",
             returned_objects=[],
         )
     with right:
         st.markdown(
-            f'<p class="wall-fresh">Data: {freshness}; read {loaded}; '
-            f"refreshes every {REFRESH_SECONDS} s. Red bar: last {HIGHLIGHT_DAYS} days.</p>"
-            + _latest_list(aggregates.latest(selected, 10), recent_since),
+            f'<div class="wall-fresh">Data: {freshness}; read {loaded}; '
+            f"refreshes every {REFRESH_SECONDS} s. Red bar: last {HIGHLIGHT_DAYS} days.</div>"
+            + _latest_list(aggregates.latest(selected, LATEST_COUNT), recent_since),
             unsafe_allow_html=True,
         )
 

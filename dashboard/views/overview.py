@@ -39,7 +39,7 @@ change = numbers.change
 kpis[0].metric(
     "Incidents",
     f"{numbers.incidents:,}",
-    delta=None if change is None else f"{change:+,} vs previous period",
+    delta=None if change is None else f"{change:+,} vs previous {numbers.period_days} days",
     delta_color="inverse",
 )
 kpis[1].metric("Killed", f"{numbers.killed:,}", help=f"{numbers.killed_unknown} with no figure")
