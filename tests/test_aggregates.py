@@ -53,7 +53,7 @@ def test_timeline_by_day_for_short_spans_and_week_for_long_ones(incidents):
     assert timeline_frequency(year) == "week"
     weekly = timeline(year, by="side")
     assert weekly["incidents"].sum() == 2000
-    assert (weekly["period"].dt.dayofweek == 0).all()  # weeks start on Monday
+    assert (weekly["period"].dt.day_of_week == 0).all()  # weeks start on Monday
 
 
 def test_latest_is_newest_first(incidents):

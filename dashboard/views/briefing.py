@@ -143,7 +143,7 @@ def wall() -> None:
         )
         st_folium(
             incident_map,
-            height=760,
+            height=680,
             use_container_width=True,
             key="briefing_map",
             returned_objects=[],

@@ -11,12 +11,18 @@ from datetime import date
 import altair as alt
 import pandas as pd
 
+from dashboard.views.map import SIDE_COLORS, TYPE_COLORS, UNKNOWN_COLOR
+
 SPAN_PARAM = "span"
 
 
 def build_timeline(counts: pd.DataFrame, *, frequency: str, by: str, dark: bool = False):
     """counts: output of `aggregates.timeline`. Returns a layered Altair chart."""
     label = {"side": "actor side", "event_type": "event type"}[by]
+    palette = SIDE_COLORS if by == "side" else TYPE_COLORS
+    groups = sorted(counts["group"].unique()) if len(counts) else []
+    # The same colour for a side or type as on the map, so the two read together.
+    scale = alt.Scale(domain=groups, range=[palette.get(g, UNKNOWN_COLOR) for g in groups])
     unit = "yearmonthdate"
     span = alt.selection_interval(name=SPAN_PARAM, encodings=["x"])
     base = alt.Chart(counts).encode(
@@ -26,7 +32,7 @@ def build_timeline(counts: pd.DataFrame, *, frequency: str, by: str, dark: bool 
         base.mark_bar()
         .encode(
             y=alt.Y("sum(incidents):Q", title=f"incidents per {frequency}"),
-            color=alt.Color("group:N", title=label, legend=alt.Legend(orient="top")),
+            color=alt.Color("group:N", title=label, scale=scale, legend=alt.Legend(orient="top")),
             tooltip=[
                 alt.Tooltip(f"{unit}(period):T", title=frequency),
                 alt.Tooltip("group:N", title=label),
@@ -35,7 +41,7 @@ def build_timeline(counts: pd.DataFrame, *, frequency: str, by: str, dark: bool 
         )
         .add_params(span)
     )
-    line = base.mark_line(point=True, color="#d62728" if not dark else "#ff8a80").encode(
+    line = base.mark_line(point=True, color="#222222" if not dark else "#f5f5f5").encode(
         y=alt.Y("sum(casualties):Q", title="killed + wounded (known)"),
         tooltip=[
             alt.Tooltip(f"{unit}(period):T", title=frequency),
