@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# 127.0.0.1 keeps the dashboard on this machine; ADDRESS=0.0.0.0 serves it to a wall display.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test bench lint browser clean
 
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address 127.0.0.1 --server.headless true
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
 
 browser: $(STAMP)
 	@$(BIN)/python scripts/ensure_browser.py

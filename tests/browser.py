@@ -1,8 +1,9 @@
-"""Drive the real app in headless Chromium: start it on a free port, record every request."""
+"""Drive the real app in headless Chromium: start it with `make run`, record every request."""
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -61,38 +62,26 @@ def wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 60.0
 
 @contextmanager
 def running_app(env: dict[str, str], log_path: Path):
-    """`make run`'s command on a free port; yields the base URL."""
+    """The app started exactly as users start it, `make run`, on a free port; yields its URL."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard/app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = ["make", "--no-print-directory", "run", f"PORT={port}"]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
+        # A session of its own, so stopping it stops make's child (streamlit) too.
         process = subprocess.Popen(
-            command, cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
-        )
+            command, cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_healthy(base_url, process)
             yield base_url
         finally:
-            process.terminate()
+            os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 class RequestLog:
