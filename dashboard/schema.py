@@ -303,25 +303,31 @@ def _check_values(out: pd.DataFrame, cells: pd.DataFrame, required: list[str]) -
 
 def _check_swapped_coordinates(out: pd.DataFrame) -> list[Problem]:
     """Flag points that lie outside their country but inside it once lat and lon are swapped."""
-    problems = []
-    lat, lon = out["latitude"], out["longitude"]
     boxes = country_boxes()
-    candidates = out.index[(out["country"].isin(list(boxes)) & lat.notna() & lon.notna())]
-    for row in candidates:
-        min_lat, min_lon, max_lat, max_lon = boxes[out.at[row, "country"]]
-        y, x = lat[row], lon[row]
-        inside = min_lat <= y <= max_lat and min_lon <= x <= max_lon
-        inside_swapped = min_lat <= x <= max_lat and min_lon <= y <= max_lon
-        if not inside and inside_swapped:
-            problems.append(
-                Problem(
-                    row,
-                    "latitude",
-                    f"latitude and longitude look swapped: ({y}, {x}) is outside "
-                    f"{out.at[row, 'country']}, ({x}, {y}) is inside it",
-                )
-            )
-    return problems
+    lat, lon = out["latitude"], out["longitude"]
+    known = out["country"].isin(list(boxes)).fillna(False) & lat.notna() & lon.notna()
+    if not known.any():
+        return []
+    box = pd.DataFrame(
+        [boxes[c] for c in out.loc[known, "country"]],
+        index=out.index[known],
+        columns=["min_lat", "min_lon", "max_lat", "max_lon"],
+    )
+    y, x = lat[known], lon[known]
+
+    def inside(a: pd.Series, b: pd.Series) -> pd.Series:
+        return a.between(box["min_lat"], box["max_lat"]) & b.between(box["min_lon"], box["max_lon"])
+
+    swapped = ~inside(y, x) & inside(x, y)
+    return [
+        Problem(
+            row,
+            "latitude",
+            f"latitude and longitude look swapped: ({y[row]}, {x[row]}) is outside "
+            f"{out.at[row, 'country']}, ({x[row]}, {y[row]}) is inside it",
+        )
+        for row in swapped.index[swapped]
+    ]
 
 
 def _check_duplicate_ids(out: pd.DataFrame) -> list[Problem]:

@@ -21,6 +21,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.formats.source_cells import cells_by_column, column_key, spreadsheet_rows
 from dashboard.problems import Problem
 
 NAME = "acled"
@@ -201,13 +202,9 @@ _NAMED_MONTH_DATE = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-,]+(\d{4}|\
 DATE_FORMATS_HELP = "YYYY-MM-DD, 'DD Month YYYY', 'DD-Month-YYYY' or 'DD-Mon-YY'"
 
 
-def _norm(name: str) -> str:
-    return str(name).strip().lower()
-
-
 def looks_like(columns: list[str]) -> bool:
     """True for a header of an ACLED export, current or older, in any case or spacing."""
-    names = {_norm(c) for c in columns}
+    names = {column_key(c) for c in columns}
     if "event_id_cnty" in names and names & {"event_type", "sub_event_type"}:
         return True
     # Exports with the id column left out are still recognised by most of the codebook columns.
@@ -306,27 +303,10 @@ def map_event(event_type: str, sub_event_type: str, notes: str = "") -> tuple[st
     return kind, ""
 
 
-def _spreadsheet_rows(index: pd.Index) -> dict:
-    """Index label -> spreadsheet row. Readers index frames by spreadsheet row already (2, 3 ...);
-    a plain 0-based index (pd.read_csv) is shifted by the header row and 1-based counting."""
-    offset = 2 if len(index) and index.min() < 2 else 0
-    return {label: int(label) + offset for label in index}
-
-
-def _cells(raw: pd.DataFrame) -> dict[str, pd.Series]:
-    """Source columns by normalised name (first one wins), cells as stripped text."""
-    cells: dict[str, pd.Series] = {}
-    for column in raw.columns:
-        key = _norm(column)
-        if key and key not in cells:
-            cells[key] = raw[column].astype("string").fillna("").str.strip().astype(object)
-    return cells
-
-
 def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """ACLED text cells -> canonical text cells (same index) and ACLED-specific problems."""
     problems: list[Problem] = []
-    cells = _cells(raw)
+    cells = cells_by_column(raw)
     problems += [
         Problem(1, column, "required ACLED column is missing") for column in REQUIRED
         if column not in cells
@@ -336,7 +316,7 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     def col(name: str) -> pd.Series:
         return cells.get(name, empty)
 
-    rows = _spreadsheet_rows(raw.index)
+    rows = spreadsheet_rows(raw.index)
     dates = []
     for label, text in col("event_date").items():
         parsed = parse_date(text) if text else ""

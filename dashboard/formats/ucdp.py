@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.formats.source_cells import cells_by_column, column_key, spreadsheet_rows
 from dashboard.problems import Problem
 
 NAME = "ucdp"
@@ -114,13 +115,9 @@ _BY_NAME = {name.lower(): iso2 for iso2, name in GW_COUNTRIES.values()} | {
 _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\S.*)?$")
 
 
-def _norm(name: str) -> str:
-    return str(name).strip().lower()
-
-
 def looks_like(columns: list[str]) -> bool:
     """True for a header of a UCDP GED CSV, in any case or spacing."""
-    names = {_norm(c) for c in columns}
+    names = {column_key(c) for c in columns}
     if {"type_of_violence", "date_start", "side_a", "side_b"} <= names:
         return True
     signature = {"where_prec", "date_prec", "dyad_name", "conflict_new_id", "priogrid_gid", "best"}
@@ -159,25 +156,10 @@ def _code(text: str) -> str:
     return text.strip().removesuffix(".0")
 
 
-def _spreadsheet_rows(index: pd.Index) -> dict:
-    """Index label -> spreadsheet row (see dashboard.formats.acled._spreadsheet_rows)."""
-    offset = 2 if len(index) and index.min() < 2 else 0
-    return {label: int(label) + offset for label in index}
-
-
-def _cells(raw: pd.DataFrame) -> dict[str, pd.Series]:
-    cells: dict[str, pd.Series] = {}
-    for column in raw.columns:
-        key = _norm(column)
-        if key and key not in cells:
-            cells[key] = raw[column].astype("string").fillna("").str.strip().astype(object)
-    return cells
-
-
 def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """GED text cells -> canonical text cells (same index) and UCDP-specific problems."""
     problems: list[Problem] = []
-    cells = _cells(raw)
+    cells = cells_by_column(raw)
     problems += [
         Problem(1, column, "required UCDP GED column is missing") for column in REQUIRED
         if column not in cells
@@ -187,7 +169,7 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     def col(name: str) -> pd.Series:
         return cells.get(name, empty)
 
-    rows = _spreadsheet_rows(raw.index)
+    rows = spreadsheet_rows(raw.index)
 
     def scale(name: str, table: dict[str, str], what: str) -> pd.Series:
         mapped = []
