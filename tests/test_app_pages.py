@@ -151,3 +151,16 @@ def test_upload_page_imports_a_valid_file_as_a_batch_and_removes_it(fixtures: Pa
     assert any("Imported 4 incidents" in s.value for s in at.success)
     batches = at.dataframe[-1].value
     assert "native_small.csv" in batches["name"].tolist()
+
+
+def test_a_bad_basemap_setting_is_explained_not_a_crash(monkeypatch):
+    monkeypatch.setenv("ATLAS_BASEMAP", "tiles-please")
+    at = run_app()
+    assert not at.exception
+    assert "ATLAS_BASEMAP='tiles-please' is not usable" in at.error[0].value
+
+
+def test_an_online_basemap_only_when_asked_for(monkeypatch):
+    assert "tile.openstreetmap.org" not in map_component(run_app())["script"]
+    monkeypatch.setenv("ATLAS_BASEMAP", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in map_component(run_app())["script"]

@@ -133,14 +133,18 @@ def wall() -> None:
     )
     left, right = st.columns([3, 2])
     with left:
-        incident_map = build_map(
-            selected,
-            color_by="side",
-            theme="dark",
-            basemap=settings.get("basemap"),
-            sites=cached_sites(),
-            highlight_days=HIGHLIGHT_DAYS,
-        )
+        try:
+            incident_map = build_map(
+                selected,
+                color_by="side",
+                theme="dark",
+                basemap=settings.get("basemap"),
+                sites=cached_sites(),
+                highlight_days=HIGHLIGHT_DAYS,
+            )
+        except AtlasError as error:
+            show_error(error)
+            return
         st_folium(
             incident_map,
             height=680,

@@ -38,6 +38,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
+from dashboard.errors import BadSetting
 from dashboard.views.offline_assets import BASEMAP_URL, ICON_IMAGE_PATH, use_offline_assets
 
 COLOR_BY = ("side", "event_type")
@@ -991,9 +992,10 @@ def _check_basemap(basemap: str) -> bool:
     if not template.startswith(("http://", "https://", "/")) or not all(
         part in template for part in ("{z}", "{x}", "{y}")
     ):
-        raise ValueError(
-            "basemap must be 'offline' or a tile URL template with {z}, {x} and {y}, "
-            f"not {basemap!r}"
+        raise BadSetting(
+            f"ATLAS_BASEMAP={basemap!r} is not usable: set it to 'offline' (the bundled borders) "
+            "or to a tile URL template with {z}, {x} and {y}, e.g. "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
         )
     return False
 

@@ -60,13 +60,17 @@ basemap = settings.get("basemap")
 chosen_id = st.session_state.get("selected_incident")
 # The selected incident is not drawn on the map: a changed map script makes st_folium build a
 # new iframe, which would close the popup the user just opened. The table shows the selection.
-incident_map = build_map(
-    selected,
-    color_by=color_by,
-    basemap=basemap,
-    sites=cached_sites(),
-    heat=st.toggle("Heat layer"),
-)
+try:
+    incident_map = build_map(
+        selected,
+        color_by=color_by,
+        basemap=basemap,
+        sites=cached_sites(),
+        heat=st.toggle("Heat layer"),
+    )
+except AtlasError as error:
+    show_error(error)
+    st.stop()
 clicked = st_folium(
     incident_map,
     height=560,
