@@ -1,0 +1,72 @@
+"""The extractor on articles written blind: by someone who never saw its rules or test articles.
+
+tests/fixtures/articles/blind/ holds six articles and an analyst's answer key (expected.csv),
+written from a brief alone. An expected incident is found when an extracted row has its date
+and its place: the same gazetteer site, or a point within 10 km of the named town.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from geopy.distance import geodesic
+
+from dashboard.geocoding import GazetteerGeocoder
+from dashboard.ingest import extract_incidents
+
+BLIND = Path(__file__).parent / "fixtures" / "articles" / "blind"
+KEY = pd.read_csv(BLIND / "expected.csv", dtype=str, keep_default_na=False)
+
+
+def _found(row: pd.Series, expected: pd.Series, geocoder: GazetteerGeocoder) -> bool:
+    if row["event_date"] != pd.Timestamp(expected["event_date"]):
+        return False
+    place = geocoder.geocode(expected["place"])
+    assert place is not None, (
+        f"the answer key's place {expected['place']!r} is not in the gazetteer"
+    )
+    site = place.raw.get("site_id")
+    if site:
+        return not pd.isna(row["site_id"]) and row["site_id"] == site
+    if pd.isna(row["latitude"]):
+        return False
+    return geodesic((place.latitude, place.longitude), (row["latitude"], row["longitude"])).km <= 10
+
+
+def blind_scores() -> tuple[float, float, list[str]]:
+    geocoder = GazetteerGeocoder()
+    found = extracted = 0
+    notes = []
+    for article in sorted(BLIND.glob("b*.txt")):
+        frame = extract_incidents(article.read_text(encoding="utf-8"), name=article.stem)
+        extracted += len(frame)
+        used: set = set()
+        for _, expected in KEY[KEY["article"] == article.name].iterrows():
+            hits = [
+                i
+                for i, row in frame.iterrows()
+                if i not in used and _found(row, expected, geocoder)
+            ]
+            if hits:
+                used.add(hits[0])
+                found += 1
+            else:
+                notes.append(f"{article.name}: missed {expected['event_date']} {expected['place']}")
+        for i, row in frame.iterrows():
+            if i not in used:
+                notes.append(
+                    f"{article.name}: extra {row['event_date']:%Y-%m-%d} {row['location']}"
+                )
+    recall = found / len(KEY)
+    precision = found / extracted if extracted else 1.0
+    return recall, precision, notes
+
+
+def test_blind_recall_and_precision():
+    """First run on this set, before any rule saw it: recall 0.57, precision 0.57 (8 of 14).
+    The bound guards against regressions; the issue's target (0.9 on unseen text) is not met."""
+    recall, precision, notes = blind_scores()
+    print(f"blind set: recall {recall:.2f}, precision {precision:.2f}")
+    print("\n".join(notes))
+    assert recall >= 0.5 and precision >= 0.5, notes
