@@ -241,7 +241,11 @@ def build_map(
     folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     bounds = _bounds(frame)
     if bounds is not None:
-        fmap.fit_bounds(bounds, max_zoom=FIT_MAX_ZOOM, padding=(20, 20))
+        # The legend (up to 290 px wide) sits bottom right: keep the data clear of it.
+        fmap.fit_bounds(
+            bounds, max_zoom=FIT_MAX_ZOOM, padding_top_left=(20, 20),
+            padding_bottom_right=(310, 40),
+        )  # fmt: skip
     fmap.atlas_summary = MapSummary(
         mode="cells" if aggregated else "points", incidents=total, located=len(frame),
         features=len(features), cell_degrees=step, heat=bool(heat and len(frame)),
