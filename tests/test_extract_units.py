@@ -94,6 +94,10 @@ def test_expressions_that_date_nothing(text):
         ("hundreds of supporters protested", None, None),
         ("the four-day truce", None, None),
         ("rockets were fired at the base", None, None),
+        ("at least a dozen fighters were killed", 12, None),
+        ("Three US soldiers suffered minor injuries when", None, 3),
+        ("One soldier was seriously wounded and two others suffered minor injuries", None, 3),
+        ("three soldiers were killed and two suffered injuries", 3, None),  # no person: unknown
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -111,6 +115,10 @@ def test_casualty_figures(text, killed, wounded):
         ("Published on 2024-01-07\n\nBody.\n", "2024-01-07"),
         ("Posted: 7 January 2024 10:00\n\nBody.\n", "2024-01-07"),
         ("Title\n\nBAGHDAD, Jan 21 (Wire) - Body with no year.\n", None),
+        # a yearless dateline takes the year of the "Updated:" line (an update comes later)
+        ("Title\nBAGHDAD, Jan 21 (Wire) - Body.\n\nUpdated: January 23, 2024\n", "2024-01-21"),
+        ("Title\n\nERBIL, Dec 31 (Wire) - Body.\n\nUpdated: January 2, 2024\n", "2023-12-31"),
+        ("Title\n\nBAGHDAD, Jan 21 (Wire) - Body.\n\nPublished: 22 January 2024\n", "2024-01-22"),
         ("Just a body on Monday.\n", None),
     ],
 )
@@ -125,6 +133,135 @@ def test_dateline_city_is_not_a_place_and_headline_is_not_body():
         date(2024, 2, 2),
     )
     assert [s.text for s in article.sentences] == ["Rockets hit Ain al-Asad on Friday."]
+
+
+def test_headline_lines_above_a_datelined_paragraph_are_not_body():
+    article = read_article(
+        "TEST ARTICLE — marker\nRockets hit base as attacks mount\n"
+        "ERBIL, Jan 22 (Wire) - Rockets hit Ain al-Asad on Sunday. More followed.\n",
+        date(2024, 1, 22),
+    )
+    assert [s.text for s in article.sentences] == [
+        "Rockets hit Ain al-Asad on Sunday.",
+        "More followed.",
+    ]
+
+
+def test_headline_under_the_marker_line_is_not_body():
+    article = read_article(
+        "TEST ARTICLE — marker\nRockets hit base\nRockets hit Ain al-Asad on Sunday.\n",
+        date(2024, 1, 22),
+    )
+    assert [s.text for s in article.sentences] == ["Rockets hit Ain al-Asad on Sunday."]
+
+
+def _rows(body: str, published: str = "Published: 14 November 2023") -> list[tuple]:
+    frame = extract_incidents(f"Headline\n\n{body}\n\n{published}\n")
+    return [
+        (f"{r.event_date:%Y-%m-%d}", r.site_id if not pd.isna(r.site_id) else r.location,
+         r.event_type, None if pd.isna(r.killed) else r.killed,
+         None if pd.isna(r.wounded) else r.wounded)
+        for r in frame.itertuples()
+    ]  # fmt: skip
+
+
+def test_dateline_weekday_and_hours_later():
+    # Tuesday 14 November: "on Monday morning" is the 13th; the dateline's "Nov 14" dates nothing
+    rows = _rows(
+        "Drones target US forces\nBAGHDAD, Nov 14 (Wire) - Two US soldiers suffered minor "
+        "injuries when drones struck Ain al-Asad air base on Monday morning, an official said."
+        "\n\nHours later, US forces shot down a drone approaching the Al-Tanf garrison."
+    )
+    assert [r[:3] for r in rows] == [
+        ("2023-11-13", "ain-al-asad", "attack"),
+        ("2023-11-13", "al-tanf", "interception"),
+    ]
+    assert rows[0][4] == 2
+
+
+def test_drones_striking_troops_are_the_attackers_not_the_us():
+    frame = extract_incidents(
+        "Published: 14 November 2023\n\nTwo US soldiers were hurt when drones struck "
+        "Ain al-Asad air base on Monday.\n"
+    )
+    row = frame.iloc[0]
+    assert row["event_type"] == "attack" and row["actor2"] == "United States Armed Forces"
+    assert pd.isna(row["actor1"])
+
+
+def test_undated_report_with_places_continues_the_dated_one():
+    # a dated strike with no place, then an undated "bombers struck ... near X and Y";
+    # the "in retaliation for" clause names the cause and does not replace the pending strike
+    rows = _rows(
+        "US forces carried out air strikes late on Friday against targets in Iraq and Syria, "
+        "in retaliation for last week's drone attack that killed two soldiers in Jordan.\n\n"
+        "Officials said B-1 bombers struck depots near Al-Qaim in Iraq and near Abu Kamal in "
+        "Syria.\n\nEight fighters were killed in the strikes around Abu Kamal.",
+        "Published: February 3, 2024",
+    )
+    assert [r[0] for r in rows] == ["2024-02-02", "2024-02-02"]
+    assert all(r[2] == "airstrike" for r in rows)
+    assert rows[1][3] == 8 and rows[0][3] is None
+
+
+def test_a_different_kind_of_event_does_not_continue_the_pending_one():
+    rows = _rows(
+        "US forces carried out air strikes late on Friday against targets in Iraq and Syria.\n\n"
+        "Protesters demonstrated outside Ain al-Asad air base.",
+        "Published: February 3, 2024",
+    )
+    assert rows == []
+
+
+def test_a_province_only_locates_the_place_in_its_clause():
+    rows = _rows(
+        "Late on Saturday, a drone attack targeted the US base at Shaddadi, also in Hasakah "
+        "province.",
+        "Published: December 4, 2023",
+    )
+    assert len(rows) == 1 and rows[0][0] == "2023-12-02" and rows[0][1] != "Hasakah province"
+
+
+def test_a_campaign_summary_dated_last_month_is_background():
+    assert (
+        _rows(
+            "The US military has carried out several rounds of strikes since October, including "
+            "raids last month near Jurf al-Sakhar that killed eight militants.",
+            "Published: December 4, 2023",
+        )
+        == []
+    )
+    # a plain "last month" report still counts
+    assert len(_rows(
+        "Last month, rockets targeted Ain al-Asad air base.", "Published: December 4, 2023"
+    )) == 1  # fmt: skip
+
+
+def test_a_launcher_found_in_the_passive_is_a_seizure():
+    rows = _rows(
+        "On Wednesday, rockets were fired at the al-Omar oil field, an official said.\n\n"
+        "A rocket launcher aimed at Ain al-Asad air base was discovered the following day.",
+        "Published: December 1, 2023",
+    )
+    assert ("2023-11-30", "ain-al-asad", "seizure", None, None) in rows
+
+
+def test_casualties_in_the_next_paragraph_join_the_last_incident():
+    rows = _rows(
+        "Missiles hit Ain al-Asad air base on Saturday.\n\n"
+        "Most were intercepted, but others struck the base. One Iraqi soldier was seriously "
+        "wounded and two others suffered minor injuries.",
+        "Published: 20 January 2024",
+    )
+    assert rows == [("2024-01-20", "ain-al-asad", "attack", None, 3)]
+
+
+def test_drone_strike_weapon_is_a_drone():
+    frame = extract_incidents(
+        "Published: 4 December 2023\n\nA US drone strike near Kirkuk on Sunday killed five "
+        "militants.\n"
+    )
+    assert frame.iloc[0]["weapon"] == "drone" and frame.iloc[0]["killed"] == 5
 
 
 def test_html_is_reduced_to_its_text():

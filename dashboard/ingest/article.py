@@ -3,10 +3,12 @@
 What is not body text is left out: the headline and standfirst (blocks that do not end like a
 sentence), photo captions (ending with a photo credit), "Updated: ..." lines, boilerplate and
 the "TEST ARTICLE" marker. A wire dateline ("BAGHDAD, Jan 29 (Reuters) - ") is cut from the
-start of its paragraph so that the city it names is not read as the place of an incident.
+start of its paragraph so that the city it names is not read as the place of an incident;
+headline lines directly above a datelined paragraph (no blank line between) are not body.
 
 The publication date comes from, in order: the caller; a "Published:" / "Posted:" / "Date:"
-line; a dateline that gives the year; an "Updated:" line.
+line; a dateline that gives the year; a yearless dateline's month and day in the year of the
+"Updated:" line (on or before the update); an "Updated:" line.
 """
 
 from __future__ import annotations
@@ -149,8 +151,37 @@ def find_publication_date(text: str) -> tuple[date | None, str | None]:
                 return found, f"the dateline '{match.group(0).strip(' —–-')}'"
     if lines["updated"]:
         found, line = lines["updated"][0]
+        hinted = _dateline_day(text, found)
+        if hinted:
+            return hinted, f"the dateline '{hinted:%b} {hinted.day}', the year from '{line}'"
         return found, f"'{line}'"
     return None, None
+
+
+def _dateline_day(text: str, updated: date) -> date | None:
+    """The month and day of a yearless dateline ("BAGHDAD, Nov 14 (Reuters) - ") in the year of
+    the "Updated:" line: the day on or before the update (an article is updated after it is
+    published, so the dateline is the better publication date)."""
+    for block in _blocks(text):
+        lines = [(m.start() + block[0], m.end() + block[0])
+                 for m in re.finditer(r"[^\n]+", text[block[0] : block[1]])]  # fmt: skip
+        index = _dateline_line(text, lines) if len(lines) > 1 else 0
+        match = DATELINE.match(text[lines[index][0] : lines[index][1]]) if lines else None
+        if not (match and match.group("date")):
+            continue
+        try:
+            day = date_parser.parse(
+                match.group("date"), default=datetime(updated.year, 1, 1)
+            ).date()
+        except (ValueError, OverflowError):
+            return None
+        if day > updated:
+            try:
+                day = day.replace(year=day.year - 1)
+            except ValueError:
+                return None
+        return day
+    return None
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -174,14 +205,37 @@ def _is_body(block: str) -> bool:
     return bool(_SENTENCE_END.search(block))
 
 
+def _dateline_line(text: str, lines: list[tuple[int, int]]) -> int:
+    """Index of the first line that opens with a wire dateline when every line above it is a
+    headline (does not end a sentence); 0 when there is none."""
+    for i, (a, b) in enumerate(lines):
+        if i and DATELINE.match(text[a:b]):
+            return i
+        if _SENTENCE_END.search(text[a:b].rstrip()):
+            return 0
+    return 0
+
+
+def _is_body_line(line: str) -> bool:
+    return not (_MARKER.match(line) or _BOILERPLATE.match(line) or _DATE_LINE.fullmatch(line))
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """Body paragraphs as (start, end); a block whose lines each end a sentence is split."""
     out = []
     for start, end in _blocks(text):
         block = text[start:end]
         lines = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\n]+", block)]
+        # Marker, boilerplate and date lines above a headline are not part of it.
+        while len(lines) > 1 and not _is_body_line(text[lines[0][0] : lines[0][1]]):
+            lines = lines[1:]
+        start = lines[0][0]
+        dateline_at = _dateline_line(text, lines)
         if len(lines) > 1 and all(_SENTENCE_END.search(text[a:b].rstrip()) for a, b in lines):
             candidates = lines
+        elif dateline_at:
+            # Headline (and kicker) lines directly above a datelined first paragraph.
+            candidates = lines[:dateline_at] + [(lines[dateline_at][0], end)]
         elif len(lines) > 1 and not _SENTENCE_END.search(text[lines[0][0] : lines[0][1]]):
             # A headline line directly above the first paragraph.
             candidates = [lines[0], (lines[1][0], end)]

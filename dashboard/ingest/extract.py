@@ -4,7 +4,9 @@ The extractor reads the body sentence by sentence, in order, keeping a little st
 - the *anchor*: the day of the last time expression read ("the following day" counts from it);
 - a *pending* event: a dated report with no specific place ("US bombers struck targets in Iraq
   and Syria on Friday") that the next sentence may place ("The strikes hit sites near Al Qaim
-  ..."; "The targets were Ain Al Asad, ...": one incident per place);
+  ..."; "The targets were Ain Al Asad, ..."; an undated clause of the same kind, "B-1 bombers
+  struck depots near Al-Qaim and Abu Kamal": one incident per place). A clause after "in
+  retaliation for" names the earlier cause and does not replace the pending event;
 - the incidents made so far, so that follow-up sentences add their casualty figures
   ("There were no casualties.", "... were killed in the Al Qaim area") and claims fill the
   initiator ("The Islamic Resistance in Iraq claimed the attack").
@@ -12,7 +14,12 @@ A clause becomes an incident when it reports an event (trigger word), names a sp
 (a site or town, not only a country) and has a date. An undated clause counts only in the lead
 paragraphs, in the present perfect ("have prevented several attacks"): it is dated by the
 statement that reported it (or the publication date) with time_precision 3. Undated clauses
-with history or summary cues ("since", "more than 160 times", "the war") never count.
+with history or summary cues ("since", "more than 160 times", "the war") never count, nor
+do clauses dated only to a week or month that summarise a campaign ("has carried out several
+rounds of strikes since October, including raids last month near X").
+A province ("Hasakah province", "the province of Anbar") only locates a more specific place
+named in the same clause. Casualty figures with no place of their own join the last incident
+in the same paragraph, or in the next one when no other place was named in between.
 """
 
 from __future__ import annotations
@@ -59,7 +66,36 @@ _AGENT_BEFORE = re.compile(
     r"(?<!backed )(?<!supported )(?<!owned )\bby\s+(?:the\s+)?$",
     re.I,
 )
+_WHEN = re.compile(r"\bwhen\b", re.I)
 _IN_BEFORE = re.compile(r"(?:\bin|\bof|,)\s+(?:the\s+)?$", re.I)
+
+
+# A clause after "in retaliation for" names the earlier event that caused the one before it.
+_CAUSE = re.compile(r"\b(?:response|retaliation|reply)\s+(?:to|for)\s+$", re.I)
+_STRIKES = frozenset({"attack", "airstrike"})
+
+
+def _same_event(pending: _Event, event: _Event) -> bool:
+    """An undated clause that goes on reporting the pending event ("B-1 bombers struck ... near
+    Al-Qaim" after "US forces carried out air strikes late on Friday ... in Iraq and Syria")."""
+    if event.day is not None or event.event_type is None:
+        return False
+    kinds = {pending.event_type, event.event_type}
+    return len(kinds) == 1 or kinds <= _STRIKES
+
+
+_REGION_WORD = re.compile(r"\b(?:province|governorate)$", re.I)
+_REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.I)
+
+
+def _is_region(text: str, place: PlaceMention) -> bool:
+    """ "Hasakah province", "Anbar governorate", "the province of Anbar": a region, not a site."""
+    if place.site_id:
+        return False
+    return bool(
+        _REGION_WORD.search(place.text)
+        or _REGION_BEFORE.search(text[max(0, place.start - 30) : place.start])
+    )
 
 
 class NoPublicationDate(AtlasError, ValueError):
@@ -122,6 +158,8 @@ def _roles(
         before = text[max(0, mention.start - 25) : mention.start]
         if _AGENT_BEFORE.search(before):
             initiators.append(mention)
+        elif mention.start < pivot and _WHEN.search(text[mention.end : pivot]):
+            targets.append(mention)  # "two US soldiers were hurt when drones struck the base"
         elif mention.start < pivot:
             (targets if passive else initiators).append(mention)
         else:
@@ -163,6 +201,7 @@ class _Extractor:
         self.places_seen: list[PlaceMention] = []
         self.last_group_actor: str | None = None
         self._report_day: Resolved | None = None
+        self._last_place_sentence = -1  # the last sentence that named a place
 
     # -- dates ----------------------------------------------------------------------------
     def report_day(self) -> Resolved:
@@ -237,7 +276,9 @@ class _Extractor:
             event = self._event(sentence, clause, start, c_actors, triggers, day, dated_by)
             event.casualties = casualties(quoted_out[start:end])
             made: list[Candidate] = []
-            background = bool(rules.BACKGROUND.search(clause)) and dated_by != "text"
+            background = (bool(rules.BACKGROUND.search(clause)) and dated_by != "text") or (
+                day is not None and day.precision >= 2 and bool(rules.SUMMARY.search(clause))
+            )
             huge = any((n or 0) >= 500 for n in (event.casualties.killed, event.casualties.wounded))
             lead_undated = (
                 day is None
@@ -255,15 +296,22 @@ class _Extractor:
                     made = self._make(event, [anaphoric])
                 elif previous_clause and len(previous_clause[1]) == 1 and not continuation:
                     made = self._make(event, [previous_clause[1][0].place], inferred=True)
-                elif event.day is not None:
+                elif event.day is not None and not (self.pending and _CAUSE.search(text[:start])):
                     self.pending = event
-            elif pending and c_places and (continuation or not triggers) and not huge:
+            elif (
+                pending
+                and c_places
+                and (continuation or not triggers or _same_event(pending, event))
+                and not huge
+            ):
                 made = self._from_pending(pending, event, c_places, sentence)
             if not made and (event.casualties.found or event.casualties.zero_stated):
                 self._merge_casualties(event, c_places, clause, sentence)
             created_here += made
             previous_clause = (event, made)
             self.places_seen += [p for p in c_places if p.site_level or p.resolved]
+        if places:
+            self._last_place_sentence = sentence.index
         if created_here:
             self.last_group = created_here
         for mention in actors:
@@ -273,7 +321,12 @@ class _Extractor:
     # -- pieces ---------------------------------------------------------------------------
     @staticmethod
     def _drop_context_towns(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
-        """A town after "in"/"of" a site named earlier in the clause only locates that site."""
+        """A town after "in"/"of" a site named earlier in the clause only locates that site;
+        a province ("Hasakah province", "the province of Anbar") only locates the more
+        specific place named in the same clause."""
+        regions = [p for p in places if _is_region(text, p)]
+        if regions and len(regions) < len(places):
+            places = [p for p in places if p not in regions]
         out: list[PlaceMention] = []
         for place in places:
             is_town = place.resolved and not place.site_id
@@ -388,7 +441,15 @@ class _Extractor:
                 targets = [c for c in self.candidates if c.place.key == anaphoric.key][-1:]
             elif len(self.last_group) == 1:
                 last = self.last_group[0]
-                if last.paragraph == sentence.paragraph or rules.CONTINUATION.match(clause):
+                next_paragraph = (
+                    last.paragraph == sentence.paragraph - 1
+                    and self._last_place_sentence <= last.sentence
+                )
+                if (
+                    last.paragraph == sentence.paragraph
+                    or rules.CONTINUATION.match(clause)
+                    or next_paragraph
+                ):
                     targets = [last]
         if len(targets) != 1:
             return

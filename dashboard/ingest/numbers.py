@@ -2,7 +2,8 @@
 
 Number words become digits with text2num's `alpha2digit` ("eight" -> 8, "twenty-five" -> 25,
 "one" -> 1). A figure counts only next to a casualty word ("killing eight militants",
-"three soldiers were killed", "two others wounded", "leaving four fighters dead").
+"three soldiers were killed", "two others wounded", "leaving four fighters dead",
+"two soldiers suffered minor injuries"); "a dozen" is 12.
 "at least five" / "more than 30" give the stated figure (the lowest the source allows).
 Explicit zeros ("no one was hurt", "causing no casualties", "with no injuries reported")
 give 0; "no word on casualties" / "no immediate reports of casualties" stay unknown (NA).
@@ -19,7 +20,7 @@ from text_to_num import alpha2digit
 _QUALIFIER = (
     r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|roughly|up\s+to)\s+)?"
 )
-_NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|an?|a\s+dozen|dozen)"
+_NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?)"
 _PERSON = (
     r"(?:people|persons?|civilians?|soldiers?|troops?|militants?|fighters?|members?|personnel|"
     r"service\s*members?|servicemen|servicemembers|contractors?|policem[ae]n|police\s+officers?|"
@@ -46,7 +47,8 @@ _BEFORE_STATE = {
     ),
     "wounded": re.compile(
         rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+(?:[^.;]{{0,40}}?,\s*)?)?"
-        rf"(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?(?:reported\s+)?{_WOUND_STATE}\b",
+        rf"(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?(?:reported\s+|\w+ly\s+)?"
+        rf"{_WOUND_STATE}\b",
         re.I,
     ),
 }
@@ -58,6 +60,12 @@ _LEAVING = {
         rf"\b(?:leaving|left)\s+{_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:wounded|injured)\b", re.I
     ),
 }
+# "two US service members suffered minor injuries"
+_SUFFERED = re.compile(
+    rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:\w+\s+)?"
+    rf"(?:suffered|sustained|received)\s+(?:[\w-]+\s+){{0,2}}?(?:injuries|wounds)\b",
+    re.I,
+)
 # A further figure joined to the first: "wounding four US personnel and an Iraqi soldier".
 _AND_MORE = re.compile(rf"^(?:\s*,\s*(?:and\s+)?|\s+and\s+){_NUMBER}\s+{_WORDS}{_PERSON}\b", re.I)
 
@@ -109,13 +117,25 @@ def _value(match: re.Match) -> int | None:
 
 
 def _figure(kind: str, text: str) -> int | None:
-    for pattern in (_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind]):
+    patterns = [_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind]]
+    if kind == "wounded":
+        patterns.append(_SUFFERED)
+    for pattern in patterns:
         match = pattern.search(text)
         if not match:
             continue
         total = _value(match)
         if total is None:
             continue
+        if pattern is _BEFORE_STATE["wounded"]:
+            # "one soldier was seriously wounded and two others suffered minor injuries"
+            more = (
+                _SUFFERED.match(text, match.end() + 5)
+                if text[match.end() :].startswith(" and ")
+                else None
+            )
+            if more and (extra := _value(more)) is not None:
+                total += extra
         if pattern is _AFTER_VERB[kind]:
             rest = text[match.end() :]
             while more := _AND_MORE.match(rest):

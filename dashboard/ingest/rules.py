@@ -145,11 +145,21 @@ _CLAIM = re.compile(
 )
 # Undated clauses with these are history or summaries, not incidents.
 BACKGROUND = re.compile(
-    r"\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
+    r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
     r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
     r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b",
+    re.I,
+)
+# Summaries of a campaign: a clause with one of these that is dated only to a week or a month
+# ("has carried out several rounds of strikes since October, including raids last month near
+# X") restates earlier events; it is background, not a new incident.
+SUMMARY = re.compile(
+    r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
+    r"|\b\d[\d,]*\s+times\b|\b(?:several|multiple|many|numerous)\s+(?:rounds|waves)\b"
+    r"|\b(?:rounds|series|string|wave)\s+of\b|\brepeatedly\b|\balmost\s+daily\b"
+    r"|\bso\s+far\b|\bin\s+total\b",
     re.I,
 )
 PRESENT_PERFECT = re.compile(
@@ -234,8 +244,20 @@ class Trigger:
     word: str
 
 
+# "The launcher aimed at the airport was discovered ...": a seizure told in the passive.
+_PASSIVE_SEIZURE = re.compile(
+    r"\b(?:launchers?|launch\s+pads?|explosives|weapons|caches?|ammunition|rockets)\b"
+    r"[^.;]{0,60}?\b(?:was|were|had\s+been|have\s+been)\s+"
+    r"(?P<verb>found|discovered|dismantled|seized|confiscated)\b",
+    re.I,
+)
+
+
 def find_triggers(text: str) -> list[Trigger]:
     found: list[Trigger] = []
+    for match in _PASSIVE_SEIZURE.finditer(text):
+        start, end = match.span("verb")
+        found.append(Trigger(start, end, "seizure", match.group("verb").lower()))
     for event_type, pattern in _TRIGGERS.items():
         for match in pattern.finditer(text):
             if any(match.start() < t.end and t.start < match.end() for t in found):
@@ -259,12 +281,12 @@ def event_type(triggers: list[Trigger], text: str, actor1: str | None) -> str | 
 def weapon(text: str, event: str | None) -> str | None:
     """The weapon a clause names first; airstrikes default to aircraft."""
     hits = []
-    for name, pattern in _WEAPONS:
+    for order, (name, pattern) in enumerate(_WEAPONS):
         match = pattern.search(text)
         if match:
-            hits.append((match.start(), name))
-    hits.sort()
-    names = [n for _, n in hits]
+            hits.append((match.start(), order, name))
+    hits.sort()  # at the same word the more specific weapon first ("drone strike": drone)
+    names = [n for _, _, n in hits]
     if "ballistic_missile" in names and "missile" in names:
         names.remove("missile")
     if event == "interception":
