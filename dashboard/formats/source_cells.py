@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.problems import Problem
+
 
 def column_key(name: str) -> str:
     """A header name as readers compare it: case and surrounding spaces do not matter."""
@@ -25,3 +27,22 @@ def spreadsheet_rows(index: pd.Index) -> dict:
     a plain 0-based index (pd.read_csv) is shifted by the header row and 1-based counting."""
     offset = 2 if len(index) and index.min() < 2 else 0
     return {label: int(label) + offset for label in index}
+
+
+def missing_required(cells: dict[str, pd.Series], required, format_name: str) -> list[Problem]:
+    """One problem on the header row (row 1) for each required source column that is absent."""
+    return [
+        Problem(1, column, f"required {format_name} column is missing")
+        for column in required
+        if column not in cells
+    ]
+
+
+def column_reader(cells: dict[str, pd.Series], index: pd.Index):
+    """col(name): that source column's cells, or empty text when the file does not have it."""
+    empty = pd.Series("", index=index, dtype=object)
+
+    def col(name: str) -> pd.Series:
+        return cells.get(name, empty)
+
+    return col

@@ -13,7 +13,13 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.formats.source_cells import cells_by_column, column_key, spreadsheet_rows
+from dashboard.formats.source_cells import (
+    cells_by_column,
+    column_key,
+    column_reader,
+    missing_required,
+    spreadsheet_rows,
+)
 from dashboard.problems import Problem
 
 NAME = "ucdp"
@@ -160,14 +166,8 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """GED text cells -> canonical text cells (same index) and UCDP-specific problems."""
     problems: list[Problem] = []
     cells = cells_by_column(raw)
-    problems += [
-        Problem(1, column, "required UCDP GED column is missing") for column in REQUIRED
-        if column not in cells
-    ]  # fmt: skip
-    empty = pd.Series("", index=raw.index, dtype=object)
-
-    def col(name: str) -> pd.Series:
-        return cells.get(name, empty)
+    problems += missing_required(cells, REQUIRED, "UCDP GED")
+    col = column_reader(cells, raw.index)
 
     rows = spreadsheet_rows(raw.index)
 
