@@ -15,8 +15,7 @@ from geopy.distance import geodesic
 from dashboard.geocoding import GazetteerGeocoder
 from dashboard.ingest import extract_incidents
 
-BLIND = Path(__file__).parent / "fixtures" / "articles" / "blind"
-KEY = pd.read_csv(BLIND / "expected.csv", dtype=str, keep_default_na=False)
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
 
 def _found(row: pd.Series, expected: pd.Series, geocoder: GazetteerGeocoder) -> bool:
@@ -34,15 +33,16 @@ def _found(row: pd.Series, expected: pd.Series, geocoder: GazetteerGeocoder) -> 
     return geodesic((place.latitude, place.longitude), (row["latitude"], row["longitude"])).km <= 10
 
 
-def blind_scores() -> tuple[float, float, list[str]]:
+def blind_scores(folder: Path) -> tuple[float, float, list[str]]:
+    key = pd.read_csv(folder / "expected.csv", dtype=str, keep_default_na=False)
     geocoder = GazetteerGeocoder()
     found = extracted = 0
     notes = []
-    for article in sorted(BLIND.glob("b*.txt")):
+    for article in sorted(folder.glob("*.txt")):
         frame = extract_incidents(article.read_text(encoding="utf-8"), name=article.stem)
         extracted += len(frame)
         used: set = set()
-        for _, expected in KEY[KEY["article"] == article.name].iterrows():
+        for _, expected in key[key["article"] == article.name].iterrows():
             hits = [
                 i
                 for i, row in frame.iterrows()
@@ -58,7 +58,7 @@ def blind_scores() -> tuple[float, float, list[str]]:
                 notes.append(
                     f"{article.name}: extra {row['event_date']:%Y-%m-%d} {row['location']}"
                 )
-    recall = found / len(KEY)
+    recall = found / len(key)
     precision = found / extracted if extracted else 1.0
     return recall, precision, notes
 
@@ -67,7 +67,16 @@ def test_blind_recall_and_precision():
     """First run on this set, before any rule saw it: recall 0.57, precision 0.57 (8 of 14);
     that is the figure for unseen text. General rules written from its misses then found all 14
     with no extra (1.00 / 1.00), so from here on this set guards against regressions."""
-    recall, precision, notes = blind_scores()
+    recall, precision, notes = blind_scores(ARTICLES / "blind")
     print(f"blind set: recall {recall:.2f}, precision {precision:.2f}")
     print("\n".join(notes))
     assert recall >= 0.9 and precision >= 0.9, notes
+
+
+def test_second_blind_set_recall_and_precision():
+    """A second set written blind after the first round of rules: first run recall 0.81,
+    precision 0.81 (13 of 16). Bound at that first-run figure, so it guards against regressions."""
+    recall, precision, notes = blind_scores(ARTICLES / "blind2")
+    print(f"second blind set: recall {recall:.2f}, precision {precision:.2f}")
+    print("\n".join(notes))
+    assert recall >= 0.8 and precision >= 0.8, notes
