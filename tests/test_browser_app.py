@@ -178,3 +178,33 @@ def test_text_from_data_shows_literally_and_never_runs(hostile_app, page):
     for target in page.frames:
         assert target.evaluate("() => window.__xss") is None
     assert page.requests.outside() == []
+
+
+def test_dragging_across_the_timeline_filters_the_page(app_url, page):
+    page.goto(app_url)
+    wait_for_text(page, f"{len(CURATED)} incidents")
+    chart = page.locator(".vega-embed").first
+    map_frame(page)  # the page has finished its first run
+    description = page.locator("[data-testid='stMarkdown']").first
+    for _attempt in range(3):  # a drag before Vega has bound its handlers is lost: try again
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        box = chart.bounding_box()
+        y = box["y"] + box["height"] * 0.6
+        page.mouse.move(box["x"] + box["width"] * 0.30, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=10)
+        page.mouse.up()
+        for _ in range(50):
+            if not description.inner_text().startswith(f"{len(CURATED)} incidents"):
+                break
+            page.wait_for_timeout(100)
+        else:
+            continue
+        break
+    count, span = description.inner_text().split(" incidents, ")
+    start, end = (pd.Timestamp(day) for day in span.split(" - "))
+    dates = pd.to_datetime(CURATED["event_date"])
+    assert 0 < int(count) < len(CURATED)
+    assert int(count) == ((dates >= start) & (dates <= end)).sum()
+    assert page.requests.outside() == []

@@ -21,6 +21,15 @@ from dashboard.views.filter_controls import filter_controls, set_date_span
 from dashboard.views.map import build_map, incident_id_from_click
 from dashboard.views.timeline import build_timeline, selected_span
 
+
+def apply_chart_span() -> None:
+    """A span dragged on the timeline becomes the sidebar's date filter (a callback runs before
+    the widgets are drawn, so it may set their state)."""
+    span = selected_span(st.session_state.get("timeline"))
+    if span:
+        set_date_span(*span)
+
+
 try:
     incidents = cached_incidents(settings.get("data"))
 except AtlasError as error:
@@ -86,11 +95,7 @@ if clicked_id and clicked_id != chosen_id:
 st.subheader("Timeline")
 frequency = aggregates.timeline_frequency(selected)
 chart = build_timeline(aggregates.timeline(selected, by=color_by), frequency=frequency, by=color_by)
-event = st.altair_chart(chart, width="stretch", on_select="rerun", key="timeline")
-span = selected_span(event)
-if span and (span[0], span[1]) != (filters.start, filters.end):
-    set_date_span(*span)
-    st.rerun()
+st.altair_chart(chart, width="stretch", on_select=apply_chart_span, key="timeline")
 st.caption(f"One bar per {frequency}; drag across the chart to filter the page to that span.")
 
 st.subheader("Incidents")
