@@ -75,8 +75,19 @@ def test_blind_recall_and_precision():
 
 def test_second_blind_set_recall_and_precision():
     """A second set written blind after the first round of rules: first run recall 0.81,
-    precision 0.81 (13 of 16). Bound at that first-run figure, so it guards against regressions."""
+    precision 0.81 (13 of 16). General rules written from its misses then found all 16 with no
+    extra, so it too now guards against regressions."""
     recall, precision, notes = blind_scores(ARTICLES / "blind2")
     print(f"second blind set: recall {recall:.2f}, precision {precision:.2f}")
     print("\n".join(notes))
-    assert recall >= 0.8 and precision >= 0.8, notes
+    assert recall >= 0.9 and precision >= 0.9, notes
+
+
+def test_third_blind_set_never_tuned_on():
+    """Written blind while the second round of rules was written, and run once afterwards, with
+    no rule changed for it: recall 0.94 (15 of 16), precision 1.00 (15 of 15). This is the
+    figure for unseen text; keep it unseen (do not write rules from its misses)."""
+    recall, precision, notes = blind_scores(ARTICLES / "blind3")
+    print(f"third blind set: recall {recall:.2f}, precision {precision:.2f}")
+    print("\n".join(notes))
+    assert recall >= 0.9 and precision >= 0.9, notes

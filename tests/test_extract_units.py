@@ -52,6 +52,12 @@ ARTICLES = Path(__file__).parent / "fixtures" / "articles"
         ("2024-04-15", "in January", None, "2024-01-15", 3),
         ("2024-01-15", "in December", None, "2023-12-15", 3),
         ("2024-01-21", "yesterday", None, "2024-01-20", 1),
+        # holidays: the last such day on or before publication
+        ("2023-12-27", "on Christmas Day", None, "2023-12-25", 1),
+        ("2024-03-01", "Christmas Eve", None, "2023-12-24", 1),
+        ("2024-01-02", "On New Year's Day", None, "2024-01-01", 1),
+        ("2024-01-02", "on New Year’s Eve", None, "2023-12-31", 1),
+        ("2024-01-01", "New Year's Day", None, "2024-01-01", 1),
     ],
 )
 def test_time_expressions(published, text, anchor, expected, precision):
@@ -385,3 +391,32 @@ def test_bad_edits_are_reported_as_problems():
     edited.loc[0, "location"] = ""
     _, problems = accepted_incidents(table, edited, dataset="article:a07")
     assert [(p.column, p.message) for p in problems] == [("location", "value is required")]
+
+
+def test_an_earlier_event_referred_to_as_known_is_background():
+    # "last week's strike in X", "already reported": known events, not new incidents; a dated
+    # event in the same clause still counts, for the places named before the reference
+    rows = _rows(
+        "Mortars hit Ain al-Asad on Monday. Anger grew after last week's drone strike in "
+        "Kirkuk that killed two officers.\n\nThe rockets that hit Tikrit on Sunday, already "
+        "reported, drew protests.\n\nRockets landed near Harir air base on Tuesday, days after "
+        "last month's attack on Erbil air base.",
+    )
+    assert [r[:2] for r in rows] == [
+        ("2023-11-13", "ain-al-asad"),
+        ("2023-11-14", "harir-air-base"),
+    ]
+    assert rows[0][3] is None  # the earlier strike's dead are not Monday's
+
+
+def test_an_undated_report_is_dated_by_the_next_sentence_going_on_with_it():
+    # "Rockets were fired overnight at X" has no day; "The barrage struck early Thursday"
+    # dates it and adds its casualties
+    rows = _rows(
+        "Rockets were fired overnight at the Conoco gas field in Syria, a monitor said on "
+        "Friday.\n\nThe salvo struck early Thursday, shortly after midnight, and two guards "
+        "were wounded, an official said.",
+        "Published: 2 February 2024",
+    )
+    assert [(r[0], r[2], r[4]) for r in rows] == [("2024-02-01", "attack", 2)]
+    assert "conoco" in rows[0][1].lower()

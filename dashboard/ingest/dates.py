@@ -17,6 +17,8 @@ Rules (documented for analysts; tests pin each one):
 - "last month" is the 15th of the previous month, precision 3; "earlier this month" the 1st of
   the publication month, precision 3; "in January" / "in late January" the 15th of the most
   recent January on or before publication, precision 3.
+- A holiday ("Christmas Day", "Christmas Eve", "New Year's Day", "New Year's Eve") is the most
+  recent such date ON OR BEFORE the publication date, time_precision 1.
 - A time after "since" starts a period and dates nothing; a bare year ("in 2017") dates
   nothing either (the schema's coarsest precision is a month).
 Dates are parsed with python-dateutil; weekday arithmetic uses dateutil.relativedelta.
@@ -49,7 +51,12 @@ ABSOLUTE, WEEKDAY, RELATIVE_DAY, SAME_DAY, PUBLICATION_DAY, WEEK, MONTH_KIND = (
 _RANK = {ABSOLUTE: 0, WEEKDAY: 1, PUBLICATION_DAY: 2, RELATIVE_DAY: 3, SAME_DAY: 4, WEEK: 5,
          MONTH_KIND: 6}  # fmt: skip
 
+_HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1),
+             "new year's eve": (12, 31)}  # fmt: skip
+_HOLIDAY = re.compile(r"\b(?:Christmas\s+(?:Day|Eve)|New\s+Year['’]?s\s+(?:Day|Eve))\b", re.I)
+
 _PATTERNS: list[tuple[str, re.Pattern]] = [
+    (ABSOLUTE, _HOLIDAY),
     (
         ABSOLUTE,
         re.compile(
@@ -199,6 +206,12 @@ def _absolute(text: str, published: date) -> date | None:
 def resolve(ref: TimeRef, published: date, anchor: Resolved | None) -> Resolved | None:
     """The day a time expression means, given the publication date and the current anchor."""
     phrase = " ".join(ref.text.lower().split())
+    if ref.kind == ABSOLUTE and _HOLIDAY.fullmatch(ref.text):
+        month, day_of_month = _HOLIDAYS[phrase.replace("’", "'").replace("years", "year's")]
+        day = date(published.year, month, day_of_month)
+        if day > published:
+            day = day.replace(year=published.year - 1)
+        return Resolved(day, 1, f"'{ref.text}' = the last such day on or before publication")
     if ref.kind == ABSOLUTE:
         day = _absolute(ref.text, published)
         return Resolved(day, 1, f"'{ref.text}'") if day else None

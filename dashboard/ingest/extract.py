@@ -17,6 +17,12 @@ statement that reported it (or the publication date) with time_precision 3. Unda
 with history or summary cues ("since", "more than 160 times", "the war") never count, nor
 do clauses dated only to a week or month that summarise a campaign ("has carried out several
 rounds of strikes since October, including raids last month near X").
+An earlier event the article treats as known ("last week's strike in X", "the earlier
+strike on X", "..., already reported, ...") is background: places after the reference are that
+event's, its casualty figures join nothing, and the clause counts only with a day of its own
+("on Monday"; never with "already reported"). An undated event with a place ("Rockets were fired
+overnight at X") is dated by the next sentence when that one goes on reporting it ("The barrage
+struck early Thursday") and names no place of its own.
 A province ("Hasakah province", "the province of Anbar") only locates a more specific place
 named in the same clause. Casualty figures with no place of their own join the last incident
 in the same paragraph, or in the next one when no other place was named in between.
@@ -202,6 +208,9 @@ class _Extractor:
         self.last_group_actor: str | None = None
         self._report_day: Resolved | None = None
         self._last_place_sentence = -1  # the last sentence that named a place
+        # An event with a place but no date, that the next sentence may date ("Rockets were
+        # fired overnight at X ..." then "The barrage struck early Thursday ...").
+        self.undated: tuple[_Event, list[PlaceMention]] | None = None
 
     # -- dates ----------------------------------------------------------------------------
     def report_day(self) -> Resolved:
@@ -250,6 +259,7 @@ class _Extractor:
 
     def _sentence(self, sentence: Sentence) -> None:
         pending, self.pending = self.pending, None
+        undated, self.undated = self.undated, None
         quoted_out = self.masked[sentence.start : sentence.end]
         text = rules.mask_attribution(quoted_out)
         refs = find_time_refs(text)
@@ -268,6 +278,9 @@ class _Extractor:
             c_actors = [a for a in actors if start <= a.start < end]
             c_places = [p for p in places if start <= p.start < end and p.role == "event"]
             c_places = self._drop_context_towns(text, c_places)
+            stale = rules.EARLIER_EVENT.search(clause)
+            if stale:  # places after "last week's strike ..." locate the earlier event
+                c_places = [p for p in c_places if p.start < start + stale.start()]
             triggers = rules.find_triggers(clause)
             day = self._date_clause(c_refs)
             dated_by = "text" if day else None
@@ -279,6 +292,10 @@ class _Extractor:
             background = (bool(rules.BACKGROUND.search(clause)) and dated_by != "text") or (
                 day is not None and day.precision >= 2 and bool(rules.SUMMARY.search(clause))
             )
+            known = bool(rules.ALREADY_REPORTED.search(clause)) or bool(
+                stale and (dated_by != "text" or day.precision >= 2)
+            )  # an earlier event the article treats as known: its figures are not news either
+            background = background or known
             huge = any((n or 0) >= 500 for n in (event.casualties.killed, event.casualties.wounded))
             lead_undated = (
                 day is None
@@ -294,6 +311,8 @@ class _Extractor:
                     made = self._make(event, c_places)
                 elif anaphoric is not None and day is not None:
                     made = self._make(event, [anaphoric])
+                elif undated and continuation and not places and dated_by == "text":
+                    made = self._dated_later(undated, event, sentence)
                 elif previous_clause and len(previous_clause[1]) == 1 and not continuation:
                     made = self._make(event, [previous_clause[1][0].place], inferred=True)
                 elif event.day is not None and not (self.pending and _CAUSE.search(text[:start])):
@@ -305,8 +324,17 @@ class _Extractor:
                 and not huge
             ):
                 made = self._from_pending(pending, event, c_places, sentence)
-            if not made and (event.casualties.found or event.casualties.zero_stated):
+            if not made and not known and (event.casualties.found or event.casualties.zero_stated):
                 self._merge_casualties(event, c_places, clause, sentence)
+            if (
+                not made
+                and event.event_type
+                and day is None
+                and c_places
+                and not background
+                and not huge
+            ):
+                self.undated = (event, c_places)
             created_here += made
             previous_clause = (event, made)
             self.places_seen += [p for p in c_places if p.site_level or p.resolved]
@@ -425,6 +453,21 @@ class _Extractor:
             actor2=pending.actor2 or event.actor2,
             weapon=pending.weapon or event.weapon,
             casualties=pending.casualties if pending.casualties.found else event.casualties,
+        )
+        return self._make(merged, places, extra_evidence=[(sentence.start, sentence.end)])
+
+    def _dated_later(self, undated, event: _Event, sentence: Sentence) -> list[Candidate]:
+        """The undated event of the sentence before, dated by this continuation."""
+        first, places = undated
+        merged = replace(
+            first,
+            day=event.day,
+            dated_by=event.dated_by,
+            actor1=first.actor1 or event.actor1,
+            actor2=first.actor2 or event.actor2,
+            weapon=first.weapon or event.weapon,
+            casualties=event.casualties if event.casualties.found else first.casualties,
+            notes=first.notes + ["date from the next sentence, which goes on reporting it"],
         )
         return self._make(merged, places, extra_evidence=[(sentence.start, sentence.end)])
 

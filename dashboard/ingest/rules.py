@@ -162,12 +162,24 @@ SUMMARY = re.compile(
     r"|\bso\s+far\b|\bin\s+total\b",
     re.I,
 )
+# An earlier event the article treats as already known: background, not a new incident.
+# "last week's US strike in Baghdad", "the earlier strike on X": the places after it are that
+# event's; the clause is background unless it has a day of its own ("on Monday").
+EARLIER_EVENT = re.compile(
+    r"\b(?:last|past|previous)\s+(?:week|weekend|month|year)['’]s\b"
+    r"|\bthe\s+earlier\s+(?:\w+\s+)?(?:attacks?|strikes?|airstrikes?|raids?|bombings?)\b",
+    re.I,
+)
+# "the attack, already reported ...": the whole clause restates a known event.
+ALREADY_REPORTED = re.compile(
+    r"\b(?:already|previously)\s+(?:been\s+)?reported\b|\breported\s+earlier\b", re.I
+)
 PRESENT_PERFECT = re.compile(
     r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ught|ht)\b", re.I
 )
 CONTINUATION = re.compile(
     r"^\s*(?:(?:The|These|Those|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
-    r"sites?|bombings?|drones?|rockets?|missiles?|operations?)\b|(?:They|It)\s|"
+    r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"
     r"(?:Targets|Among\s+the\s+targets)\b)",
 )
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{20,}’")
