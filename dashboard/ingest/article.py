@@ -125,7 +125,7 @@ def _parse_date(value: str) -> date | None:
     if not _YEAR.search(value):
         return None
     try:
-        parsed = date_parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1))
+        parsed = date_parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1), ignoretz=True)
     except (ValueError, OverflowError):
         return None
     return parsed.date()
@@ -171,7 +171,7 @@ def _dateline_day(text: str, updated: date) -> date | None:
             continue
         try:
             day = date_parser.parse(
-                match.group("date"), default=datetime(updated.year, 1, 1)
+                match.group("date"), default=datetime(updated.year, 1, 1), ignoretz=True
             ).date()
         except (ValueError, OverflowError):
             return None

@@ -192,7 +192,9 @@ def _absolute(text: str, published: date) -> date | None:
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(" of ", " "))
     has_year = re.search(r"\b(?:19|20)\d\d\b", cleaned) is not None
     try:
-        parsed = date_parser.parse(cleaned, default=datetime(published.year, 1, 1)).date()
+        parsed = date_parser.parse(
+            cleaned, default=datetime(published.year, 1, 1), ignoretz=True
+        ).date()
     except (ValueError, OverflowError):
         return None
     if not has_year and parsed > published:
