@@ -8,11 +8,9 @@ of the true point, which must be at least 95%, and requires every unknown name t
 from __future__ import annotations
 
 import pytest
-from geopy.distance import geodesic
 
 from dashboard.geocoding import GazetteerGeocoder
-from dashboard.geocoding.gazetteer import load_sites
-from dashboard.geocoding.towns import load_towns
+from tests.test_geocoding_accuracy import placed_correctly
 
 HELD_OUT: list[tuple[str, str | None, str | None]] = [
     # sites
@@ -128,26 +126,6 @@ HELD_OUT: list[tuple[str, str | None, str | None]] = [
 ]
 
 
-def _true_point(expected: str) -> tuple[float, float, float]:
-    """(lat, lon, tolerance km) of the expected place, read from the shipped data."""
-    kind, key = expected.split(":", 1)
-    if kind == "site":
-        site = load_sites().by_id[key]
-        return site.latitude, site.longitude, 5.0
-    town = load_towns().by_id[int(key)]
-    return town.latitude, town.longitude, 10.0
-
-
-def _placed_correctly(geocoder: GazetteerGeocoder, query, country, expected) -> bool:
-    location = geocoder.geocode(query, country=country)
-    if expected is None:
-        return location is None
-    if location is None:
-        return False
-    lat, lon, tolerance = _true_point(expected)
-    return geodesic((lat, lon), (location.latitude, location.longitude)).km <= tolerance
-
-
 @pytest.fixture(scope="module")
 def geocoder() -> GazetteerGeocoder:
     return GazetteerGeocoder()
@@ -165,7 +143,7 @@ def test_held_out_unknown_names_are_never_placed(geocoder, query, country, expec
 
 def test_held_out_accuracy_at_least_95_percent(geocoder):
     known = [row for row in HELD_OUT if row[2] is not None]
-    misses = [row for row in known if not _placed_correctly(geocoder, *row)]
+    misses = [row for row in known if not placed_correctly(geocoder, *row)]
     share = 1 - len(misses) / len(known)
     print(
         f"held-out accuracy: {share:.1%} ({len(known) - len(misses)}/{len(known)}); "
