@@ -16,58 +16,19 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dashboard import actors  # noqa: E402
+from dashboard.synthetic import synthetic_incidents  # noqa: E402
 from dashboard.views.map import build_map  # noqa: E402
-
-SIDES = np.array(
-    ["Iran-aligned militia", "US and coalition", "Iraqi government", "Unknown", "Jihadist group",
-     "Syrian government", "Iran", "US-aligned partner force"]
-)  # fmt: skip
-TYPES = np.array(["attack", "airstrike", "foiled_attack", "interception", "clash", "other"])
-WEAPONS = np.array(["rocket", "drone", "ballistic_missile", "ied", "small_arms", "unknown"])
 
 
 def synthetic(n: int, seed: int = 42) -> pd.DataFrame:
-    """n incidents clustered around 60 hotspots (bases, towns) plus 10% scattered."""
-    rng = np.random.default_rng(seed)
-    hot_lat = rng.uniform(29.5, 37.0, 60)
-    hot_lon = rng.uniform(36.0, 48.0, 60)
-    spread = rng.uniform(0.01, 0.4, 60)
-    which = rng.integers(0, 60, n)
-    lat = hot_lat[which] + rng.normal(0, 1, n) * spread[which]
-    lon = hot_lon[which] + rng.normal(0, 1, n) * spread[which]
-    scattered = rng.random(n) < 0.10
-    lat[scattered] = rng.uniform(12.0, 42.0, scattered.sum())
-    lon[scattered] = rng.uniform(26.0, 60.0, scattered.sum())
-    killed = pd.array(rng.poisson(0.6, n), dtype="Int64")
-    killed[rng.random(n) < 0.35] = pd.NA
-    wounded = pd.array(rng.poisson(1.5, n), dtype="Int64")
-    wounded[rng.random(n) < 0.35] = pd.NA
-    ids = np.char.add("syn-", np.arange(n).astype(str))
-    dates = pd.Timestamp("2023-10-17") + pd.to_timedelta(rng.integers(0, 800, n), "D")
-    return pd.DataFrame(
-        {
-            "incident_id": ids,
-            "event_date": dates,
-            "time_precision": pd.array(rng.integers(1, 4, n), dtype="Int64"),
-            "event_type": TYPES[rng.integers(0, len(TYPES), n)],
-            "weapon": WEAPONS[rng.integers(0, len(WEAPONS), n)],
-            "actor1": "Synthetic actor", "actor2": "Synthetic target",
-            "location": np.char.add("Hotspot ", which.astype(str)),
-            "site_id": pd.NA, "country": "IQ", "admin1": pd.NA,
-            "latitude": lat, "longitude": lon,
-            "geo_precision": pd.array(np.ones(n, dtype=int), dtype="Int64"),
-            "geo_source": "source", "killed": killed, "wounded": wounded,
-            "source": "Synthetic", "source_url": "https://example.org/synthetic",
-            "notes": "Synthetic incident for benchmarking.", "dataset": "synthetic",
-            "side1": SIDES[rng.integers(0, len(SIDES), n)],
-        }
-    )  # fmt: skip
+    """n generated incidents around the gazetteer's sites, 10 % scattered over the region."""
+    return actors.with_sides(synthetic_incidents(n, seed=seed, days=800, scattered=0.1))
 
 
 def measure(n: int, heat: bool) -> dict:

@@ -19,9 +19,16 @@ ACTORS = (
 )  # fmt: skip
 
 
-def synthetic_incidents(count: int, *, seed: int = 0, start: str = "2023-10-17",
-                        days: int = 365) -> pd.DataFrame:  # fmt: skip
-    """`count` incidents scattered around the gazetteer's sites (about 15 km), over `days`."""
+def synthetic_incidents(
+    count: int,
+    *,
+    seed: int = 0,
+    start: str = "2023-10-17",
+    days: int = 365,
+    scattered: float = 0.0,
+) -> pd.DataFrame:
+    """`count` incidents around the gazetteer's sites (about 15 km), over `days`; a `scattered`
+    share lies anywhere between Egypt and Iran instead, with no site (to stress aggregation)."""
     rng = np.random.default_rng(seed)
     sites = pd.read_csv(DATA_DIR / "sites.csv")
     picked = rng.integers(0, len(sites), count)
@@ -55,4 +62,8 @@ def synthetic_incidents(count: int, *, seed: int = 0, start: str = "2023-10-17",
             "dataset": "synthetic",
         }
     )
+    loose = rng.random(count) < scattered
+    frame.loc[loose, "latitude"] = rng.uniform(12.0, 42.0, loose.sum())
+    frame.loc[loose, "longitude"] = rng.uniform(26.0, 60.0, loose.sum())
+    frame.loc[loose, ["location", "site_id", "country", "admin1"]] = pd.NA
     return coerce_dtypes(frame[list(COLUMNS)])

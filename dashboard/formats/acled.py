@@ -26,6 +26,7 @@ from dashboard.formats.source_cells import (
     column_key,
     column_reader,
     missing_required,
+    parse_dates,
     spreadsheet_rows,
 )
 from dashboard.problems import Problem
@@ -317,16 +318,10 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     col = column_reader(cells, raw.index)
 
     rows = spreadsheet_rows(raw.index)
-    dates = []
-    for label, text in col("event_date").items():
-        parsed = parse_date(text) if text else ""
-        if parsed is None:
-            problems.append(
-                Problem(rows[label], "event_date",
-                        f"cannot read ACLED date '{text}': expected {DATE_FORMATS_HELP}")
-            )  # fmt: skip
-            parsed = text
-        dates.append(parsed)
+    dates, found = parse_dates(
+        col("event_date"), parse_date, rows, "event_date", "ACLED", DATE_FORMATS_HELP
+    )
+    problems += found
 
     notes = col("notes")
     events = [

@@ -46,3 +46,22 @@ def column_reader(cells: dict[str, pd.Series], index: pd.Index):
         return cells.get(name, empty)
 
     return col
+
+
+def parse_dates(cells: pd.Series, parse, rows: dict, column: str, format_name: str, expected: str):
+    """Each cell through `parse` (-> 'YYYY-MM-DD' or None). An unreadable date is reported and
+    passed on as written, so the shared validator does not report it a second time in its words."""
+    problems, dates = [], []
+    for label, text in cells.items():
+        parsed = parse(text) if text else ""
+        if parsed is None:
+            problems.append(
+                Problem(
+                    rows[label],
+                    column,
+                    f"cannot read {format_name} date '{text}': expected {expected}",
+                )
+            )
+            parsed = text
+        dates.append(parsed)
+    return dates, problems

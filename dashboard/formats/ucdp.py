@@ -18,6 +18,7 @@ from dashboard.formats.source_cells import (
     column_key,
     column_reader,
     missing_required,
+    parse_dates,
     spreadsheet_rows,
 )
 from dashboard.problems import Problem
@@ -183,16 +184,10 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             mapped.append(value)
         return pd.Series(mapped, index=raw.index, dtype=object)
 
-    dates = []
-    for label, text in col("date_start").items():
-        parsed = parse_date(text) if text else ""
-        if parsed is None:
-            problems.append(
-                Problem(rows[label], "date_start",
-                        f"cannot read UCDP date '{text}': expected YYYY-MM-DD")
-            )  # fmt: skip
-            parsed = text
-        dates.append(parsed)
+    dates, found = parse_dates(
+        col("date_start"), parse_date, rows, "date_start", "UCDP", "YYYY-MM-DD"
+    )
+    problems += found
 
     location = col("where_coordinates")
     for fallback in ("adm_2", "adm_1", "country"):
