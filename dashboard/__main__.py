@@ -15,18 +15,34 @@ from dashboard.formats.writers import WRITE_FORMATS
 
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("filters (repeat an option or separate values by commas)")
-    for name, help in (
-        ("actor", "actor or umbrella group, e.g. 'Kataib Hezbollah'"),
-        ("side", "actor side, e.g. 'Iran-aligned militia'"),
-        ("type", "event type, e.g. attack, airstrike"),
-        ("weapon", "weapon, e.g. drone"),
-        ("country", "ISO2 country code, e.g. IQ"),
-        ("site", "gazetteer site id, e.g. ain-al-asad"),
-    ):
-        group.add_argument(f"--{name}", action="append", default=[], help=help)
-    group.add_argument("--start", help="first day, YYYY-MM-DD")
-    group.add_argument("--end", help="last day, YYYY-MM-DD")
+    """One option per filter URL key, generated from the filter registry (so the CLI, the
+    sidebar and shared links accept the same values)."""
+    from dashboard.filters import REGISTRY
+
+    group = parser.add_argument_group(
+        "filters (the same values as the dashboard's URL; repeat an option or separate values "
+        "by commas)"
+    )
+    for spec in REGISTRY:
+        keys = spec.keys or (spec.name,)
+        for index, key in enumerate(keys):
+            flag = spec.name if len(keys) == 1 else key
+            help_text = spec.help if index == 0 else "attacker (default), target or either"
+            group.add_argument(
+                f"--{flag.replace('_', '-')}", dest=f"filter_{key}", action="append",
+                default=[], metavar=key.upper(), help=help_text,
+            )  # fmt: skip
+
+
+def _filters_from_args(args: argparse.Namespace, vocabulary):
+    from dashboard.filters import Filters
+
+    params = {
+        name.removeprefix("filter_"): value
+        for name, value in vars(args).items()
+        if name.startswith("filter_") and value
+    }
+    return Filters.parse(params, vocabulary)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: from the output file's extension",
     )
     export.add_argument("-o", "--output", type=Path, required=True)
-    export.add_argument("--db", help="SQLAlchemy URL of the store (default: the local store)")
+    export.add_argument(
+        "--db", help="SQLAlchemy URL of a store (default: ATLAS_DATA, else the local store)"
+    )
     _add_filter_options(export)
 
     batches = commands.add_parser("batches", help="list or remove imported batches")
@@ -114,21 +132,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"imported {batch.rows} incidents from {args.file} as batch {batch.batch_id}")
         return 0
     if args.command == "export":
-        from dashboard.filters import Filters
-        from dashboard.formats.writers import write_incidents
-        from dashboard.store import Store
-
-        query = {
-            k: getattr(args, k)
-            for k in ("actor", "side", "type", "weapon", "country", "site", "start", "end")
-        }
-        filters = Filters.from_query({k: v for k, v in query.items() if v})
-        store = Store(args.db)
-        store.ensure_seeded()
-        selected = filters.apply(store.incidents())
-        write_incidents(selected, args.output, args.format)
-        print(f"wrote {filters.describe(selected)} to {args.output}")
-        return 0
+        return _export(args)
     if args.command == "batches":
         from dashboard.store import Store
 
@@ -156,6 +160,25 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {count} candidate incidents to {args.output}")
         return 0
     raise AssertionError(args.command)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from dashboard.datasource import DataSource
+    from dashboard.formats.writers import write_incidents
+
+    engine = (DataSource(args.db) if args.db else DataSource.configured()).engine(server=False)
+    filters, problems = _filters_from_args(args, engine.vocabulary)
+    if problems:
+        for problem in problems:
+            print(f"atlas export: --{problem.key.replace('_', '-')} {problem.describe()}",
+                  file=sys.stderr)  # fmt: skip
+        return 1
+    selected = engine.frame(filters)
+    write_incidents(selected, args.output, args.format)
+    span = engine.span(filters)
+    words = filters.describe(count=len(selected), span=span, vocab=engine.vocabulary)
+    print(f"wrote {words} to {args.output}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

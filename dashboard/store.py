@@ -181,6 +181,13 @@ class Store:
             frame = pd.read_sql(sa.select(incidents_table), conn)
         return coerce_dtypes(frame)
 
+    def data_version(self) -> str:
+        """Changes with every import and removal (batch ids only grow)."""
+        with self.engine.connect() as conn:
+            newest = conn.execute(sa.select(sa.func.max(batches_table.c.batch_id))).scalar()
+            batches = conn.execute(sa.select(sa.func.count()).select_from(batches_table)).scalar()
+        return f"{newest or 0}:{batches}"
+
     def count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(incidents_table)).scalar()

@@ -157,7 +157,10 @@ def test_a_bad_basemap_setting_is_explained_not_a_crash(monkeypatch):
     monkeypatch.setenv("ATLAS_BASEMAP", "tiles-please")
     at = run_app()
     assert not at.exception
-    assert "ATLAS_BASEMAP='tiles-please' is not usable" in at.error[0].value
+    # Messages are escaped Markdown (they may quote data); read them as the user sees them.
+    assert "ATLAS_BASEMAP='tiles-please' is not usable" in re.sub(
+        r"\\(.)", r"\1", at.error[0].value
+    )
 
 
 def test_an_online_basemap_only_when_asked_for(monkeypatch):

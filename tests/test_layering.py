@@ -8,7 +8,8 @@ import sys
 DATA_LAYER = [
     "dashboard.schema", "dashboard.formats", "dashboard.formats.acled", "dashboard.formats.ucdp",
     "dashboard.formats.writers", "dashboard.actors", "dashboard.store", "dashboard.filters",
-    "dashboard.aggregates", "dashboard.settings", "dashboard.synthetic", "dashboard.geocoding",
+    "dashboard.engine", "dashboard.datasource", "dashboard.countries", "dashboard.textsearch",
+    "dashboard.settings", "dashboard.synthetic", "dashboard.geocoding",
     "dashboard.ingest", "dashboard.views.map", "dashboard.views.timeline", "dashboard.__main__",
 ]  # fmt: skip
 

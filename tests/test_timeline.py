@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import aggregates
+from dashboard.engine import Engine
+from dashboard.filters import Filters
 from dashboard.formats import read_incidents
 from dashboard.views.map import TYPE_COLORS
 from dashboard.views.timeline import SPAN_PARAM, build_timeline, selected_span
@@ -14,7 +15,7 @@ from dashboard.views.timeline import SPAN_PARAM, build_timeline, selected_span
 
 def test_chart_stacks_groups_with_the_map_colours_and_a_casualty_line():
     incidents = read_incidents("tests/fixtures/native_small.csv")
-    counts = aggregates.timeline(incidents, by="event_type")
+    counts = Engine(incidents).timeline(Filters(), by="event_type")
     spec = build_timeline(counts, frequency="day", by="event_type").to_dict()
     bars, line = spec["layer"]
     assert bars["mark"]["type"] == "bar" and line["mark"]["type"] == "line"

@@ -8,19 +8,17 @@ part is a fragment that reruns on a timer, so the page itself never reloads or f
 from __future__ import annotations
 
 import html
-import time
 from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
-from streamlit_folium import st_folium
 
-from dashboard import actors, aggregates, settings
 from dashboard.errors import AtlasError
-from dashboard.views.common import cached_incidents, cached_sites, show_error
-from dashboard.views.filter_controls import url_filters
-from dashboard.views.map import build_map
+from dashboard.views import common
+from dashboard.views.common import show_error
+from dashboard.views.filter_controls import show_problems, url_filters
+from dashboard.views.map_panel import show_map
 
 
 def _int_param(name: str, default: int, low: int, high: int) -> int:
@@ -101,62 +99,56 @@ tick(); setInterval(tick, 1000);
 )
 
 
+def _kpi(value: str, label: str) -> str:
+    return f'<div class="wall-kpi"><div class="n">{value}</div><div class="l">{label}</div></div>'
+
+
+def _figure(total: int | None) -> str:
+    return "unknown" if total is None else f"{total:,}"
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def wall() -> None:
-    filters = url_filters()
     try:
-        # A new cache key every refresh period: the data is read again on the timer.
-        incidents = cached_incidents(settings.get("data"), int(time.time() // REFRESH_SECONDS))
+        # The data version is asked on every refresh: an import shows at the next one.
+        engine = common.current_engine()
     except AtlasError as error:
         show_error(error)
         return
-    selected = actors.with_sides(filters.apply(incidents))
-    numbers = aggregates.headline(incidents, filters)
-    newest = selected["event_date"].max() if len(selected) else None
-    recent_since = (newest - pd.Timedelta(days=HIGHLIGHT_DAYS - 1)) if newest else pd.Timestamp.max
+    filters, problems = url_filters(engine)
+    show_problems(problems)
+    numbers = common.headline(engine, engine.version, filters)
+    newest = numbers.last_day
+    recent_since = (
+        pd.Timestamp(newest) - pd.Timedelta(days=HIGHLIGHT_DAYS - 1) if newest else pd.Timestamp.max
+    )
     loaded = datetime.now(UTC).strftime("%H:%M UTC")
     freshness = f"latest incident {newest:%d %b %Y}" if newest else "no incidents"
+    span = (numbers.first_day, newest) if newest else None
+    description = filters.describe(count=numbers.incidents, span=span, vocab=engine.vocabulary)
 
     st.markdown(
         f'<div class="wall-title">Incident Atlas — briefing</div>'
-        f'<div class="wall-sub">{html.escape(filters.describe(selected))}</div>'
-        f'<div class="wall-kpis">'
-        f'<div class="wall-kpi"><div class="n">{numbers.incidents:,}</div>'
-        f'<div class="l">incidents</div></div>'
-        f'<div class="wall-kpi"><div class="n">{numbers.killed:,}</div><div class="l">killed'
-        f"</div></div>"
-        f'<div class="wall-kpi"><div class="n">{numbers.wounded:,}</div><div class="l">wounded'
-        f"</div></div>"
-        f'<div class="wall-kpi"><div class="n">{numbers.sites_hit:,}</div><div class="l">'
-        f"sites hit</div></div></div>",
+        f'<div class="wall-sub">{html.escape(description)}</div>'
+        f'<div class="wall-kpis">{_kpi(f"{numbers.incidents:,}", "incidents")}'
+        f"{_kpi(_figure(numbers.killed), 'killed (reported)')}"
+        f"{_kpi(_figure(numbers.wounded), 'wounded (reported)')}"
+        f"{_kpi(f'{numbers.sites_hit:,}', 'sites hit')}</div>",
         unsafe_allow_html=True,
     )
     left, right = st.columns([3, 2])
     with left:
-        try:
-            incident_map = build_map(
-                selected,
-                color_by="side",
-                theme="dark",
-                basemap=settings.get("basemap"),
-                sites=cached_sites(),
-                highlight_days=HIGHLIGHT_DAYS,
-            )
-        except AtlasError as error:
-            show_error(error)
-            return
-        st_folium(
-            incident_map,
-            height=680,
-            use_container_width=True,
-            key="briefing_map",
-            returned_objects=[],
-        )
+        show_map(
+            engine, filters, key="briefing_map", theme="dark", highlight_days=HIGHLIGHT_DAYS,
+            height=680, returned_objects=[],
+        )  # fmt: skip
     with right:
+        latest = engine.page(filters, limit=LATEST_COUNT)
+        latest["event_date"] = pd.to_datetime(latest["event_date"])
         st.markdown(
             f'<div class="wall-fresh">Data: {freshness}; read {loaded}; '
             f"refreshes every {REFRESH_SECONDS} s. Red bar: last {HIGHLIGHT_DAYS} days.</div>"
-            + _latest_list(aggregates.latest(selected, LATEST_COUNT), recent_since),
+            + _latest_list(latest, recent_since),
             unsafe_allow_html=True,
         )
 

@@ -1,4 +1,11 @@
-"""What every page shares: cached data loading and the one place errors become messages."""
+"""What every page shares: the engine for the current data version, cached answers keyed on
+(data version, filters), and the one place errors become messages.
+
+The engine is one object per data version shared by every session (`st.cache_resource`): no
+session keeps its own copy of the incidents. Answers are small frames cached per (version,
+filters), so a rerun that changes nothing costs nothing, and an import (a new version) shows on
+every open page at its next rerun.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,48 @@ import re
 import pandas as pd
 import streamlit as st
 
+from dashboard.datasource import DataSource
+from dashboard.engine import Engine, Headline
 from dashboard.errors import AtlasError, InvalidFile
+from dashboard.filters import Filters
 from dashboard.problems import problems_table
 
 
-@st.cache_data(show_spinner="Loading incidents...")
-def cached_incidents(data_setting: str, version: int = 0) -> pd.DataFrame:
-    from dashboard.store import load_incidents
+@st.cache_resource(max_entries=2, show_spinner="Loading incidents...")
+def _engine(setting: str, version: str) -> Engine:
+    return DataSource(setting).engine(version)
 
-    return load_incidents(data_setting)
+
+def current_engine() -> Engine:
+    """The engine for ATLAS_DATA at its current version (asked cheaply on every rerun)."""
+    source = DataSource.configured()
+    return _engine(source.setting, source.version())
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def headline(_engine: Engine, version: str, filters: Filters) -> Headline:
+    return _engine.headline(filters)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def timeline(_engine: Engine, version: str, filters: Filters, by: str) -> tuple[pd.DataFrame, str]:
+    frequency = _engine.frequency(filters)
+    return _engine.timeline(filters, by=by, frequency=frequency), frequency
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def table_page(_engine: Engine, version: str, filters: Filters, page: int, size: int):
+    return _engine.page(filters, offset=page * size, limit=size)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def span(_engine: Engine, version: str, filters: Filters):
+    return _engine.span(filters)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def choices(_engine: Engine, version: str, column: str) -> list[str]:
+    return _engine.choices(column)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -29,10 +69,10 @@ def literal_markdown(text: str) -> str:
 def show_error(error: Exception) -> None:
     """Turn an error into what the user sees: the message, and the problem table if any."""
     if isinstance(error, InvalidFile):
-        st.error(str(error))
+        st.error(literal_markdown(str(error)))
         st.dataframe(problems_table(error.problems), hide_index=True, width="stretch")
     elif isinstance(error, AtlasError):
-        st.error(str(error))
+        st.error(literal_markdown(str(error)))
     else:
         raise error
 

@@ -1,0 +1,134 @@
+"""Where the dashboard's incidents come from, which version they are at, and their snapshot.
+
+`ATLAS_DATA` names a file (CSV, Parquet, ACLED or UCDP export) or a store URL; empty means the
+local store. `DataSource.version()` is cheap (a file's size and time, or the store's data
+version: one tiny query) and is asked on every rerun; when it changes, `snapshot()` gives the
+new typed, validated table, and the engine is rebuilt. Opening pages then show new data on
+their next rerun, with no restart.
+
+Validation runs once per data version: a file is read and validated (every problem reported),
+then kept as a typed Parquet snapshot (with its H3 cells) under ATLAS_HOME/snapshots, so the
+next start reads the snapshot in a second instead of validating the file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard.engine import Engine, with_cells
+from dashboard.paths import atlas_home
+from dashboard.schema import COLUMNS
+
+# Bump when the snapshot layout changes, so old snapshots are never read by newer code.
+SNAPSHOT_LAYOUT = "1"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """`setting` is ATLAS_DATA as given: a file path, a store URL, or "" for the local store."""
+
+    setting: str = ""
+
+    @classmethod
+    def configured(cls) -> DataSource:
+        from dashboard import settings
+
+        return cls(settings.get("data"))
+
+    @property
+    def is_file(self) -> bool:
+        from dashboard.store import is_database_url
+
+        return bool(self.setting) and not is_database_url(self.setting)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.setting).expanduser()
+
+    def store(self):
+        from dashboard.store import Store
+
+        store = Store(self.setting or None)
+        store.ensure_seeded()
+        return store
+
+    def version(self) -> str:
+        """Changes whenever the data does: a file's size and modification time, or the
+        store's data version."""
+        if self.is_file:
+            try:
+                stat = self.path.stat()
+            except OSError:
+                return "missing"  # reading it will raise the error the user should see
+            return f"file:{stat.st_size}:{stat.st_mtime_ns}"
+        return f"store:{self.store().data_version()}"
+
+    def snapshot(self, version: str | None = None) -> pa.Table:
+        """The typed, validated incidents at `version` (with H3 cells), from the snapshot
+        folder when this version was read before."""
+        version = version or self.version()
+        path = self._snapshot_path(version)
+        if path.exists():
+            return pq.read_table(path)
+        table = with_cells(self._read())
+        _write_atomically(table, path)
+        _remove_older(path)
+        return table
+
+    def engine(self, version: str | None = None, *, server: bool = True) -> Engine:
+        """The engine at `version`; `server=False` for one-shot commands (no background work)."""
+        version = version or self.version()
+        return Engine(self.snapshot(version), version=version, search_in_background=server)
+
+    def _read(self) -> pa.Table:
+        if self.is_file:
+            from dashboard.formats import read_incidents
+
+            frame = read_incidents(self.path)
+        else:
+            frame = self.store().incidents()
+        return frame_to_arrow(frame)
+
+    def _snapshot_path(self, version: str) -> Path:
+        source = hashlib.sha1(f"{self._identity()}".encode()).hexdigest()[:16]
+        stamp = hashlib.sha1(f"{SNAPSHOT_LAYOUT}|{version}".encode()).hexdigest()[:16]
+        return atlas_home() / "snapshots" / f"{source}-{stamp}.parquet"
+
+    def _identity(self) -> str:
+        if self.is_file:
+            return str(self.path.resolve())
+        from dashboard.store import default_url
+
+        return self.setting or default_url()
+
+
+def frame_to_arrow(frame) -> pa.Table:
+    """Canonical pandas incidents -> Arrow (dates as date32, the rest as their dtypes say)."""
+    out = frame.copy()
+    out["event_date"] = out["event_date"].dt.date
+    keep = [c for c in out.columns if c in COLUMNS or c.endswith("_original") or c == "batch_id"]
+    return pa.Table.from_pandas(out[keep], preserve_index=False)
+
+
+def _write_atomically(table: pa.Table, path: Path) -> None:
+    """A snapshot is complete or absent: written beside its place, then renamed into it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    try:
+        pq.write_table(table, partial)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a cache only: the data is still served from memory
+
+
+def _remove_older(current: Path) -> None:
+    source = current.name.split("-")[0]
+    for other in current.parent.glob(f"{source}-*.parquet"):
+        if other != current:
+            other.unlink(missing_ok=True)

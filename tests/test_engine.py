@@ -1,0 +1,156 @@
+"""The query engine answers what the views show: headline numbers with unknowns kept unknown,
+timeline buckets for a day or three years, newest-first pages, map cells that add up, and
+breakdowns; the data source rebuilds it when the data changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import h3
+import pandas as pd
+import pytest
+
+from dashboard.datasource import DataSource
+from dashboard.engine import CELL_RESOLUTION, Engine, parent_mask
+from dashboard.filters import Filters
+from dashboard.formats import read_incidents
+from dashboard.synthetic import synthetic_incidents
+
+
+@pytest.fixture(scope="module")
+def small():
+    return Engine(read_incidents("tests/fixtures/native_small.csv"), search_in_background=False)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    frame = synthetic_incidents(3000, seed=7, days=900)
+    return frame, Engine(frame, search_in_background=False)
+
+
+def test_headline_keeps_unknown_figures_unknown(small):
+    numbers = small.headline(Filters())
+    assert numbers.incidents == 4
+    assert (numbers.killed, numbers.killed_unknown) == (8, 2)  # fx-1 and fx-4 give no figure
+    assert (numbers.wounded, numbers.wounded_unknown) == (5, 2)
+    assert numbers.sites_hit == 4 and numbers.countries == 2
+    only_unknown = small.headline(Filters(site=("ain-al-asad",)))
+    assert only_unknown.killed is None and only_unknown.killed_unknown == 1
+
+
+def test_headline_compares_with_the_previous_period_only_where_data_exists(small):
+    assert small.headline(Filters()).previous_incidents is None  # nothing before the data
+    # 16-24 Nov begins before the data (20 Nov): no comparison, rather than a false "0".
+    assert small.headline(Filters(start=date(2023, 11, 25))).previous_incidents is None
+    numbers = small.headline(Filters(start=date(2023, 11, 29), end=date(2023, 12, 3)))
+    assert numbers.incidents == 1 and numbers.period_days == 5
+    assert numbers.previous_incidents == 1  # 24-28 Nov: fx-3
+    assert numbers.change == 0
+
+
+@pytest.mark.parametrize(("days", "frequency"), [(1, "day"), (100, "day"), (400, "week"),
+                                                 (1500, "month")])  # fmt: skip
+def test_timeline_bucket_reads_for_one_day_and_for_years(days, frequency):
+    frame = synthetic_incidents(500, seed=1, days=days)
+    engine = Engine(frame, search_in_background=False)
+    assert engine.frequency(Filters()) == frequency
+    counts = engine.timeline(Filters(), by="side")
+    assert counts["incidents"].sum() == 500
+    assert counts["period"].is_monotonic_increasing
+    known = frame["killed"].fillna(0) + frame["wounded"].fillna(0)
+    assert counts["casualties"].sum() == known.sum()
+
+
+def test_pages_are_newest_first_and_never_overlap(synthetic):
+    frame, engine = synthetic
+    pages = [engine.page(Filters(), offset=i * 700, limit=700) for i in range(5)]
+    rows = pd.concat(pages, ignore_index=True)
+    assert len(rows) == len(frame) and rows["incident_id"].is_unique
+    ordered = rows.sort_values(["event_date", "incident_id"], ascending=False, ignore_index=True)
+    assert rows["incident_id"].tolist() == ordered["incident_id"].tolist()
+
+
+@pytest.mark.parametrize("resolution", [2, 4, 6, CELL_RESOLUTION])
+def test_cells_add_up_to_the_located_incidents(synthetic, resolution):
+    frame, engine = synthetic
+    filters = Filters(country=("IQ",))
+    cells = engine.cells(filters, resolution=resolution)
+    selected = frame[frame["country"] == "IQ"]
+    assert cells["incidents"].sum() == len(selected.dropna(subset=["latitude"]))
+    assert cells["killed"].sum() == selected["killed"].sum()
+    assert all(h3.get_resolution(c) == resolution for c in cells["cell"])
+    assert engine.cell_count(filters, resolution=resolution) == len(cells)
+    # Every incident is counted in the H3 ancestor of its finest cell.
+    some = selected.head(50)
+    for lat, lon in zip(some["latitude"], some["longitude"], strict=True):
+        finest = h3.latlng_to_cell(lat, lon, CELL_RESOLUTION)
+        assert h3.cell_to_parent(finest, resolution) in set(cells["cell"])
+    mixes = cells["sides"].map(lambda pairs: sum(n for _, n in pairs))
+    assert (mixes == cells["incidents"]).all()
+
+
+def test_parent_mask_matches_h3():
+    cell = h3.latlng_to_cell(33.7856, 42.4412, CELL_RESOLUTION)
+    for resolution in range(CELL_RESOLUTION + 1):
+        and_mask, or_bits = parent_mask(resolution)
+        parent = (h3.str_to_int(cell) & and_mask) | or_bits
+        assert h3.int_to_str(parent) == h3.cell_to_parent(cell, resolution)
+
+
+def test_cells_only_in_the_view(synthetic):
+    _, engine = synthetic
+    box = (33.0, 41.5, 34.5, 43.5)  # around Ain al-Asad
+    cells = engine.cells(Filters(), resolution=6, bbox=box)
+    assert len(cells) > 0
+    assert cells["latitude"].between(box[0], box[2]).all()
+    assert cells["incidents"].sum() == engine.located_count(Filters(), bbox=box)
+
+
+def test_breakdown_lumps_the_tail_into_one_row(synthetic):
+    frame, engine = synthetic
+    by_site = engine.breakdown(Filters(), "site", limit=5)
+    assert len(by_site) == 5 and by_site["value"].iloc[-1].endswith("others")
+    assert by_site["incidents"].sum() == len(frame)
+    months = engine.breakdown(Filters(), "month")
+    assert months["value"].is_monotonic_increasing
+
+
+def test_data_source_rebuilds_when_the_file_changes(tmp_path):
+    path = tmp_path / "incidents.csv"
+    original = read_incidents("tests/fixtures/native_small.csv")
+    original.head(2).to_csv(path, index=False)
+    source = DataSource(str(path))
+    first = source.version()
+    assert source.engine(first, server=False).rows == 2
+    assert len(list((tmp_path / "atlas-home" / "snapshots").glob("*.parquet"))) == 1
+    original.to_csv(path, index=False)
+    second = source.version()
+    assert second != first
+    assert source.engine(second, server=False).rows == 4
+    # The older snapshot is gone; the newer one is read back as it was written.
+    assert len(list((tmp_path / "atlas-home" / "snapshots").glob("*.parquet"))) == 1
+    again = source.engine(second, server=False)
+    assert again.frame(Filters())["incident_id"].tolist() == ["fx-1", "fx-2", "fx-3", "fx-4"]
+
+
+def test_store_imports_change_the_version(tmp_path):
+    source = DataSource("")
+    before = source.version()
+    engine = source.engine(before, server=False)
+    from dashboard.store import configured_store
+
+    frame = read_incidents("tests/fixtures/native_small.csv")
+    configured_store().import_incidents(replace_ids(frame), name="more")
+    after = source.version()
+    assert after != before
+    assert source.engine(after, server=False).rows == engine.rows + 4
+
+
+def replace_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(incident_id=frame["incident_id"] + "-copy")
+
+
+def test_filters_are_cache_keys():
+    a = Filters(country=("IQ",), start=date(2024, 1, 1))
+    assert hash(a) == hash(replace(Filters(start=date(2024, 1, 1)), country=("IQ",)))
