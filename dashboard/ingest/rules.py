@@ -59,6 +59,8 @@ EXTRA_ACTOR_PATTERNS: tuple[tuple[str, str], ...] = (
     ("Islamic Revolutionary Guard Corps", r"\bIran['’]s\s+Revolutionary\s+Guards?\b"),
     ("US-led coalition", r"\bcoalition\s+(?:forces|troops|air\s+defen[cs]es|aircraft)\b"),
 )
+# A clause after "in retaliation for" names the earlier event that caused the one before it.
+CAUSE_BEFORE = re.compile(r"\b(?:response|retaliation|reply)\s+(?:to|for)\s+$", re.I)
 _GROUP_ANAPHORA = re.compile(r"\b(?:the\s+same\s+group|the\s+group|the\s+militia)\b", re.I)
 
 TYPE_PRIORITY = (
@@ -76,7 +78,7 @@ _TRIGGERS: dict[str, re.Pattern] = {
         re.I,
     ),
     "interception": re.compile(
-        r"\b(?:intercept(?:ed|s)?|shot\s+down|shoots\s+down|downed|repell?ed|"
+        r"\b(?:intercept(?:ed|s)?|shot\s+down|shoots\s+down|took\s+down|downed|repell?ed|"
         r"destroyed\s+(?:\w+\s+){0,2}drones?)\b",
         re.I,
     ),
@@ -92,7 +94,8 @@ _TRIGGERS: dict[str, re.Pattern] = {
         re.I,
     ),
     "attack": re.compile(
-        r"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing)|fired|launched|shelled|struck|strikes?|"
+        r"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing)|(?<=to\s)target|fired|launched|shelled|"
+        r"struck|strikes?|"
         r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
         r"came\s+under|assault(?:ed|s)?|killed|killing|responded|retaliated|slammed)\b",
         re.I,
@@ -138,8 +141,8 @@ _WEAPONS: tuple[tuple[str, re.Pattern], ...] = (
 _CLAIM = re.compile(
     r"\b(?:claimed(?:\s+responsibility\s+for)?|took\s+responsibility\s+for|"
     r"said\s+(?:[^.]{0,60}?\s)?(?:it|they)\s+(?:had\s+)?(?:carried\s+out|launched|conducted))\s+"
-    r"(?P<what>(?:the|Saturday['’]s|Sunday['’]s|Monday['’]s|Tuesday['’]s|Wednesday['’]s|"
-    r"Thursday['’]s|Friday['’]s|both|these|those|all)?\s*(?:\w+\s+)?"
+    r"(?P<what>(?:the|a|an|Saturday['’]s|Sunday['’]s|Monday['’]s|Tuesday['’]s|Wednesday['’]s|"
+    r"Thursday['’]s|Friday['’]s|both|these|those|all)?\s*(?:[\w\-]+\s+){0,2}"
     r"(?P<noun>attacks?|bombings?|strikes?|operations?|assaults?))",
     re.I,
 )

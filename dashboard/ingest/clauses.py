@@ -1,0 +1,164 @@
+"""Clauses of a sentence and what each one is: the classifier of the extractor.
+
+A sentence is cut into clauses (rules.clause_spans). Each clause is read once: its time
+expressions, actors, places, event triggers and casualty figures, and then classified:
+- CLAIM: a group claims an attack ("X claimed the attack", "X said it carried out ...");
+- BACKGROUND: history, summaries, hypotheticals, an earlier event the article treats as
+  known, a past-perfect event with no day of its own, an implausible toll (>= 500);
+- EVENT: it reports an event (a trigger word gives its type);
+- PLACES: it names places and no event ("The targets were Ain Al Asad, ...");
+- CASUALTIES: figures with no event ("There were no casualties.");
+- OTHER: nothing the extractor uses.
+Time expressions next to a reporting verb ("officials said Monday", "On Monday, CENTCOM
+confirmed that ...", "X on Monday claimed ...") date the statement, not the event: they are
+kept apart as `statement_refs`. Quoted speech is read like the rest of the sentence (a place or
+a figure in a quote counts); the attribution ("..., a US official said") is blanked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dashboard.ingest import rules
+from dashboard.ingest.article import Sentence
+from dashboard.ingest.dates import Resolved, TimeRef, find_time_refs
+from dashboard.ingest.numbers import Casualties, casualties
+from dashboard.ingest.places import PlaceMention, find_places
+
+CLAIM, BACKGROUND, EVENT, PLACES, CASUALTIES, OTHER = (
+    "claim", "background", "event", "places", "casualties", "other",
+)  # fmt: skip
+
+_REPORTING = (
+    r"(?:said|says|told|announced|confirmed|claimed|stated|reported|added|acknowledged|"
+    r"revealed|denied|insisted)"
+)
+# "said Monday", "said on Monday", "told reporters on Monday", "confirmed late Sunday".
+_VERB_BEFORE = re.compile(
+    rf"\b{_REPORTING}\b(?:\s+(?:reporters|journalists|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,3}}))?"
+    r"(?:\s+in\s+a\s+statement)?\s+(?:on\s+|late\s+|early\s+)?$"
+)
+# "On Monday, the U.S. Central Command confirmed that ..." (the time opens the sentence).
+_OPENS_STATEMENT = re.compile(
+    rf"^\s*,\s*(?:[^,;.]{{0,80}}?\s)?{_REPORTING}\b(?!\s+(?:the\s+)?(?:lives|deaths))", re.I
+)
+# "X on Monday claimed responsibility", "officials Monday said".
+_VERB_NEXT = re.compile(rf"^\s+{_REPORTING}\b", re.I)
+_SENTENCE_OPENING = re.compile(r"^\W*(?:(?:on|late|early|by)\s+)?$", re.I)
+_PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ck|ght|t)\b", re.I)
+
+
+@dataclass
+class Clause:
+    """One clause of a sentence; offsets are into the sentence's text."""
+
+    sentence: Sentence
+    number: int  # clause number in its sentence
+    start: int
+    end: int
+    text: str  # the clause, attribution blanked
+    raw: str  # the clause as printed
+    refs: list[TimeRef]  # the event's own time expressions
+    statement_refs: list[TimeRef]  # times of statements ("said Monday")
+    actors: list[rules.ActorMention]
+    places: list[PlaceMention]
+    triggers: list[rules.Trigger]
+    casualties: Casualties
+    claim: re.Match | None = None
+    stale: re.Match | None = None  # "last week's strike in X": places after it are old news
+    cause: bool = False  # the clause after "in retaliation for"
+    continuation: bool = False  # the sentence goes on about an event already named
+    kind: str = OTHER
+    day: Resolved | None = None
+    dated_by: str = ""
+    previous: Clause | None = None  # the clause before it in the sentence
+    event: object | None = None  # report.Event, once read
+    chosen: list[PlaceMention] = field(default_factory=list)  # the event's places
+    anaphoric: PlaceMention | None = None  # "the base", "the same base"
+    made: list = field(default_factory=list)  # report.Candidate made from it
+
+    @property
+    def event_places(self) -> list[PlaceMention]:
+        return [p for p in self.places if p.role == "event"]
+
+
+def _statement_ref(text: str, ref: TimeRef) -> bool:
+    before = text[max(0, ref.start - 60) : ref.start]
+    after = text[ref.end : ref.end + 100]
+    if _VERB_BEFORE.search(before) or _VERB_NEXT.match(after):
+        return True
+    return bool(_SENTENCE_OPENING.match(text[: ref.start]) and _OPENS_STATEMENT.match(after))
+
+
+def split_refs(text: str, refs: list[TimeRef]) -> tuple[list[TimeRef], list[TimeRef]]:
+    """(event refs, statement refs) of a sentence's time expressions."""
+    own, statement = [], []
+    for ref in refs:
+        (statement if _statement_ref(text, ref) else own).append(ref)
+    return own, statement
+
+
+def classify(clause: Clause, event_type: str | None) -> str:
+    """What a clause is (see the module docstring); the order of the tests is the rule."""
+    if clause.claim:
+        return CLAIM
+    if _background(clause):
+        return BACKGROUND
+    if event_type:
+        return EVENT
+    if clause.event_places:
+        return PLACES
+    if clause.casualties.found or clause.casualties.zero_stated:
+        return CASUALTIES
+    return OTHER
+
+
+def _background(clause: Clause) -> bool:
+    text = clause.text
+    has_day = bool(clause.refs)
+    figures = (clause.casualties.killed, clause.casualties.wounded)
+    if any((n or 0) >= 500 for n in figures):
+        return True
+    if rules.ALREADY_REPORTED.search(text):
+        return True
+    if rules.BACKGROUND.search(text) and not has_day:
+        return True
+    if _PLUPERFECT.search(text) and not has_day:
+        return True
+    if clause.day is not None and clause.day.precision >= 2 and rules.SUMMARY.search(text):
+        return True
+    return bool(clause.stale) and (not has_day or clause.day.precision >= 2)
+
+
+def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
+    """The clauses of one sentence (text: the sentence as printed), read and classified."""
+    masked = rules.mask_attribution(text)
+    own_refs, statement_refs = split_refs(text, find_time_refs(text))
+    actors = rules.find_actors(masked)
+    places = find_places(masked, blocked=[(a.start, a.end) for a in actors])
+    continuation = bool(rules.CONTINUATION.match(masked))
+    out = []
+    for number, (start, end) in enumerate(rules.clause_spans(masked)):
+        clause_text = masked[start:end]
+        clause = Clause(
+            sentence=sentence,
+            number=number,
+            start=start,
+            end=end,
+            text=clause_text,
+            raw=text[start:end],
+            refs=[r for r in own_refs if start <= r.start < end],
+            statement_refs=[r for r in statement_refs if start <= r.start < end],
+            actors=[a for a in actors if start <= a.start < end],
+            places=[p for p in places if start <= p.start < end],
+            triggers=rules.find_triggers(clause_text),
+            casualties=casualties(text[start:end]),
+            claim=rules.claim(text[start:end]),
+            stale=rules.EARLIER_EVENT.search(clause_text),
+            cause=bool(rules.CAUSE_BEFORE.search(masked[:start])),
+            continuation=continuation,
+        )
+        clause.previous = out[-1] if out else None
+        out.append(clause)
+    return out
