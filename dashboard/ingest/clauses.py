@@ -39,13 +39,19 @@ _VERB_BEFORE = re.compile(
     rf"\b{_REPORTING}\b(?:\s+(?:reporters|journalists|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,3}}))?"
     r"(?:\s+in\s+a\s+statement)?\s+(?:on\s+|late\s+|early\s+)?$"
 )
-# "On Monday, the U.S. Central Command confirmed that ..." (the time opens the sentence).
+# "On Monday, the U.S. Central Command confirmed that ...", "On Monday, US officials said".
 _OPENS_STATEMENT = re.compile(
-    rf"^\s*,\s*(?:[^,;.]{{0,80}}?\s)?{_REPORTING}\b(?!\s+(?:the\s+)?(?:lives|deaths))", re.I
+    rf"^\s*,\s*(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){{0,6}}(?:[a-z]+\s+)?{_REPORTING}\b"
 )
 # "X on Monday claimed responsibility", "officials Monday said".
-_VERB_NEXT = re.compile(rf"^\s+{_REPORTING}\b", re.I)
+_VERB_NEXT = re.compile(rf"^\s+{_REPORTING}\b")
 _SENTENCE_OPENING = re.compile(r"^\W*(?:(?:on|late|early|by)\s+)?$", re.I)
+# A clause that opens with "after", "following", "since": the time of another event.
+_SUBORDINATE = re.compile(r"^\W*(?:after|following|since|before|amid|as)\b", re.I)
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w\-]+\s+){0,2}$", re.I)
+_NOUNS = frozenset({"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes",
+                    "air strike", "air strikes", "drone strike", "drone strikes", "bombing",
+                    "raid", "raids", "assault", "assaults"})  # fmt: skip
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ck|ght|t)\b", re.I)
 
 
@@ -68,6 +74,7 @@ class Clause:
     claim: re.Match | None = None
     stale: re.Match | None = None  # "last week's strike in X": places after it are old news
     cause: bool = False  # the clause after "in retaliation for"
+    subordinate: bool = False  # "after the attack on X on Monday": another event's time
     continuation: bool = False  # the sentence goes on about an event already named
     kind: str = OTHER
     day: Resolved | None = None
@@ -105,13 +112,29 @@ def classify(clause: Clause, event_type: str | None) -> str:
         return CLAIM
     if _background(clause):
         return BACKGROUND
-    if event_type:
+    if event_type and not _only_references(clause):
         return EVENT
     if clause.event_places:
         return PLACES
     if clause.casualties.found or clause.casualties.zero_stated:
         return CASUALTIES
     return OTHER
+
+
+def _only_references(clause: Clause) -> bool:
+    """ "After the attack, ...", "the strikes": nouns naming an event already reported."""
+    if not clause.triggers:
+        return False
+    for trigger in clause.triggers:
+        noun = " ".join(trigger.word.split()) in _NOUNS
+        if not noun or not _DEFINITE.search(clause.text[: trigger.start]):
+            return False
+    return True
+
+
+def perfect_tense(clause: Clause) -> bool:
+    """ "have targeted", "has faced": a summary of events, not one dated by the report."""
+    return bool(rules.PRESENT_PERFECT.search(clause.text))
 
 
 def _background(clause: Clause) -> bool:
@@ -157,6 +180,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             claim=rules.claim(text[start:end]),
             stale=rules.EARLIER_EVENT.search(clause_text),
             cause=bool(rules.CAUSE_BEFORE.search(masked[:start])),
+            subordinate=bool(_SUBORDINATE.match(clause_text)),
             continuation=continuation,
         )
         clause.previous = out[-1] if out else None

@@ -121,7 +121,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 # "since October 17", "the attacks began on Oct. 17": the start of a period dates no event.
 _SINCE = re.compile(
-    r"\b(?:since|from|until|till|by|(?:began|begun|started|starting)(?:\s+(?:on|in))?)\s+"
+    r"\b(?:since|from|until|till|by|as\s+of|(?:began|begun|started|starting)(?:\s+(?:on|in))?)\s+"
     r"(?:(?:early|mid|late)[\s-]*)?$",
     re.I,
 )

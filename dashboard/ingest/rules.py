@@ -338,7 +338,8 @@ def mask_attribution(sentence: str) -> str:
 
 
 _CLAUSE_BREAK = re.compile(
-    r";\s+|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
+    r";\s+|,\s+(?:while|whereas)\s+"
+    r"|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
     r"|,?\s+(?:while|whereas|before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
     r"|\s+(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+",
 )

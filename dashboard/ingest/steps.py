@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dashboard.ingest import rules
-from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify
+from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify, perfect_tense
 from dashboard.ingest.dates import ABSOLUTE, PUBLICATION_DAY, WEEKDAY, Resolved, best, resolve
 from dashboard.ingest.places import PlaceMention, anaphoric_place
 from dashboard.ingest.report import Candidate, Event, Report, merge_events
@@ -106,7 +106,6 @@ def resolve_day(clause: Clause, report: Report) -> bool:
     if resolved:
         clause.day = resolved[best(list(resolved))]
         clause.dated_by = "text"
-        report.anchor = clause.day
     return False
 
 
@@ -116,7 +115,12 @@ def classify_clause(clause: Clause, report: Report) -> bool:
 
 
 def skip_background(clause: Clause, report: Report) -> bool:
-    return clause.kind == BACKGROUND
+    """Background stops here; any other clause's day becomes the anchor for "the next day"."""
+    if clause.kind == BACKGROUND:
+        return True
+    if clause.day is not None:
+        report.anchor = clause.day
+    return False
 
 
 # -- 5-6. the event --------------------------------------------------------------------------
@@ -202,40 +206,72 @@ def make_incidents(clause: Clause, report: Report) -> bool:
         clause.made = _dated(clause, report, event)
     else:
         clause.made = _undated(clause, report, event)
-    if clause.made:
-        report.current_day = clause.made[0].time_precision == 1 and event.day or report.current_day
+    if clause.made and clause.made[0].dated_by == "text" and not clause.subordinate:
+        report.current_day = event.day
     return bool(clause.made)
 
 
 def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if clause.chosen:
-        report.current_day = event.day
         return report.make(event, clause.chosen)
     if clause.anaphoric is not None:
         return report.make(event, [clause.anaphoric])
     previous = clause.previous
     if previous and len(previous.made) == 1 and not clause.continuation:
         return report.make(event, [previous.made[0].place], inferred=True)
-    if not (report.pending and clause.cause):
-        report.pending.append(event)
-        report.current_day = event.day if event.day.precision == 1 else report.current_day
+    if clause.subordinate or (report.pending and clause.cause):
+        return []
+    report.pending = [event]
+    if clause.sentence.paragraph <= 1 and event.day.precision == 1:
+        report.current_day = event.day  # the lead's event gives the report its day
     return []
 
 
 def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     places = clause.chosen
-    pending = report.pending[-1] if report.pending else None
+    pending = _pending(clause, report)
     if places and pending and (clause.continuation or _same_event(pending, event)):
         merged = merge_events(pending, event)
         return report.make(merged, places, extra_evidence=[_span(clause)])
-    if places and report.current_day is not None and not clause.cause:
+    if places and _carries_day(clause, report):
         carried = replace(event, day=report.current_day, dated_by="carried",
                           notes=event.notes + ["day carried forward from the report"])  # fmt: skip
         return report.make(carried, places)
     if not places and _lead_perfect(clause):
         return _lead_undated(clause, report, event)
-    if places:
+    if not places and clause.statement_refs and clause.sentence.paragraph <= 1:
+        return _stated(clause, report, event)
+    if places and not perfect_tense(clause):
         report.undated.append((event, places))
+    return []
+
+
+def _pending(clause: Clause, report: Report) -> Event | None:
+    """The event still waiting for a place: named in this paragraph or the two before."""
+    if not report.pending:
+        return None
+    pending = report.pending[-1]
+    return pending if clause.sentence.paragraph - pending.sentence.paragraph <= 2 else None
+
+
+def _carries_day(clause: Clause, report: Report) -> bool:
+    return (
+        report.current_day is not None
+        and not clause.cause
+        and not clause.subordinate
+        and not perfect_tense(clause)
+    )
+
+
+def _stated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+    """ "Several US personnel were injured in a rocket attack at a base in Iraq, officials said
+    Monday": no day of its own, so the statement's day, within a week; it waits for a place."""
+    ref = clause.statement_refs[0]
+    day = resolve(ref, report.published, report.anchor)
+    if day is not None:
+        event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
+        event.dated_by = "report"
+        report.pending = [event]
     return []
 
 
@@ -253,11 +289,9 @@ def _lead_undated(clause: Clause, report: Report, event: Event) -> list[Candidat
 
 # -- 9-10. pending and undated events ---------------------------------------------------------
 def place_pending(clause: Clause, report: Report) -> bool:
-    if clause.kind not in (PLACES, EVENT) or not clause.chosen or not report.pending:
+    pending = _pending(clause, report)
+    if clause.kind != PLACES or not clause.chosen or pending is None:
         return False
-    if clause.kind == EVENT:
-        return False
-    pending = report.pending[-1]
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
     merged = merge_events(pending, empty)
