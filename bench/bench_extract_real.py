@@ -121,6 +121,16 @@ def _province_row(row: pd.Series, value: str) -> bool:
     return fuzzy_key(_text(row["admin1"])) == fuzzy_key(name)
 
 
+def _on_day(day: pd.Timestamp, cell: str) -> bool:
+    """One of the key's days; "2023-11" (month-only optional keys) is any day of that month."""
+    for value in cell.split("|"):
+        if len(value) == 7 and f"{day:%Y-%m}" == value:
+            return True
+        if len(value) == 10 and day == pd.Timestamp(value):
+            return True
+    return False
+
+
 def _allowed(cell: str) -> set[str]:
     return set(cell.split("|"))
 
@@ -171,12 +181,11 @@ def _match(frame: pd.DataFrame, incidents: pd.DataFrame, places: Places, score: 
     used: set[int] = set()
     ordered = incidents.sort_values("required", ascending=False)
     for _, incident in ordered.iterrows():
-        days = {pd.Timestamp(d) for d in incident["event_date"].split("|")}
         hits = [
             i
             for i, row in frame.iterrows()
             if i not in used
-            and row["event_date"] in days
+            and _on_day(row["event_date"], incident["event_date"])
             and places.matches(row, incident["where"])
         ]
         required = incident["required"] == "1"

@@ -59,8 +59,18 @@ def _specificity(c: Candidate) -> tuple:
     return (place.resolved, bool(place.site_id), -(place.geo_precision or 9), c.time_precision < 2)
 
 
+def _same_kind(a: Candidate, b: Candidate) -> bool:
+    """The same type, or an attack and an airstrike read from two sentences of one report
+    (neither place inferred, no two different initiators)."""
+    if a.event_type == b.event_type:
+        return True
+    strikes = {a.event_type, b.event_type} <= {"attack", "airstrike"}
+    actors = a.actor1 is None or b.actor1 is None or a.actor1 == b.actor1
+    return strikes and actors and not (a.place_inferred or b.place_inferred)
+
+
 def _same_event(a: Candidate, b: Candidate) -> bool:
-    if a.event_type != b.event_type or a.event_date != b.event_date:
+    if a.event_date != b.event_date or not _same_kind(a, b):
         return False
     if a.place.key == b.place.key:
         return True

@@ -78,6 +78,7 @@ class Report:
     places_seen: list[PlaceMention] = field(default_factory=list)
     group_actor: str | None = None
     last_place_sentence: int = -1
+    history_sentence: int = -10  # the last sentence about an earlier year
     _report_day: Resolved | None = None
 
     @property

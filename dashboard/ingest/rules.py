@@ -178,8 +178,17 @@ ALREADY_REPORTED = re.compile(
     r"\b(?:already|previously)\s+(?:been\s+)?reported\b|\breported\s+earlier\b", re.I
 )
 PRESENT_PERFECT = re.compile(
-    r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ught|ht)\b", re.I
+    r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?(?:\w+(?:ed|en|wn|ught|ht)|struck|hit|shot|"
+    r"fought|led|made|won|held|met|sent|built|lost|left|kept|set|put|fled|fired)\b",
+    re.I,
 )
+# A sentence about an earlier year ("in 2020", "In January 2020"): history, not news.
+HISTORY_YEAR = re.compile(
+    r"\b(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
+# "Days later ...": goes on about the time of the sentence before.
+VAGUE_LATER = re.compile(r"^\W*(?:days|weeks|months|years)\s+(?:later|earlier|after|before)\b", re.I)
 CONTINUATION = re.compile(
     r"^\s*(?:(?:The|These|Those|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"

@@ -40,6 +40,8 @@ _US_SIDE = frozenset(
      "Kurdistan Region Security Forces", "Syrian Democratic Forces", "Jordanian Armed Forces"}
 )  # fmt: skip
 _STRIKES = frozenset({"attack", "airstrike"})
+# Kinds of event one report's day carries between: strikes, attacks and interceptions of them.
+_FIGHTING = frozenset({"attack", "airstrike", "interception"})
 _DAY_KINDS = (WEEKDAY, ABSOLUTE, PUBLICATION_DAY)
 
 
@@ -48,8 +50,9 @@ def attach_claim(clause: Clause, report: Report) -> bool:
     if not clause.claim:
         return False
     match = clause.claim
-    claimant = next((a.name for a in clause.actors if a.start < match.start()), None) or next(
-        (a.name for a in clause.actors), None
+    actors = rules.find_actors(clause.raw)  # the claimant may stand in the attribution
+    claimant = next((a.name for a in actors if a.start < match.start()), None) or next(
+        (a.name for a in actors), None
     )
     day = _claim_day(clause, report)
     if claimant:
@@ -111,7 +114,22 @@ def resolve_day(clause: Clause, report: Report) -> bool:
 
 def classify_clause(clause: Clause, report: Report) -> bool:
     clause.kind = classify(clause, _event_type(clause, report))
+    if clause.kind != BACKGROUND and clause.day is None and _history(clause, report):
+        clause.kind = BACKGROUND
     return False
+
+
+def _history(clause: Clause, report: Report) -> bool:
+    """A clause with no day in a sentence about an earlier year, or one that goes on about it
+    ("Days later ...")."""
+    sentence = clause.sentence
+    years = [int(m.group("year")) for m in rules.HISTORY_YEAR.finditer(sentence.text)]
+    if any(year < report.published.year - (report.published.month <= 2) for year in years):
+        report.history_sentence = sentence.index
+        return True
+    return bool(
+        rules.VAGUE_LATER.match(sentence.text) and report.history_sentence == sentence.index - 1
+    )
 
 
 def skip_background(clause: Clause, report: Report) -> bool:
@@ -194,8 +212,10 @@ def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMent
 
 # -- 8. incidents ----------------------------------------------------------------------------
 def _same_event(pending: Event, event: Event) -> bool:
+    """Two clauses that may report one event: same type, or strikes with no other weapon."""
     kinds = {pending.event_type, event.event_type}
-    return len(kinds) == 1 or kinds <= _STRIKES
+    weapons = {pending.weapon, event.weapon} - {None}
+    return len(kinds) == 1 or (kinds <= _STRIKES and len(weapons - {"aircraft"}) <= 1)
 
 
 def make_incidents(clause: Clause, report: Report) -> bool:
@@ -206,8 +226,9 @@ def make_incidents(clause: Clause, report: Report) -> bool:
         clause.made = _dated(clause, report, event)
     else:
         clause.made = _undated(clause, report, event)
-    if clause.made and clause.made[0].dated_by == "text" and not clause.subordinate:
-        report.current_day = event.day
+    first = clause.made[0] if clause.made else None
+    if first and first.dated_by == "text" and not clause.subordinate:
+        report.current_day = Resolved(first.event_date, first.time_precision, first.date_how)
     return bool(clause.made)
 
 
@@ -221,6 +242,8 @@ def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return report.make(event, [previous.made[0].place], inferred=True)
     if clause.subordinate or (report.pending and clause.cause):
         return []
+    if clause.continuation and report.undated:
+        return []  # it dates the event waiting for a day (date_undated)
     report.pending = [event]
     if clause.sentence.paragraph <= 1 and event.day.precision == 1:
         report.current_day = event.day  # the lead's event gives the report its day
@@ -257,6 +280,8 @@ def _pending(clause: Clause, report: Report) -> Event | None:
 def _carries_day(clause: Clause, report: Report) -> bool:
     return (
         report.current_day is not None
+        and clause.event.event_type in _FIGHTING
+        and not rules.SUMMARY.search(clause.text)
         and not clause.cause
         and not clause.subordinate
         and not perfect_tense(clause)
@@ -292,6 +317,8 @@ def place_pending(clause: Clause, report: Report) -> bool:
     pending = _pending(clause, report)
     if clause.kind != PLACES or not clause.chosen or pending is None:
         return False
+    if not clause.continuation and pending.sentence.index < clause.sentence.index - 1:
+        return False  # places named later only continue an event in the sentence before
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
     merged = merge_events(pending, empty)
@@ -307,7 +334,10 @@ def date_undated(clause: Clause, report: Report) -> bool:
         return False
     if clause.kind == EVENT and not clause.continuation:
         return False
-    first, places = report.undated.pop()
+    first, places = report.undated[-1]
+    if clause.event is not None and not _same_event(first, clause.event):
+        return False
+    report.undated.pop()
     later = clause.event or Event(None, "", first.event_type, None, None, None,
                                   clause.casualties, [], [], clause.sentence)  # fmt: skip
     dated = merge_events(first, later, day=clause.day, dated_by=clause.dated_by,
@@ -329,10 +359,15 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     target = _casualty_target(clause, report)
     if target is None:
         return True
-    victim = clause.event.actor2 if clause.event else None
+    victim = clause.event.actor2 if clause.event else _first_actor(clause)
     if _fill(target, figures, victim):
         _add_evidence(target, clause)
     return True
+
+
+def _first_actor(clause: Clause) -> str | None:
+    """The people a figure counts ("One Iraqi soldier was wounded"): the clause's actor."""
+    return clause.actors[0].name if clause.actors else None
 
 
 def _casualty_target(clause: Clause, report: Report) -> Candidate | None:
