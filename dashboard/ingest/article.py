@@ -246,7 +246,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _dateline_cut(text: str, paragraph: _Paragraph, number: int) -> tuple[int, Dateline | None]:
     """Where the body of a paragraph starts once its dateline (first paragraphs only) is cut."""
-    if number > 2 or paragraph.kind != "body":
+    if number > 5 or paragraph.kind != "body":
         return paragraph.start, None
     found = find_dateline(text[paragraph.start : paragraph.end])
     return (paragraph.start + found.end, found) if found else (paragraph.start, None)

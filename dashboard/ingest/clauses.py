@@ -48,6 +48,7 @@ _VERB_NEXT = re.compile(rf"^\s+{_REPORTING}\b")
 _SENTENCE_OPENING = re.compile(r"^\W*(?:(?:on|late|early|by)\s+)?$", re.I)
 # A clause that opens with "after", "following", "since": the time of another event.
 _SUBORDINATE = re.compile(r"^\W*(?:after|following|since|before|amid|as)\b", re.I)
+_SUBORDINATE_BEFORE = re.compile(r"\b(?:after|following|since|before)\s+$", re.I)
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w\-]+\s+){0,2}$", re.I)
 _NOUNS = frozenset({"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes",
                     "air strike", "air strikes", "drone strike", "drone strikes", "bombing",
@@ -180,7 +181,9 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             claim=rules.claim(text[start:end]),
             stale=rules.EARLIER_EVENT.search(clause_text),
             cause=bool(rules.CAUSE_BEFORE.search(masked[:start])),
-            subordinate=bool(_SUBORDINATE.match(clause_text)),
+            subordinate=bool(
+                _SUBORDINATE.match(clause_text) or _SUBORDINATE_BEFORE.search(masked[:start])
+            ),
             continuation=continuation,
         )
         clause.previous = out[-1] if out else None

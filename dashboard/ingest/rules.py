@@ -347,26 +347,31 @@ def mask_attribution(sentence: str) -> str:
 
 
 _CLAUSE_BREAK = re.compile(
-    r";\s+|,\s+(?:while|whereas)\s+"
+    r"(?P<hard>;\s+|,\s+(?:while|whereas)\s+)"
     r"|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
-    r"|,?\s+(?:while|whereas|before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
+    r"|,?\s+(?:before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
     r"|\s+(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+",
 )
+_NOUN_TRIGGERS = ("strikes", "strike", "attacks", "attack")
+
+
+def _has_event(piece: str) -> bool:
+    return any(t.event_type != "attack" or t.word not in _NOUN_TRIGGERS
+               for t in find_triggers(piece))  # fmt: skip
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
-    """Clause boundaries of a sentence; a clause with no trigger joins the one before it."""
-    cuts = [0]
+    """Clause boundaries of a sentence; a clause with no trigger joins the one before it,
+    except after a semicolon or ", while" (a clause of its own whatever it says)."""
+    cuts = [(0, True)]
     for match in _CLAUSE_BREAK.finditer(text):
-        cuts.append(match.end())
-    cuts.append(len(text))
-    spans = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+        cuts.append((match.end(), bool(match.group("hard"))))
+    cuts.append((len(text), True))
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        piece = text[start:end]
-        has_event = any(t.event_type != "attack" or t.word not in ("strikes", "strike", "attacks",
-                        "attack") for t in find_triggers(piece))  # fmt: skip
-        if merged and not has_event:
+    for (start, hard), (end, _) in zip(cuts, cuts[1:], strict=False):
+        if end <= start:
+            continue
+        if merged and not hard and not _has_event(text[start:end]):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
