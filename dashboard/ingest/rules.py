@@ -95,6 +95,7 @@ _TRIGGERS: dict[str, re.Pattern] = {
     ),
     "attack": re.compile(
         r"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing)|(?<=to\s)target|fired|launched|shelled|"
+        r"conducted|carried\s+out|"
         r"struck|strikes?|"
         r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
         r"came\s+under|assault(?:ed|s)?|killed|killing|responded|retaliated|slammed)\b",
@@ -152,7 +153,8 @@ BACKGROUND = re.compile(
     r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
-    r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b",
+    r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b"
+    r"|\b(?:may|might|must)\s+have\b",
     re.I,
 )
 # Summaries of a campaign: a clause with one of these that is dated only to a week or a month
@@ -200,7 +202,8 @@ _ATTRIBUTION = re.compile(
     r"stated|confirmed)(?:\s+(?:in\s+a\s+statement|on\s+\w+|in\s+an\s+interview(?:\s+on\s+\w+)?|"
     r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
     r"|,?\s*according\s+to\s+[^,.;]*"
-    r"|^(?:[A-Z][^,;]{0,80}?\s)?(?:said|says|told\s+\w+|reported|added|announced)\s+(?:that\s+)?"
+    r"|^(?:[A-Z][^,;]{0,80}?\s)?(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)"
+    r"(?:said|says|told\s+\w+|reported|added|announced)\s+(?:that\s+)?"
     r"(?=[A-Za-z0-9])"
     r"|\bsaid\s+in\s+a\s+statement\b",
 )

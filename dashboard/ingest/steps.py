@@ -317,7 +317,8 @@ def place_pending(clause: Clause, report: Report) -> bool:
     pending = _pending(clause, report)
     if clause.kind != PLACES or not clause.chosen or pending is None:
         return False
-    if not clause.continuation and pending.sentence.index < clause.sentence.index - 1:
+    refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
+    if not refers and pending.sentence.index < clause.sentence.index - 1:
         return False  # places named later only continue an event in the sentence before
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
