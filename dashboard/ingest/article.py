@@ -2,8 +2,9 @@
 
 Pages are read line by line: on news pages every paragraph, headline, byline, date line and
 caption is a line of its own (a line that goes on in lower case is the same paragraph, wrapped).
-- A *body* paragraph ends like a sentence, or is a full paragraph cut short (twelve words or
-  more, not in title case: leads copied without their final stop).
+- A *body* paragraph ends like a sentence; the page's last paragraph may be cut short (twelve
+  words or more, not in title case: a lead copied without its end). A headline does not end
+  like a sentence, whatever its case.
 - A *caption* ends with a photo credit ("(Planet Labs PBC via AP)", "Photo: Rudaw", ". AP"): the
   credit is cut and the caption is read like the body, but a sentence that describes the photo
   ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's.
@@ -164,23 +165,24 @@ def _title_case(line: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _kind(line: str) -> str:
+def _kind(line: str, last: bool) -> str:
     if _MARKER.match(line) or _NOT_BODY_LINE.match(line):
         return "other"
     if _CAPTION_END.search(line) and len(line.split()) >= 6:
         return "caption"
     if _SENTENCE_END.search(line):
         return "body"
-    if len(line.split()) >= 12 and not _title_case(line):
-        return "body"  # a paragraph cut short, without its final stop
+    if last and len(line.split()) >= 12 and not _title_case(line):
+        return "body"  # the page's last paragraph, cut short without its final stop
     return "other"
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
     out = []
-    for start, end in _lines(text):
+    lines = _lines(text)
+    for number, (start, end) in enumerate(lines):
         line = text[start:end]
-        kind = _kind(line)
+        kind = _kind(line, number == len(lines) - 1)
         if kind == "caption":
             end = start + _CAPTION_END.search(line).start()
         elif kind == "body":

@@ -109,8 +109,11 @@ def split_refs(text: str, refs: list[TimeRef]) -> tuple[list[TimeRef], list[Time
 
 def classify(clause: Clause, event_type: str | None) -> str:
     """What a clause is (see the module docstring); the order of the tests is the rule."""
-    if clause.claim:
+    if clause.claim and not clause.event_places:
         return CLAIM
+    figures = clause.casualties.found or clause.casualties.zero_stated
+    if not event_type and not figures and clause.event_places:
+        return PLACES
     if _background(clause):
         return BACKGROUND
     if event_type and not _only_references(clause):

@@ -145,11 +145,10 @@ def _near(place: PlaceMention) -> PlaceMention:
 
 def merge_events(first: Event, then: Event, **changes) -> Event:
     """The first event, completed by what a later clause says of it."""
-    return replace(
-        first,
-        actor1=first.actor1 or then.actor1,
-        actor2=first.actor2 or then.actor2,
-        weapon=first.weapon or then.weapon,
-        casualties=first.casualties if first.casualties.found else then.casualties,
-        **changes,
-    )
+    merged = {
+        "actor1": first.actor1 or then.actor1,
+        "actor2": first.actor2 or then.actor2,
+        "weapon": first.weapon or then.weapon,
+        "casualties": first.casualties if first.casualties.found else then.casualties,
+    }
+    return replace(first, **{**merged, **changes})

@@ -154,7 +154,7 @@ BACKGROUND = re.compile(
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
     r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b"
-    r"|\b(?:may|might|must)\s+have\b",
+    r"|\b(?:may|might|must)\s+have\b|\bfrequently\b|\boften\b",
     re.I,
 )
 # Summaries of a campaign: a clause with one of these that is dated only to a week or a month

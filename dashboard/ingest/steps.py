@@ -26,6 +26,7 @@ True when the clause needs nothing more. In order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from dashboard.ingest import rules
@@ -57,6 +58,8 @@ def attach_claim(clause: Clause, report: Report) -> bool:
     day = _claim_day(clause, report)
     if claimant:
         _claim_initiator(clause, report, claimant, day)
+    if clause.event_places:
+        return False  # "X claimed a drone attack on Y on Sunday": the attack itself, too
     if day:
         _claim_dates_undated(clause, report, day, claimant)
     return True
@@ -234,7 +237,9 @@ def make_incidents(clause: Clause, report: Report) -> bool:
 
 def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if clause.chosen:
-        return report.make(event, clause.chosen)
+        made = report.make(event, clause.chosen)
+        _absorb_undated(report, made)
+        return made
     if clause.anaphoric is not None:
         return report.make(event, [clause.anaphoric])
     previous = clause.previous
@@ -250,11 +255,25 @@ def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     return []
 
 
+def _absorb_undated(report: Report, made: list[Candidate]) -> None:
+    """An event waiting for a day, at a place now dated by a later sentence: the same event;
+    its figures and evidence join the dated incident."""
+    keys = {c.place.key: c for c in made}
+    for item in list(report.undated):
+        event, places = item
+        target = next((keys[p.key] for p in places if p.key in keys), None)
+        if target is None:
+            continue
+        report.undated.remove(item)
+        _fill(target, event.casualties, None)
+        target.evidence += [e for e in event.evidence if e not in target.evidence]
+
+
 def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     places = clause.chosen
     pending = _pending(clause, report)
-    if places and pending and (clause.continuation or _same_event(pending, event)):
-        merged = merge_events(pending, event)
+    if places and pending and _continues(clause, pending, event):
+        merged = merge_events(pending, event, casualties=_figures(pending, event))
         return report.make(merged, places, extra_evidence=[_span(clause)])
     if places and _carries_day(clause, report):
         carried = replace(event, day=report.current_day, dated_by="carried",
@@ -267,6 +286,30 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if places and not perfect_tense(clause):
         report.undated.append((event, places))
     return []
+
+
+def _continues(clause: Clause, pending: Event, event: Event) -> bool:
+    """A clause that goes on about the pending event: a continuation, or the same kind of
+    event when the pending one has a precise day."""
+    if clause.continuation:
+        return True
+    return pending.day.precision == 1 and _same_event(pending, event)
+
+
+_MANY_TARGETS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|dozens\s+of)\s+"
+    r"(?:\w+\s+)?(?:sites|targets|facilities|locations|bases|positions)\b",
+    re.I,
+)
+
+
+def _figures(pending: Event, event: Event):
+    """The clause's own figures; the pending event's only when they are not a total over
+    several places ("killed 24 in strikes on three sites")."""
+    if event.casualties.found or event.casualties.zero_stated:
+        return event.casualties
+    text = pending.sentence.text
+    return event.casualties if _MANY_TARGETS.search(text) else pending.casualties
 
 
 def _pending(clause: Clause, report: Report) -> Event | None:
@@ -328,12 +371,13 @@ def place_pending(clause: Clause, report: Report) -> bool:
 
 
 def date_undated(clause: Clause, report: Report) -> bool:
-    """A continuation that gives a day and no place dates the event waiting for one."""
-    if not report.undated or clause.day is None or clause.chosen or clause.made:
+    """A continuation that gives a day dates the event waiting for one ("The strikes took
+    place late Sunday night"; "the latest airstrikes occurred on Thursday in Arman", whose
+    places, more specific, replace the waiting event's)."""
+    if not report.undated or clause.day is None or clause.made:
         return False
-    if not (clause.continuation or clause.kind == EVENT):
-        return False
-    if clause.kind == EVENT and not clause.continuation:
+    refers = clause.continuation or (clause.kind == PLACES and bool(clause.triggers))
+    if not refers or rules.SUMMARY.search(clause.text):
         return False
     first, places = report.undated[-1]
     if clause.event is not None and not _same_event(first, clause.event):
@@ -346,7 +390,7 @@ def date_undated(clause: Clause, report: Report) -> bool:
                                               "reporting it"])  # fmt: skip
     if later.casualties.found:
         dated = replace(dated, casualties=later.casualties)
-    clause.made = report.make(dated, places, extra_evidence=[_span(clause)])
+    clause.made = report.make(dated, clause.chosen or places, extra_evidence=[_span(clause)])
     return True
 
 
