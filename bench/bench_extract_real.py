@@ -177,17 +177,31 @@ def _extract(text: str, article: pd.Series) -> tuple[pd.DataFrame, date | None, 
     return frame, read, read_from
 
 
+def _figures_right(row: pd.Series, incident: pd.Series, label: str, score: ArticleScore) -> None:
+    killed, wounded = _figure(row["killed"]), _figure(row["wounded"])
+    if killed in _allowed(incident["killed"]) and wounded in _allowed(incident["wounded"]):
+        score.casualties_right += 1
+    else:
+        score.casualty_errors.append(
+            f"{label}: killed {killed or 'NA'} wounded {wounded or 'NA'} "
+            f"(key {incident['killed'] or 'NA'} / {incident['wounded'] or 'NA'})"
+        )
+
+
+def _hits(frame: pd.DataFrame, incident: pd.Series, places: Places, used: set[int]) -> list:
+    return [
+        i
+        for i, row in frame.iterrows()
+        if i not in used
+        and _on_day(row["event_date"], incident["event_date"])
+        and places.matches(row, incident["where"])
+    ]
+
+
 def _match(frame: pd.DataFrame, incidents: pd.DataFrame, places: Places, score: ArticleScore):
     used: set[int] = set()
-    ordered = incidents.sort_values("required", ascending=False)
-    for _, incident in ordered.iterrows():
-        hits = [
-            i
-            for i, row in frame.iterrows()
-            if i not in used
-            and _on_day(row["event_date"], incident["event_date"])
-            and places.matches(row, incident["where"])
-        ]
+    for _, incident in incidents.sort_values("required", ascending=False).iterrows():
+        hits = _hits(frame, incident, places, used)
         required = incident["required"] == "1"
         label = f"{incident['event_date']} {incident['place']}"
         if not hits:
@@ -199,15 +213,7 @@ def _match(frame: pd.DataFrame, incidents: pd.DataFrame, places: Places, score: 
             score.neutral += 1
             continue
         score.found += 1
-        row = frame.loc[hits[0]]
-        killed, wounded = _figure(row["killed"]), _figure(row["wounded"])
-        if killed in _allowed(incident["killed"]) and wounded in _allowed(incident["wounded"]):
-            score.casualties_right += 1
-        else:
-            score.casualty_errors.append(
-                f"{label}: killed {killed or 'NA'} wounded {wounded or 'NA'} "
-                f"(key {incident['killed'] or 'NA'} / {incident['wounded'] or 'NA'})"
-            )
+        _figures_right(frame.loc[hits[0]], incident, label, score)
     for i, row in frame.iterrows():
         if i not in used:
             score.extras.append(f"{row['event_date']:%Y-%m-%d} {row['location']}")

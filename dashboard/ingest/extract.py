@@ -78,7 +78,9 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
         return (a.place.country or b.place.country) == (b.place.country or a.place.country)
     if not (a.place.resolved and b.place.resolved):
         return False
-    distance = geodesic((a.place.latitude, a.place.longitude), (b.place.latitude, b.place.longitude))
+    distance = geodesic(
+        (a.place.latitude, a.place.longitude), (b.place.latitude, b.place.longitude)
+    )
     return distance.km <= _SAME_EVENT_KM
 
 

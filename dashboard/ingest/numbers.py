@@ -168,7 +168,9 @@ def _figure(kind: str, text: str) -> int | None:
 def _plain(text: str) -> str:
     """ "U.S." as "US" (its full stops are not word breaks); quote marks dropped."""
     text = re.sub(r"\b([A-Z])\.([A-Z])\.(?:([A-Z])\.)?", lambda m: "".join(m.groups("")), text)
-    text = re.sub(r"\b(?:hundreds|thousands|millions|dozens|scores|tens)\b", "many", text, flags=re.I)
+    text = re.sub(
+        r"\b(?:hundreds|thousands|millions|dozens|scores|tens)\b", "many", text, flags=re.I
+    )
     return re.sub(r"[“”\"‘]", "", text)
 
 

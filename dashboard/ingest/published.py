@@ -103,6 +103,12 @@ def month_day(value: str) -> tuple[int, int] | None:
     return (parsed.month, parsed.day) if parsed else None
 
 
+def _is_dateline(city: str, agency, sep: str, parts: list[str], dated: bool) -> bool:
+    capitals = sum(c.isupper() for c in city) >= 0.8 * sum(c.isalpha() for c in city) >= 3
+    short_colon = sep == ":" and len(city.split()) <= 2 and not parts
+    return bool(capitals or agency or dated or short_colon)
+
+
 def find_dateline(paragraph: str) -> Dateline | None:
     """The dateline opening a paragraph, or None. A dateline names its city in capitals,
     names an agency "(Reuters)", gives a date, or ends with a colon after one or two words."""
@@ -113,9 +119,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     day = full_date(rest) if parts else None
     yearless = None if day else next((md for p in parts if (md := month_day(p))), None)
-    capitals = sum(c.isupper() for c in city) >= 0.8 * sum(c.isalpha() for c in city) >= 3
-    short_colon = sep == ":" and len(city.split()) <= 2 and not parts
-    if not (capitals or agency or day or yearless or short_colon):
+    if not _is_dateline(city, agency, sep, parts, bool(day or yearless)):
         return None
     return Dateline(match.end(), city.strip(), day, yearless, match.group(0).strip(" —–-:"))
 

@@ -116,10 +116,10 @@ class Report:
         notes = list(event.notes)
         killed, wounded = event.casualties.killed, event.casualties.wounded
         if count > 1 and event.casualties.found and not event.casualties.zero_stated:
+            shown = ["?" if v is None else v for v in (killed, wounded)]
             notes.append(
-                f"casualties reported for {count} places together (killed "
-                f"{'?' if killed is None else killed}, wounded {'?' if wounded is None else wounded}"
-                "); not split"
+                f"casualties reported for {count} places together (killed {shown[0]}, "
+                f"wounded {shown[1]}); not split"
             )
             killed = wounded = None
         if inferred:

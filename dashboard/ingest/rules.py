@@ -190,7 +190,9 @@ HISTORY_YEAR = re.compile(
     r"(?P<year>(?:19|20)\d\d)\b"
 )
 # "Days later ...": goes on about the time of the sentence before.
-VAGUE_LATER = re.compile(r"^\W*(?:days|weeks|months|years)\s+(?:later|earlier|after|before)\b", re.I)
+VAGUE_LATER = re.compile(
+    r"^\W*(?:days|weeks|months|years)\s+(?:later|earlier|after|before)\b", re.I
+)
 CONTINUATION = re.compile(
     r"^\s*(?:(?:The|These|Those|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"
@@ -305,24 +307,29 @@ def event_type(triggers: list[Trigger], text: str, actor1: str | None) -> str | 
     return chosen
 
 
-def weapon(text: str, event: str | None) -> str | None:
-    """The weapon a clause names first; airstrikes default to aircraft."""
-    hits = []
-    for order, (name, pattern) in enumerate(_WEAPONS):
-        match = pattern.search(text)
-        if match:
-            hits.append((match.start(), order, name))
-    hits.sort()  # at the same word the more specific weapon first ("drone strike": drone)
+def _weapons_named(text: str) -> list[str]:
+    """Weapons in text order; at the same word the more specific first ("drone strike")."""
+    hits = sorted(
+        (match.start(), order, name)
+        for order, (name, pattern) in enumerate(_WEAPONS)
+        if (match := pattern.search(text))
+    )
     names = [n for _, _, n in hits]
     if "ballistic_missile" in names and "missile" in names:
         names.remove("missile")
+    return names
+
+
+def weapon(text: str, event: str | None) -> str | None:
+    """The weapon a clause names first; airstrikes default to aircraft."""
+    if event == "protest":
+        return None
+    names = _weapons_named(text)
     if event == "interception":
         names = [n for n in names if n != "aircraft"] or names
     if event == "airstrike":
         preferred = [n for n in names if n in ("drone", "missile", "aircraft")]
         return preferred[0] if preferred else "aircraft"
-    if event == "protest":
-        return None
     return names[0] if names else None
 
 
