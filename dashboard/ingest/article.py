@@ -2,9 +2,9 @@
 
 Pages are read line by line: on news pages every paragraph, headline, byline, date line and
 caption is a line of its own (a line that goes on in lower case is the same paragraph, wrapped).
-- A *body* paragraph ends like a sentence; the page's last paragraph may be cut short (twelve
-  words or more, not in title case: a lead copied without its end). A headline does not end
-  like a sentence, whatever its case.
+- A *body* paragraph ends like a sentence, or is a full paragraph cut short (twelve words or
+  more, not in title case, not the page's first line, where the headline stands: leads copied
+  without their final stop).
 - A *caption* ends with a photo credit ("(Planet Labs PBC via AP)", "Photo: Rudaw", ". AP"): the
   credit is cut and the caption is read like the body, but a sentence that describes the photo
   ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's.
@@ -52,7 +52,7 @@ _NOT_BODY_LINE = re.compile(
     r"(?:published|posted|updated|last updated?|first published|date|modified)\b[^.]*$)",
     re.IGNORECASE,
 )
-_WIRE_TAIL = re.compile(r"\s*(?:Enditem|\(?END\)?)\s*$")
+_WIRE_TAIL = re.compile(r"\s*(?:Enditem|\(END\))\s*$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
 _PHOTO_SENTENCE = re.compile(
     r"\b(?:is|are|was|were)\s+seen\b|\bshows?\b|\bpictured\b|\bfile\s+photo\b|^\s*FILE\b|"
@@ -165,29 +165,29 @@ def _title_case(line: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _kind(line: str, last: bool) -> str:
+def _kind(line: str, first: bool) -> str:
     if _MARKER.match(line) or _NOT_BODY_LINE.match(line):
         return "other"
     if _CAPTION_END.search(line) and len(line.split()) >= 6:
         return "caption"
     if _SENTENCE_END.search(line):
         return "body"
-    if last and len(line.split()) >= 12 and not _title_case(line):
-        return "body"  # the page's last paragraph, cut short without its final stop
+    if not first and len(line.split()) >= 12 and not _title_case(line):
+        return "body"  # a paragraph without its final stop (not the page's first line)
     return "other"
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
     out = []
     lines = _lines(text)
+    headline = 1 if lines and _MARKER.match(text[lines[0][0] : lines[0][1]]) else 0
     for number, (start, end) in enumerate(lines):
+        tail = _WIRE_TAIL.search(text[start:end])
+        end = start + (tail.start() if tail else end - start)  # "... said. Enditem"
         line = text[start:end]
-        kind = _kind(line, number == len(lines) - 1)
+        kind = _kind(line, number == headline)
         if kind == "caption":
             end = start + _CAPTION_END.search(line).start()
-        elif kind == "body":
-            tail = _WIRE_TAIL.search(line)
-            end = start + (tail.start() if tail else len(line))
         while end > start and text[end - 1] in " \t/":
             end -= 1
         out.append(_Paragraph(start, end, kind))

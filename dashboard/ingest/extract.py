@@ -6,8 +6,9 @@ through the ordered attachment steps of dashboard.ingest.steps, which keep the r
 (dashboard.ingest.report): the day carried forward, events waiting for a place or a day, the
 places named so far, the incidents made. At the end, events never dated take the statement's
 or the publication's day when the report gives none, and incidents that are one event read
-twice are merged: the same day, type and place (or points within 3 km, the more specific
-kept), and a relative place ("south of Baghdad") when the same report names a specific one.
+twice are merged: the same day and kind of event at the same place (or points within 3 km;
+a town and a site within 10 km of it), the more specific place kept, and a relative place
+("south of Baghdad") when the same report names a specific one for the same event.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dashboard.schema import COLUMNS, parse_incidents
 
 EXTRA_COLUMNS = ("evidence", "confidence")
 _SAME_EVENT_KM = 3.0
+_TOWN_OF_SITE_KM = 10.0
 
 
 class NoPublicationDate(AtlasError, ValueError):
@@ -60,13 +62,21 @@ def _specificity(c: Candidate) -> tuple:
 
 
 def _same_kind(a: Candidate, b: Candidate) -> bool:
-    """The same type, or an attack and an airstrike read from two sentences of one report
-    (neither place inferred, no two different initiators)."""
+    """The same type, or two kinds of fighting (attack, airstrike, interception) read from
+    two sentences of one report (neither place inferred, no two different initiators)."""
     if a.event_type == b.event_type:
         return True
-    strikes = {a.event_type, b.event_type} <= {"attack", "airstrike"}
+    strikes = {a.event_type, b.event_type} <= {"attack", "airstrike", "interception"}
     actors = a.actor1 is None or b.actor1 is None or a.actor1 == b.actor1
     return strikes and actors and not (a.place_inferred or b.place_inferred)
+
+
+def _one_report_of(a: Candidate, b: Candidate) -> bool:
+    """A relative place and a specific one read for the same event: near in the text, the
+    same weapon and initiator where both are known, the same country."""
+    same = [(a.weapon, b.weapon), (a.actor1, b.actor1), (a.place.country, b.place.country)]
+    compatible = all(x is None or y is None or x == y for x, y in same)
+    return compatible and abs(a.sentence - b.sentence) <= 2
 
 
 def _same_event(a: Candidate, b: Candidate) -> bool:
@@ -75,13 +85,17 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
     if a.place.key == b.place.key:
         return True
     if a.place.relative or b.place.relative:
-        return (a.place.country or b.place.country) == (b.place.country or a.place.country)
+        return _one_report_of(a, b)
     if not (a.place.resolved and b.place.resolved):
         return False
     distance = geodesic(
         (a.place.latitude, a.place.longitude), (b.place.latitude, b.place.longitude)
-    )
-    return distance.km <= _SAME_EVENT_KM
+    ).km
+    if distance <= _SAME_EVENT_KM:
+        return True
+    # "Erbil" and "Erbil air base" on one day: the town only places the site roughly.
+    town_and_site = bool(a.place.site_id) != bool(b.place.site_id)
+    return town_and_site and distance <= _TOWN_OF_SITE_KM and _one_report_of(a, b)
 
 
 def deduplicated(candidates: list[Candidate]) -> list[Candidate]:

@@ -30,7 +30,8 @@ _PERSON = (
     r"officers?|guards?|children|women|men|others?|commanders?|aides?|officials?|workers?|"
     r"gunmen|attackers?|insurgents?|jihadists?|americans?|iraqis?|syrians?|kurds?|"
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
-    r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?)\b"
+    r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
+    r"nurses?|doctors?|medics?|journalists?|guards?|commandos?)\b"
 )
 _WORDS = r"(?:[\w’'\-]+\s+){0,4}?"
 _KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"

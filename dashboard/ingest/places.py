@@ -114,7 +114,7 @@ _FACILITY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LAUNCH_BEFORE = re.compile(
-    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?$", re.IGNORECASE
+    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,6}?$", re.IGNORECASE
 )
 _CHUNK = re.compile(
     r"(?:\b(?:al|el|ad|as|ash|at|an|ar|az|ez)-)?[A-Z][\w’'\-]*"
@@ -216,8 +216,10 @@ def _clean_chunk(text: str, start: int) -> tuple[str, int] | None:
         words.pop(0)
     if not words:
         return None
+    while len(words) > 1 and words[-1].group(0).lower() in _FACILITY_WORDS:
+        words.pop()  # "Qaim General Hospital": the place inside the facility's name
     first = words[0].start()
-    chunk = text[first:]
+    chunk = text[first : words[-1].end()]
     possessive = re.search(r"['’]s\b", chunk)
     if possessive:
         chunk = chunk[: possessive.start()]
@@ -422,7 +424,8 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
         if i + 1 < len(mentions):
             following = mentions[i + 1]
             between = text[end : following.start]
-            if _CONTEXT_AFTER.match(between) and following.start - end <= 60:
+            inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
+            if (_CONTEXT_AFTER.match(between) or inside) and following.start - end <= 60:
                 end = following.end
                 consumed.add(i + 1)
                 mention = _located_by(mention, following)

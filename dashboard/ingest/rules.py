@@ -194,7 +194,7 @@ VAGUE_LATER = re.compile(
     r"^\W*(?:days|weeks|months|years)\s+(?:later|earlier|after|before)\b", re.I
 )
 CONTINUATION = re.compile(
-    r"^\s*(?:(?:The|These|Those|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
+    r"^\s*(?:(?:[Tt]he|[Tt]hese|[Tt]hose|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"
     r"(?:Targets|Among\s+the\s+targets)\b)",
 )

@@ -293,7 +293,8 @@ def _continues(clause: Clause, pending: Event, event: Event) -> bool:
     event when the pending one has a precise day."""
     if clause.continuation:
         return True
-    return pending.day.precision == 1 and _same_event(pending, event)
+    stated = pending.dated_by == "report"  # "..., officials said Monday" waiting for its place
+    return (pending.day.precision == 1 or stated) and _same_event(pending, event)
 
 
 _MANY_TARGETS = re.compile(
@@ -480,11 +481,12 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
 
 
 def finish(report: Report) -> None:
-    """Events never dated: when the report gives no event day at all, the day of the
-    statement or of publication, within a week."""
-    if report.current_day is not None or report.candidates:
-        return
+    """Events never dated: those of the lead, or any when the report gives no event day at
+    all, take the day of the statement or of publication, within a week."""
+    no_day = report.current_day is None and not report.candidates
     for event, places in report.undated:
+        if event.event_type not in _FIGHTING or not (no_day or event.sentence.paragraph <= 1):
+            continue
         day = report.report_day()
         dated = replace(event, day=Resolved(day.day, 2, "not given: " + day.how.split(": ")[-1]),
                         dated_by="report")  # fmt: skip
