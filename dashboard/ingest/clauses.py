@@ -158,6 +158,15 @@ def _background(clause: Clause) -> bool:
     return bool(clause.stale) and (not has_day or clause.day.precision >= 2)
 
 
+def _without_times(text: str, refs: list[TimeRef], start: int, end: int) -> str:
+    """The clause with its time expressions blanked: "August 23, two journalists" is 2."""
+    chars = list(text[start:end])
+    for ref in refs:
+        for i in range(max(ref.start, start), min(ref.end, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
@@ -180,7 +189,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             actors=[a for a in actors if start <= a.start < end],
             places=[p for p in places if start <= p.start < end],
             triggers=rules.find_triggers(clause_text),
-            casualties=casualties(text[start:end]),
+            casualties=casualties(_without_times(text, own_refs + statement_refs, start, end)),
             claim=rules.claim(text[start:end]),
             stale=rules.EARLIER_EVENT.search(clause_text),
             cause=bool(rules.CAUSE_BEFORE.search(masked[:start])),

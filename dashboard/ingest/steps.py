@@ -273,7 +273,8 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     places = clause.chosen
     pending = _pending(clause, report)
     if places and pending and _continues(clause, pending, event):
-        merged = merge_events(pending, event, casualties=_figures(pending, event))
+        merged = merge_events(pending, event, casualties=_figures(pending, event),
+                              sentence=clause.sentence)  # fmt: skip
         return report.make(merged, places, extra_evidence=[_span(clause)])
     if places and _carries_day(clause, report):
         carried = replace(event, day=report.current_day, dated_by="carried",
@@ -366,7 +367,7 @@ def place_pending(clause: Clause, report: Report) -> bool:
         return False  # places named later only continue an event in the sentence before
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
-    merged = merge_events(pending, empty)
+    merged = merge_events(pending, empty, sentence=clause.sentence)
     clause.made = report.make(merged, clause.chosen, extra_evidence=[_span(clause)])
     return True
 
@@ -403,8 +404,8 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     if clause.stale:
         return True
     target = _casualty_target(clause, report)
-    if target is None:
-        return True
+    if target is None or (clause.day is not None and clause.day.day != target.event_date):
+        return True  # figures of an event on another day are not this incident's
     victim = clause.event.actor2 if clause.event else _first_actor(clause)
     if _fill(target, figures, victim):
         _add_evidence(target, clause)
