@@ -156,7 +156,12 @@ def candidates_frame(
         evidence = " … ".join(article.text[a:b] for a, b in c.evidence)
         place = c.place
         notes = [f"date {c.event_date.isoformat()}: {c.date_how}"] + c.notes
-        if not place.resolved:
+        if place.relative:
+            notes.append(
+                f"relative place '{place.relative}': no point of its own (the place it is "
+                "relative to is not the incident's); set it in review"
+            )
+        elif not place.resolved:
             notes.append("place not in the gazetteer: no coordinates (set them in review)")
         notes.append("extracted from the article by rules; check before import")
         key = f"{dataset}|{c.event_date}|{place.key}|{c.event_type}|{c.evidence[0][0]}"

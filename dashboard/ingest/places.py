@@ -114,7 +114,7 @@ _FACILITY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LAUNCH_BEFORE = re.compile(
-    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,6}?$", re.IGNORECASE
+    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,8}?$", re.IGNORECASE
 )
 _CHUNK = re.compile(
     r"(?:\b(?:al|el|ad|as|ash|at|an|ar|az|ez)-)?[A-Z][\w’'\-]*"
