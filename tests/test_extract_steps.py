@@ -202,7 +202,9 @@ def test_a_relative_place_gives_way_to_the_specific_place_of_the_same_event():
 
 
 def test_a_town_and_the_site_it_names_are_one_event():
-    rep = report("A drone was shot down near Erbil air base on Tuesday.",
-                 "The Islamic Resistance in Iraq said the drone was launched toward Erbil.")  # fmt: skip
+    rep = report(
+        "A drone was shot down near Erbil air base on Tuesday.",
+        "The Islamic Resistance in Iraq said the drone was launched toward Erbil.",
+    )
     run(rep)
     assert [c.place.site_id for c in deduplicated(rep.candidates)] == ["erbil-airport"]
