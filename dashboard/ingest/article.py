@@ -2,9 +2,9 @@
 
 Pages are read line by line: on news pages every paragraph, headline, byline, date line and
 caption is a line of its own (a line that goes on in lower case is the same paragraph, wrapped).
-- A *body* paragraph ends like a sentence, or is a full paragraph cut short (twelve words or
-  more, not in title case, not the page's first line, where the headline stands: leads copied
-  without their final stop).
+- A *body* paragraph ends like a sentence; after the last such paragraph, a full paragraph cut
+  short (twelve words or more, not in title case) is body too: a lead copied without its end.
+  Above the body, such lines are headlines and standfirsts.
 - A *caption* ends with a photo credit ("(Planet Labs PBC via AP)", "Photo: Rudaw", ". AP"): the
   credit is cut and the caption is read like the body, but a sentence that describes the photo
   ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's.
@@ -20,7 +20,7 @@ and initials. The publication date is read by dashboard.ingest.published.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html.parser import HTMLParser
 
@@ -165,33 +165,35 @@ def _title_case(line: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _kind(line: str, first: bool) -> str:
+def _kind(line: str) -> str:
     if _MARKER.match(line) or _NOT_BODY_LINE.match(line):
         return "other"
     if _CAPTION_END.search(line) and len(line.split()) >= 6:
         return "caption"
     if _SENTENCE_END.search(line):
         return "body"
-    if not first and len(line.split()) >= 12 and not _title_case(line):
-        return "body"  # a paragraph without its final stop (not the page's first line)
+    if len(line.split()) >= 12 and not _title_case(line):
+        return "cut"  # body if nothing of the body follows: a lead copied without its end
     return "other"
 
 
 def _paragraphs(text: str) -> list[_Paragraph]:
     out = []
-    lines = _lines(text)
-    headline = 1 if lines and _MARKER.match(text[lines[0][0] : lines[0][1]]) else 0
-    for number, (start, end) in enumerate(lines):
+    for start, end in _lines(text):
         tail = _WIRE_TAIL.search(text[start:end])
         end = start + (tail.start() if tail else end - start)  # "... said. Enditem"
         line = text[start:end]
-        kind = _kind(line, number == headline)
+        kind = _kind(line)
         if kind == "caption":
             end = start + _CAPTION_END.search(line).start()
         while end > start and text[end - 1] in " \t/":
             end -= 1
         out.append(_Paragraph(start, end, kind))
-    return out
+    last_body = max((i for i, p in enumerate(out) if p.kind == "body"), default=-1)
+    return [
+        replace(p, kind="body" if i > last_body else "other") if p.kind == "cut" else p
+        for i, p in enumerate(out)
+    ]
 
 
 def _body_start(paragraphs: list[_Paragraph], text: str) -> int:

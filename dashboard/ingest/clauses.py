@@ -45,7 +45,9 @@ _OPENS_STATEMENT = re.compile(
 )
 # "X on Monday claimed responsibility", "officials Monday said".
 _VERB_NEXT = re.compile(rf"^\s+{_REPORTING}\b")
-_SENTENCE_OPENING = re.compile(r"^\W*(?:(?:on|late|early|by)\s+)?$", re.I)
+_SENTENCE_OPENING = re.compile(
+    r"^\W*(?:[A-Z][\w ]{0,30}/\s*)?(?:(?:on|late|early|by)\s+)?$", re.I
+)  # "Shafaq News/ On Monday, ..."
 # A clause that opens with "after", "following", "since": the time of another event.
 _SUBORDINATE = re.compile(r"^\W*(?:after|following|since|before|amid|as)\b", re.I)
 _SUBORDINATE_BEFORE = re.compile(r"\b(?:after|following|since|before)\s+$", re.I)
@@ -111,6 +113,8 @@ def classify(clause: Clause, event_type: str | None) -> str:
     """What a clause is (see the module docstring); the order of the tests is the rule."""
     if clause.claim and not clause.event_places:
         return CLAIM
+    if clause.sentence.text.rstrip(" \"”’'|").endswith("?") or "?" in clause.text:
+        return OTHER  # a question reports nothing
     figures = clause.casualties.found or clause.casualties.zero_stated
     if not event_type and not figures and clause.event_places:
         return PLACES

@@ -92,9 +92,14 @@ _CONTEXT_AFTER = re.compile(
     re.IGNORECASE,
 )
 # "south of Baghdad", "20 km west of Kirkuk": a relative place; the named city is not the place.
-_DIRECTION_BEFORE = re.compile(rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s+(?:the\s+)?$", re.I)
+_DIRECTION_BEFORE = re.compile(
+    rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s+(?:the\s+)?"
+    rf"(?:(?:[\w\-]+\s+)?(?:city|town|village|capital)\s+of\s+)?$",
+    re.I,
+)
 _NEAR_BEFORE = re.compile(
-    rf"(?:(?:{_DISTANCE})?{_DIRECTION}\s+of|(?:just\s+)?(?:near|outside|close\s+to|"
+    rf"(?:(?:{_DISTANCE})?{_DIRECTION}\s+of(?:\s+the\s+(?:[\w\-]+\s+)?(?:city|town|village)"
+    rf"\s+of)?|(?:just\s+)?(?:near|outside|close\s+to|"
     rf"on\s+the\s+outskirts\s+of|around))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -216,7 +221,9 @@ def _clean_chunk(text: str, start: int) -> tuple[str, int] | None:
         words.pop(0)
     if not words:
         return None
-    while len(words) > 1 and words[-1].group(0).lower() in _FACILITY_WORDS:
+    while len(words) > 1 and (
+        words[-1].group(0).lower() in _FACILITY_WORDS or len(words[-1].group(0)) == 1
+    ):  # "Qaim General Hospital", "Al-Shadadi U" (of "U.S. base")
         words.pop()  # "Qaim General Hospital": the place inside the facility's name
     first = words[0].start()
     chunk = text[first : words[-1].end()]

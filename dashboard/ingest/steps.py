@@ -363,8 +363,8 @@ def place_pending(clause: Clause, report: Report) -> bool:
     if clause.kind != PLACES or not clause.chosen or pending is None:
         return False
     refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
-    if not refers and pending.sentence.index < clause.sentence.index - 1:
-        return False  # places named later only continue an event in the sentence before
+    if not refers and pending.sentence.index < clause.sentence.index - 2:
+        return False  # places named later only continue an event named just before
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
     merged = merge_events(pending, empty, sentence=clause.sentence)
