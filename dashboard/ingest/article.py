@@ -53,7 +53,7 @@ _NOT_BODY_LINE = re.compile(
     re.IGNORECASE,
 )
 _WIRE_TAIL = re.compile(r"\s*(?:Enditem|\(END\))\s*$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+_SENTENCE_END = re.compile(r"[.!?](?:\s*[\"”’')\]])*$")
 _PHOTO_SENTENCE = re.compile(
     r"\b(?:is|are|was|were)\s+seen\b|\bshows?\b|\bpictured\b|\bfile\s+photo\b|^\s*FILE\b|"
     r"\bphoto(?:graph)?\b|\bsatellite\s+(?:image|photo)\b|\bin\s+this\s+(?:image|picture)\b",

@@ -125,10 +125,13 @@ def digits(text: str) -> str:
     return converted
 
 
+_NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b", re.I)
+
+
 def _value(match: re.Match) -> int | None:
     raw = match.group("n").lower().replace(",", "")
-    if raw in ("a", "an"):
-        return 1
+    if raw in ("a", "an"):  # "killing a US contractor"; "a number of militants" is no figure
+        return None if _NOT_ONE.match(match.string[match.end("n") :]) else 1
     if "dozen" in raw:
         return 12
     return int(raw) if raw.isdigit() else None
