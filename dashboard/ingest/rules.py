@@ -173,7 +173,8 @@ SUMMARY = re.compile(
 # event's; the clause is background unless it has a day of its own ("on Monday").
 EARLIER_EVENT = re.compile(
     r"\b(?:last|past|previous)\s+(?:week|weekend|month|year)['’]s\b"
-    r"|\bthe\s+earlier\s+(?:\w+\s+)?(?:attacks?|strikes?|airstrikes?|raids?|bombings?)\b",
+    r"|\b(?:the|an?)\s+(?:earlier|previous)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:attacks?|strikes?|airstrikes?|raids?|bombings?)\b",
     re.I,
 )
 # "the attack, already reported ...": the whole clause restates a known event.
