@@ -86,7 +86,8 @@ def test_second_blind_set_recall_and_precision():
 def test_third_blind_set_never_tuned_on():
     """Written blind while the second round of rules was written, and run once afterwards, with
     no rule changed for it: recall 0.94 (15 of 16), precision 1.00 (15 of 15). This is the
-    figure for unseen text; keep it unseen (do not write rules from its misses)."""
+    figure for unseen text; keep it unseen (do not write rules from its misses). After the
+    issue 9 rewrite (rules written from real articles, not from this set): 0.94 / 0.94."""
     recall, precision, notes = blind_scores(ARTICLES / "blind3")
     print(f"third blind set: recall {recall:.2f}, precision {precision:.2f}")
     print("\n".join(notes))

@@ -73,7 +73,8 @@ TABLE: list[tuple[str, str | None, str | None]] = [
     ("Albu Kamal", None, "town:174448"),
     ("Ain Issa", None, "town:172134"),
     ("Hasakah", None, "town:173811"),
-    ("Tal Baydar", None, None),
+    # issue 9: Tell Beydar now has a sourced point in sites.csv (it had none before)
+    ("Tal Baydar", None, "site:tal-baydar"),
     # Iraq, other
     ("Al Qaim", None, "town:92138"),
     ("Kirkuk", None, "town:94787"),

@@ -23,7 +23,7 @@ SITE_COLUMNS = (
 )  # fmt: skip
 SITE_KINDS = frozenset(
     {"air_base", "garrison", "outpost", "embassy", "oil_gas_field", "airport", "town",
-     "border_crossing"}
+     "border_crossing", "district"}
 )  # fmt: skip
 
 

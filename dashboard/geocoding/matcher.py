@@ -36,9 +36,13 @@ from dashboard.geocoding.normalise import (
     parse_name,
     split_context,
 )
+from dashboard.geocoding.provinces import Province, find_province
 from dashboard.geocoding.towns import Town
 
 GAZETTEER, GEONAMES = "gazetteer", "geonames"
+PROVINCE = "province"
+# "Anbar province", "the governorate of Wasit": a first-level division, not a town.
+_PROVINCE_WORD = re.compile(r"\b(?:province|governorate|muhafazat)\b", re.IGNORECASE)
 WHOLE = "whole"
 EXACT, FUZZY = "exact", "fuzzy"
 # Chosen from measurements by bench/calibrate_threshold.py (rapidfuzz ratio on folded keys):
@@ -73,7 +77,7 @@ class Match:
 
     @property
     def site_id(self) -> str | None:
-        return self.place_id if self.source == GAZETTEER else None
+        return self.place_id if self.source == GAZETTEER and self.kind != PROVINCE else None
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,13 @@ def _site_match(entry: _SiteEntry, score: float, method: str) -> Match:
     site = entry.site
     return Match(GAZETTEER, site.id, site.name, site.kind, site.country, site.admin1,
                  site.latitude, site.longitude, entry.alias, score, 1, method)  # fmt: skip
+
+
+def _province_match(province: Province, text: str) -> Match:
+    """Geo_precision 3 at the province capital's point (data/provinces.csv)."""
+    return Match(GAZETTEER, f"province:{province.id}", province.name, PROVINCE, province.country,
+                 province.admin1, province.latitude, province.longitude, text, 100.0, 3,
+                 EXACT)  # fmt: skip
 
 
 def _town_match(entry: _TownEntry, score: float, method: str) -> Match:
@@ -201,6 +212,10 @@ class PlaceIndex:
     def candidates(self, text: str, country: str | None = None) -> list[Match]:
         """Every place the name could be at the first stage that finds any, best first."""
         country = country.strip().upper() if country and country.strip() else None
+        if _PROVINCE_WORD.search(str(text)):
+            province = find_province(str(text), country)
+            if province is not None:
+                return [_province_match(province, str(text))]
         attempts = self._attempts(str(text))
         for parsed, role in attempts:
             found = self._exact(parsed, country)
@@ -212,7 +227,17 @@ class PlaceIndex:
             found = self._fuzzy(parsed, country)
             if found:
                 return [self._in_role(m, role) for m in found]
-        return []
+        return self._bare_province(str(text), country)
+
+    @staticmethod
+    def _bare_province(text: str, country: str | None) -> list[Match]:
+        """A name that is nothing but a province's name or alias ("Anbar", "Babylon")."""
+        province = find_province(text, country)
+        if province is None or fuzzy_key(parse_name(text).core) not in {
+            fuzzy_key(parse_name(n).core) for n in province.names
+        }:
+            return []
+        return [_province_match(province, text)]
 
     # -- stages -------------------------------------------------------------------------------
     @staticmethod

@@ -1,62 +1,69 @@
 """An article as the extractor reads it: body sentences with offsets, and its publication date.
 
-What is not body text is left out: the headline and standfirst (blocks that do not end like a
-sentence), photo captions (ending with a photo credit), "Updated: ..." lines, boilerplate and
-the "TEST ARTICLE" marker. A wire dateline ("BAGHDAD, Jan 29 (Reuters) - ") is cut from the
-start of its paragraph so that the city it names is not read as the place of an incident;
-headline lines directly above a datelined paragraph (no blank line between) are not body.
-
-The publication date comes from, in order: the caller; a "Published:" / "Posted:" / "Date:"
-line; a dateline that gives the year; a yearless dateline's month and day in the year of the
-"Updated:" line (on or before the update); an "Updated:" line.
+Pages are read line by line: on news pages every paragraph, headline, byline, date line and
+caption is a line of its own (a line that goes on in lower case is the same paragraph, wrapped).
+- A *body* paragraph ends like a sentence; after the last such paragraph, a full paragraph cut
+  short (twelve words or more, not in title case) is body too: a lead copied without its end.
+  Above the body, such lines are headlines and standfirsts.
+- A *caption* ends with a photo credit ("(Planet Labs PBC via AP)", "Photo: Rudaw", ". AP"): the
+  credit is cut and the caption is read like the body, but a sentence that describes the photo
+  ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's.
+- Wire markers and credit lines are not body: "Enditem" closing a paragraph, "(Reporting by
+  ...)", "Source: Xinhua", "SOURCE:AFP", "Reuters" alone, copyright and share lines, the
+  "TEST ARTICLE" marker, "Updated: ..." and other date lines.
+- A wire dateline ("BAGHDAD, Jan 29 (Reuters) - ", "Baghdad: ", "ERBIL, Kurdistan Region - ")
+  is cut from the start of its paragraph, so that its city is not read as an incident's place.
+Sentences are split at full stops except after abbreviations ("U.S.", "U.K.", "Gen.", "Jan.")
+and initials. The publication date is read by dashboard.ingest.published.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date
 from html.parser import HTMLParser
 
-from dateutil import parser as date_parser
+from dashboard.ingest.published import (
+    _CAPTION_END,
+    MONTH,
+    Dateline,
+    find_dateline,
+    find_publication_date,
+)
+
+__all__ = [
+    "MONTH", "Article", "Sentence", "find_publication_date", "html_to_text", "looks_like_html",
+    "page_layout", "read_article", "split_sentences",
+]  # fmt: skip
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_DATE_LINE = re.compile(
-    r"^[ \t]*(?P<label>published|first published|posted|date|updated|last updated|modified)"
-    r"(?:[ \t]+on)?[ \t]*:?[ \t]*(?P<value>[^\n]{6,80})$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_DATELINE_DATE = rf"{MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
-# "BAGHDAD, Jan 29 (Reuters) - ", "ERBIL, Iraq, Feb. 3, 2024 (AP) — ", "WASHINGTON — ".
-DATELINE = re.compile(
-    rf"^(?P<city>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+)*)"
-    rf"(?:,\s*(?!{MONTH}\b)[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)*)?"
-    rf"(?:,\s*(?P<date>{_DATELINE_DATE}))?"
-    rf"\s*(?:\([A-Za-z .&]+\))?\s*[—–-]{{1,2}}\s+"
-)
 _MARKER = re.compile(r"^\s*TEST ARTICLE\b", re.IGNORECASE)
-_BOILERPLATE = re.compile(
+_NOT_BODY_LINE = re.compile(
     r"^\s*(?:powered by automated translation|advertisement|read more|share this article|"
-    r"sign up for|subscribe)\b",
+    r"sign up for|subscribe|follow us|live updates?:|also read|related|text size|"
+    r"\((?:reporting|writing|editing|additional reporting) by\b|source\s*:|the-cnn-wire|"
+    r"™|©|copyright\b|all rights reserved|disclaimer\s*:|editor\s*:|"
+    r"(?:reuters|ap|afp|xinhua|enditem)\s*$|"
+    r"(?:published|posted|updated|last updated?|first published|date|modified)\b[^.]*$)",
     re.IGNORECASE,
 )
-_CREDIT = re.compile(
-    r"(?:\s|\.)(?:AP|AFP|Reuters|EPA|Getty Images|Photo|Photograph|Bloomberg|Anadolu)\s*$"
+_WIRE_TAIL = re.compile(r"\s*(?:Enditem|\(END\))\s*$")
+_SENTENCE_END = re.compile(r"[.!?](?:\s*[\"”’')\]])*$")
+_PHOTO_SENTENCE = re.compile(
+    r"\b(?:is|are|was|were)\s+seen\b|\bshows?\b|\bpictured\b|\bfile\s+photo\b|^\s*FILE\b|"
+    r"\bphoto(?:graph)?\b|\bsatellite\s+(?:image|photo)\b|\bin\s+this\s+(?:image|picture)\b",
+    re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
 _ABBREVIATIONS = _words(
     "mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept oct nov dec "
-    "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s a.m p.m e.g i.e"
+    "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s u.k u.n a.m p.m e.g i.e mt ft"
 )
+_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class Sentence:
     end: int
     paragraph: int  # body paragraph number, from 0
     index: int  # sentence number in the body, from 0
+    caption: bool = False
 
 
 @dataclass
@@ -76,6 +84,14 @@ class Article:
     published: date | None
     published_from: str | None  # what the date was read from, for notes and messages
     sentences: list[Sentence] = field(default_factory=list)
+    datelines: list[Dateline] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    start: int
+    end: int
+    kind: str  # body | caption | other
 
 
 class _TextExtractor(HTMLParser):
@@ -120,135 +136,94 @@ def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(?:html|body|p|div|article|h1|br)\b", text[:5000], re.IGNORECASE))
 
 
-def _parse_date(value: str) -> date | None:
-    """A date written out in full ("November 26, 2023, 1:09 PM", "2023-11-26"), else None."""
-    if not _YEAR.search(value):
-        return None
-    try:
-        parsed = date_parser.parse(value, fuzzy=True, default=datetime(2000, 1, 1), ignoretz=True)
-    except (ValueError, OverflowError):
-        return None
-    return parsed.date()
-
-
-def find_publication_date(text: str) -> tuple[date | None, str | None]:
-    """The date the article was published and what it was read from, or (None, None)."""
-    lines = {"published": [], "updated": []}
-    for match in _DATE_LINE.finditer(text):
-        label = match.group("label").lower()
-        kind = "updated" if label in ("updated", "last updated", "modified") else "published"
-        found = _parse_date(match.group("value"))
-        if found:
-            lines[kind].append((found, match.group(0).strip()))
-    if lines["published"]:
-        found, line = lines["published"][0]
-        return found, f"'{line}'"
-    for block in _blocks(text):
-        match = DATELINE.match(text[block[0] : block[1]])
-        if match and match.group("date"):
-            found = _parse_date(match.group("date"))
-            if found:
-                return found, f"the dateline '{match.group(0).strip(' —–-')}'"
-    if lines["updated"]:
-        found, line = lines["updated"][0]
-        hinted = _dateline_day(text, found)
-        if hinted:
-            return hinted, f"the dateline '{hinted:%b} {hinted.day}', the year from '{line}'"
-        return found, f"'{line}'"
-    return None, None
-
-
-def _dateline_day(text: str, updated: date) -> date | None:
-    """The month and day of a yearless dateline ("BAGHDAD, Nov 14 (Reuters) - ") in the year of
-    the "Updated:" line: the day on or before the update (an article is updated after it is
-    published, so the dateline is the better publication date)."""
-    for block in _blocks(text):
-        lines = [(m.start() + block[0], m.end() + block[0])
-                 for m in re.finditer(r"[^\n]+", text[block[0] : block[1]])]  # fmt: skip
-        index = _dateline_line(text, lines) if len(lines) > 1 else 0
-        match = DATELINE.match(text[lines[index][0] : lines[index][1]]) if lines else None
-        if not (match and match.group("date")):
-            continue
-        try:
-            day = date_parser.parse(
-                match.group("date"), default=datetime(updated.year, 1, 1), ignoretz=True
-            ).date()
-        except (ValueError, OverflowError):
-            return None
-        if day > updated:
-            try:
-                day = day.replace(year=day.year - 1)
-            except ValueError:
-                return None
-        return day
-    return None
-
-
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each block of text between blank lines."""
-    out = []
-    for match in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, without surrounding blanks; a line that goes on
+    in lower case joins the one before (a wrapped paragraph)."""
+    out: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+", text):
         start, end = match.span()
-        chunk = match.group(0)
-        start += len(chunk) - len(chunk.lstrip())
-        end -= len(chunk) - len(chunk.rstrip())
-        if end > start:
+        line = match.group(0)
+        start += len(line) - len(line.lstrip())
+        end -= len(line) - len(line.rstrip())
+        if end <= start:
+            continue
+        previous = out[-1] if out else None
+        wrapped = (
+            previous
+            and text[start].islower()
+            and not _SENTENCE_END.search(text[previous[0] : previous[1]])
+        )
+        if wrapped and previous[1] >= start - 2:
+            out[-1] = (previous[0], end)
+        else:
             out.append((start, end))
     return out
 
 
-def _is_body(block: str) -> bool:
-    if _MARKER.match(block) or _BOILERPLATE.match(block) or _DATE_LINE.fullmatch(block.strip()):
-        return False
-    if _CREDIT.search(block) and not _SENTENCE_END.search(block):
-        return False
-    return bool(_SENTENCE_END.search(block))
+def _title_case(line: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w’'\-]*", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def _dateline_line(text: str, lines: list[tuple[int, int]]) -> int:
-    """Index of the first line that opens with a wire dateline when every line above it is a
-    headline (does not end a sentence); 0 when there is none."""
-    for i, (a, b) in enumerate(lines):
-        if i and DATELINE.match(text[a:b]):
-            return i
-        if _SENTENCE_END.search(text[a:b].rstrip()):
-            return 0
-    return 0
+def _kind(line: str) -> str:
+    if _MARKER.match(line) or _NOT_BODY_LINE.match(line):
+        return "other"
+    if _CAPTION_END.search(line) and len(line.split()) >= 6:
+        return "caption"
+    if _SENTENCE_END.search(line):
+        return "body"
+    if len(line.split()) >= 12 and not _title_case(line):
+        return "cut"  # body if nothing of the body follows: a lead copied without its end
+    return "other"
 
 
-def _is_body_line(line: str) -> bool:
-    return not (_MARKER.match(line) or _BOILERPLATE.match(line) or _DATE_LINE.fullmatch(line))
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """Body paragraphs as (start, end); a block whose lines each end a sentence is split."""
+def _paragraphs(text: str) -> list[_Paragraph]:
     out = []
-    for start, end in _blocks(text):
-        block = text[start:end]
-        lines = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\n]+", block)]
-        # Marker, boilerplate and date lines above a headline are not part of it.
-        while len(lines) > 1 and not _is_body_line(text[lines[0][0] : lines[0][1]]):
-            lines = lines[1:]
-        start = lines[0][0]
-        dateline_at = _dateline_line(text, lines)
-        if len(lines) > 1 and all(_SENTENCE_END.search(text[a:b].rstrip()) for a, b in lines):
-            candidates = lines
-        elif dateline_at:
-            # Headline (and kicker) lines directly above a datelined first paragraph.
-            candidates = lines[:dateline_at] + [(lines[dateline_at][0], end)]
-        elif len(lines) > 1 and not _SENTENCE_END.search(text[lines[0][0] : lines[0][1]]):
-            # A headline line directly above the first paragraph.
-            candidates = [lines[0], (lines[1][0], end)]
-        else:
-            candidates = [(start, end)]
-        for a, b in candidates:
-            if _is_body(text[a:b]):
-                match = DATELINE.match(text[a:b])
-                out.append((a + (match.end() if match else 0), b))
-    return out
+    for start, end in _lines(text):
+        tail = _WIRE_TAIL.search(text[start:end])
+        end = start + (tail.start() if tail else end - start)  # "... said. Enditem"
+        line = text[start:end]
+        kind = _kind(line)
+        if kind == "caption":
+            end = start + _CAPTION_END.search(line).start()
+        while end > start and text[end - 1] in " \t/":
+            end -= 1
+        out.append(_Paragraph(start, end, kind))
+    last_body = max((i for i, p in enumerate(out) if p.kind == "body"), default=-1)
+    return [
+        replace(p, kind="body" if i > last_body else "other") if p.kind == "cut" else p
+        for i, p in enumerate(out)
+    ]
 
 
-_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+def _body_start(paragraphs: list[_Paragraph], text: str) -> int:
+    """Index of the first full paragraph (twelve words or more) of the body."""
+    bodies = [i for i, p in enumerate(paragraphs) if p.kind == "body"]
+    full = [i for i in bodies if len(text[paragraphs[i].start : paragraphs[i].end].split()) >= 12]
+    return (full or bodies or [len(paragraphs)])[0]
+
+
+def _date_lines(paragraphs: list[_Paragraph], text: str) -> list[str]:
+    """Lines that are not body, those above the first full paragraph first: where a page
+    prints its date."""
+    first = _body_start(paragraphs, text)
+    above = [text[p.start : p.end] for p in paragraphs[:first] if p.kind == "other"]
+    below = [text[p.start : p.end] for p in paragraphs[first:] if p.kind == "other"]
+    return above + below
+
+
+def page_layout(text: str) -> tuple[list[str], list[Dateline]]:
+    """The page's lines that may print its date, and the datelines of its body."""
+    paragraphs = _paragraphs(text)
+    first = _body_start(paragraphs, text)
+    header = _date_lines(paragraphs, text)
+    datelines = []
+    for p in paragraphs[first : first + 3]:
+        if p.kind == "body":
+            found = find_dateline(text[p.start : p.end])
+            if found:
+                datelines.append(found)
+    return header, datelines
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -273,16 +248,38 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b - (len(text[a:b]) - len(text[a:b].rstrip()))) for a, b in out]
 
 
+def _dateline_cut(text: str, paragraph: _Paragraph, number: int) -> tuple[int, Dateline | None]:
+    """Where the body of a paragraph starts once its dateline (first paragraphs only) is cut."""
+    if number > 5 or paragraph.kind != "body":
+        return paragraph.start, None
+    found = find_dateline(text[paragraph.start : paragraph.end])
+    return (paragraph.start + found.end, found) if found else (paragraph.start, None)
+
+
 def read_article(text: str, published: date | None = None) -> Article:
     """Body sentences and the publication date of an article's plain text."""
-    if published is not None:
-        found, source = published, "the date given"
-    else:
-        found, source = find_publication_date(text)
-    article = Article(text=text, published=found, published_from=source)
+    paragraphs = _paragraphs(text)
+    article = Article(text=text, published=None, published_from=None)
     index = 0
-    for number, (start, end) in enumerate(_paragraphs(text)):
-        for a, b in split_sentences(text, start, end):
-            article.sentences.append(Sentence(text[a:b], a, b, number, index))
+    number = 0
+    for paragraph in paragraphs:
+        if paragraph.kind == "other":
+            continue
+        start, dateline = _dateline_cut(text, paragraph, number)
+        if dateline:
+            article.datelines.append(dateline)
+        caption = paragraph.kind == "caption"
+        for a, b in split_sentences(text, start, paragraph.end):
+            if caption and _PHOTO_SENTENCE.search(text[a:b]):
+                continue
+            article.sentences.append(Sentence(text[a:b], a, b, number, index, caption))
             index += 1
+        number += not caption  # a caption shares the number of the paragraph after it
+    if published is not None:
+        article.published, article.published_from = published, "the date given"
+    else:
+        found, source = find_publication_date(
+            text, _date_lines(paragraphs, text), article.datelines
+        )
+        article.published, article.published_from = found, source
     return article

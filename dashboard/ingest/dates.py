@@ -119,7 +119,12 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
-_SINCE = re.compile(r"\b(?:since|from|until|till|by)\s+(?:(?:early|mid|late)[\s-]*)?$", re.I)
+# "since October 17", "the attacks began on Oct. 17": the start of a period dates no event.
+_SINCE = re.compile(
+    r"\b(?:since|from|until|till|by|as\s+of|(?:began|begun|started|starting)(?:\s+(?:on|in))?)\s+"
+    r"(?:(?:early|mid|late)[\s-]*)?$",
+    re.I,
+)
 _MONTH_NUMBERS = {
     m: i
     for i, names in enumerate(
@@ -205,67 +210,83 @@ def _absolute(text: str, published: date) -> date | None:
     return parsed
 
 
+def _holiday(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
+    month, day_of_month = _HOLIDAYS[phrase.replace("’", "'").replace("years", "year's")]
+    day = date(published.year, month, day_of_month)
+    if day > published:
+        day = day.replace(year=published.year - 1)
+    return Resolved(day, 1, f"'{ref.text}' = the last such day on or before publication")
+
+
+def _absolute_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
+    if _HOLIDAY.fullmatch(ref.text):
+        return _holiday(ref, phrase, published, anchor)
+    day = _absolute(ref.text, published)
+    return Resolved(day, 1, f"'{ref.text}'") if day else None
+
+
+def _weekday_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
+    name = next(d for d in WEEKDAYS if d in phrase)
+    day = _weekday_on_or_before(published, WEEKDAYS.index(name))
+    return Resolved(day, 1, f"'{ref.text}' = the {name.title()} on or before publication")
+
+
+def _publication_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
+    day = published - timedelta(days=1) if phrase == "yesterday" else published
+    return Resolved(day, 1, f"'{ref.text}' from the publication date")
+
+
+def _relative_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
+    if anchor is None:
+        return None
+    offset = 0
+    if ref.kind == RELATIVE_DAY:
+        count = re.match(rf"({_COUNT})\s+days?", phrase)
+        size = _COUNTS.get(count.group(1)) if count else 1
+        size = int(count.group(1)) if size is None else size
+        backwards = any(w in phrase for w in ("previous", "preceding", "before", "earlier"))
+        offset = -size if backwards else size
+    day = anchor.day + timedelta(days=offset)
+    return Resolved(day, anchor.precision, f"'{ref.text}' after {anchor.day.isoformat()}")
+
+
+def _week_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
+    if "weekend" in phrase and "last" not in phrase and "previous" not in phrase:
+        day = _weekday_on_or_before(published, 5)
+    elif phrase.startswith(("last", "past", "previous", "the past")):
+        day = published - timedelta(days=7)
+    elif phrase == "in recent days" or phrase.startswith("the past"):
+        day = published
+    else:  # earlier this week, this week
+        day = max(published - timedelta(days=published.weekday()), published - timedelta(6))
+    return Resolved(day, 2, f"'{ref.text}' (within a week)")
+
+
+def _month_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
+    first = published.replace(day=1)
+    if phrase.endswith("month"):
+        last = phrase.startswith(("last", "previous"))
+        day = (first - timedelta(days=1)).replace(day=15) if last else first
+        return Resolved(day, 3, f"'{ref.text}' (within a month)")
+    name = re.search(MONTH, ref.text).group(0).lower().rstrip(".")
+    month = _MONTH_NUMBERS[name]
+    year_match = re.search(r"(?:19|20)\d\d", ref.text)
+    year = int(year_match.group(0)) if year_match else published.year
+    day = date(year, month, 15)
+    if not year_match and (
+        day.replace(day=1) > first or (phrase.startswith("last") and day.replace(day=1) == first)
+    ):
+        day = day.replace(year=year - 1)
+    return Resolved(day, 3, f"'{ref.text}' (within a month)")
+
+
+_RESOLVERS = {
+    ABSOLUTE: _absolute_ref, WEEKDAY: _weekday_ref, PUBLICATION_DAY: _publication_ref,
+    RELATIVE_DAY: _relative_ref, SAME_DAY: _relative_ref, WEEK: _week_ref, MONTH_KIND: _month_ref,
+}  # fmt: skip
+
+
 def resolve(ref: TimeRef, published: date, anchor: Resolved | None) -> Resolved | None:
     """The day a time expression means, given the publication date and the current anchor."""
     phrase = " ".join(ref.text.lower().split())
-    if ref.kind == ABSOLUTE and _HOLIDAY.fullmatch(ref.text):
-        month, day_of_month = _HOLIDAYS[phrase.replace("’", "'").replace("years", "year's")]
-        day = date(published.year, month, day_of_month)
-        if day > published:
-            day = day.replace(year=published.year - 1)
-        return Resolved(day, 1, f"'{ref.text}' = the last such day on or before publication")
-    if ref.kind == ABSOLUTE:
-        day = _absolute(ref.text, published)
-        return Resolved(day, 1, f"'{ref.text}'") if day else None
-    if ref.kind == WEEKDAY:
-        name = next(d for d in WEEKDAYS if d in phrase)
-        day = _weekday_on_or_before(published, WEEKDAYS.index(name))
-        return Resolved(day, 1, f"'{ref.text}' = the {name.title()} on or before publication")
-    if ref.kind == PUBLICATION_DAY:
-        day = published - timedelta(days=1) if phrase == "yesterday" else published
-        return Resolved(day, 1, f"'{ref.text}' from the publication date")
-    if ref.kind in (RELATIVE_DAY, SAME_DAY):
-        if anchor is None:
-            return None
-        offset = 0
-        if ref.kind == RELATIVE_DAY:
-            count = re.match(rf"({_COUNT})\s+days?", phrase)
-            size = _COUNTS.get(count.group(1)) if count else 1
-            if size is None:
-                size = int(count.group(1))
-            backwards = any(w in phrase for w in ("previous", "preceding", "before", "earlier"))
-            offset = -size if backwards else size
-        day = anchor.day + timedelta(days=offset)
-        return Resolved(day, anchor.precision, f"'{ref.text}' after {anchor.day.isoformat()}")
-    if ref.kind == WEEK:
-        if "weekend" in phrase and "last" not in phrase and "previous" not in phrase:
-            day = _weekday_on_or_before(published, 5)
-        elif phrase.startswith(("last", "past", "previous", "the past")):
-            day = published - timedelta(days=7)
-        else:  # earlier this week, this week, in recent days
-            day = max(published - timedelta(days=published.weekday()), published - timedelta(6))
-            if phrase == "in recent days" or phrase.startswith("the past"):
-                day = published
-        return Resolved(day, 2, f"'{ref.text}' (within a week)")
-    if ref.kind == MONTH_KIND:
-        first = published.replace(day=1)
-        if phrase.endswith("month"):
-            if phrase.startswith(("last", "previous")):
-                day = (first - timedelta(days=1)).replace(day=15)
-            else:
-                day = first
-            return Resolved(day, 3, f"'{ref.text}' (within a month)")
-        name = re.search(MONTH, ref.text)
-        month = next(
-            (n for key, n in _MONTH_NUMBERS.items() if name.group(0).lower().rstrip(".") == key),
-            None,
-        )
-        year_match = re.search(r"(?:19|20)\d\d", ref.text)
-        year = int(year_match.group(0)) if year_match else published.year
-        day = date(year, month, 15)
-        if not year_match and day.replace(day=1) > first:
-            day = day.replace(year=year - 1)
-        if not year_match and phrase.startswith("last") and day.replace(day=1) == first:
-            day = day.replace(year=year - 1)
-        return Resolved(day, 3, f"'{ref.text}' (within a month)")
-    return None
+    return _RESOLVERS[ref.kind](ref, phrase, published, anchor)

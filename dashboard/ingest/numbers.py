@@ -8,6 +8,9 @@ Number words become digits with text2num's `alpha2digit` ("eight" -> 8, "twenty-
 Explicit zeros ("no one was hurt", "causing no casualties", "with no injuries reported")
 give 0; "no word on casualties" / "no immediate reports of casualties" stay unknown (NA).
 Vague amounts ("dozens", "several", "hundreds") stay unknown. Unknown is None, never 0.
+Nominal figures count too: "claimed the lives of seven", "the deaths of seven ... and the injuries
+of eighteen others", "the martyrdom of six". "U.S." is read as "US" and quote marks are ignored,
+so "Three U.S. service members were injured" and "sustained “minor injuries”" give figures.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ _PERSON = (
     r"officers?|guards?|children|women|men|others?|commanders?|aides?|officials?|workers?|"
     r"gunmen|attackers?|insurgents?|jihadists?|americans?|iraqis?|syrians?|kurds?|"
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
-    r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?)\b"
+    r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
+    r"nurses?|doctors?|medics?|journalists?|guards?|commandos?)\b"
 )
 _WORDS = r"(?:[\w’'\-]+\s+){0,4}?"
 _KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"
@@ -60,6 +64,18 @@ _LEAVING = {
         rf"\b(?:leaving|left)\s+{_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:wounded|injured)\b", re.I
     ),
 }
+# "claimed the lives of seven fighters", "the deaths of seven SDF commandos and the injuries of
+# eighteen others", "the martyrdom of six of our fighters".
+_NOMINAL = {
+    "killed": re.compile(
+        rf"\b(?:claimed\s+the\s+lives\s+of|(?:the\s+)?deaths?\s+of|martyrdom\s+of|"
+        rf"killing\s+of)\s+{_NUMBER}\b(?!\s*(?:percent|%|years?|days?))",
+        re.I,
+    ),
+    "wounded": re.compile(
+        rf"\b(?:(?:the\s+)?injur(?:y|ies)\s+(?:of|to)|wounding\s+of)\s+{_NUMBER}\b", re.I
+    ),
+}
 # "two US service members suffered minor injuries"
 _SUFFERED = re.compile(
     rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:\w+\s+)?"
@@ -77,7 +93,9 @@ _NO_CASUALTIES = re.compile(
     r"|\bwithout\s+(?:causing\s+)?(?:any\s+)?(?:casualties|injuries)"
     r"|\bno\s+(?:casualties|injuries)\s+(?:were\s+|was\s+)?(?:reported|occurred|caused)"
     r"|^\s*no\s+(?:casualties|injuries)\b"
-    r"|\bthere\s+were\s+no\s+(?:casualties|injuries)",
+    r"|\bthere\s+were\s+no\s+(?:casualties|injuries)"
+    r"|\bbut\s+no\s+(?:casualties|injuries)\b"
+    r"|\b(?:did|does)\s+not\s+(?:inflict|cause|result\s+in)\s+any\s+(?:casualties|injuries)",
     re.I,
 )
 _UNKNOWN = re.compile(
@@ -107,17 +125,20 @@ def digits(text: str) -> str:
     return converted
 
 
+_NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b", re.I)
+
+
 def _value(match: re.Match) -> int | None:
     raw = match.group("n").lower().replace(",", "")
-    if raw in ("a", "an"):
-        return 1
+    if raw in ("a", "an"):  # "killing a US contractor"; "a number of militants" is no figure
+        return None if _NOT_ONE.match(match.string[match.end("n") :]) else 1
     if "dozen" in raw:
         return 12
     return int(raw) if raw.isdigit() else None
 
 
 def _figure(kind: str, text: str) -> int | None:
-    patterns = [_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind]]
+    patterns = [_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind], _NOMINAL[kind]]
     if kind == "wounded":
         patterns.append(_SUFFERED)
     for pattern in patterns:
@@ -148,11 +169,20 @@ def _figure(kind: str, text: str) -> int | None:
     return None
 
 
+def _plain(text: str) -> str:
+    """ "U.S." as "US" (its full stops are not word breaks); quote marks dropped."""
+    text = re.sub(r"\b([A-Z])\.([A-Z])\.(?:([A-Z])\.)?", lambda m: "".join(m.groups("")), text)
+    text = re.sub(
+        r"\b(?:hundreds|thousands|millions|dozens|scores|tens)\b", "many", text, flags=re.I
+    )
+    return re.sub(r"[“”\"‘]", "", text)
+
+
 def casualties(text: str) -> Casualties:
     """Killed and wounded stated in a clause (None where it says nothing or is unclear)."""
     if _UNKNOWN.search(text):
         return Casualties()
-    numeric = digits(text)
+    numeric = digits(_plain(text))
     killed = _figure("killed", numeric)
     wounded = _figure("wounded", numeric)
     if killed is None and wounded is None and _NO_CASUALTIES.search(text):

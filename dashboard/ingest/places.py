@@ -86,11 +86,20 @@ _CONTEXT_AFTER = re.compile(
     rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate)\s+of\s+"
-    rf"|\s+(?:near|outside|close\s+to)\s+(?:the\s+)?)$",
+    rf"|\s+(?:near|outside|close\s+to)\s+(?:the\s+)?"
+    rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
+    rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
+# "south of Baghdad", "20 km west of Kirkuk": a relative place; the named city is not the place.
+_DIRECTION_BEFORE = re.compile(
+    rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s+(?:the\s+)?"
+    rf"(?:(?:[\w\-]+\s+)?(?:city|town|village|capital)\s+of\s+)?$",
+    re.I,
+)
 _NEAR_BEFORE = re.compile(
-    rf"(?:(?:{_DISTANCE})?{_DIRECTION}\s+of|(?:just\s+)?(?:near|outside|close\s+to|"
+    rf"(?:(?:{_DISTANCE})?{_DIRECTION}\s+of(?:\s+the\s+(?:[\w\-]+\s+)?(?:city|town|village)"
+    rf"\s+of)?|(?:just\s+)?(?:near|outside|close\s+to|"
     rf"on\s+the\s+outskirts\s+of|around))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -110,7 +119,7 @@ _FACILITY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LAUNCH_BEFORE = re.compile(
-    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?$", re.IGNORECASE
+    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,8}?$", re.IGNORECASE
 )
 _CHUNK = re.compile(
     r"(?:\b(?:al|el|ad|as|ash|at|an|ar|az|ez)-)?[A-Z][\w’'\-]*"
@@ -137,6 +146,8 @@ class PlaceMention:
     geo_source: str | None = None
     role: str = "event"  # event | context | launch
     core: tuple[int, int] = (0, 0)  # span of the name itself, without context words
+    region: bool = False  # a province or a district that contains places: it only locates them
+    relative: str | None = None  # "south of Baghdad": the expression; no point of its own
 
     @property
     def resolved(self) -> bool:
@@ -210,8 +221,12 @@ def _clean_chunk(text: str, start: int) -> tuple[str, int] | None:
         words.pop(0)
     if not words:
         return None
+    while len(words) > 1 and (
+        words[-1].group(0).lower() in _FACILITY_WORDS or len(words[-1].group(0)) == 1
+    ):  # "Qaim General Hospital", "Al-Shadadi U" (of "U.S. base")
+        words.pop()  # "Qaim General Hospital": the place inside the facility's name
     first = words[0].start()
-    chunk = text[first:]
+    chunk = text[first : words[-1].end()]
     possessive = re.search(r"['’]s\b", chunk)
     if possessive:
         chunk = chunk[: possessive.start()]
@@ -258,40 +273,150 @@ def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int
     return chosen
 
 
-def find_places(text: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceMention]:
-    """Place mentions in text (already masked: quotes and attributions blanked), in order.
+_TIME_ZONE_AFTER = re.compile(r"^\s+(?:local\s+)?time\b", re.IGNORECASE)
+# Unknown names that the text itself calls places: "the village of Urman", "the Khalakan
+# sub-district", "Arman, a town in Suweida province", "in the Arman residential area".
+_PLACE_NOUN = (
+    r"(?:village|town|city|sub-?district|district|neighbou?rhood|suburb|area|residential\s+area|"
+    r"camp|hamlet)"
+)
+_NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(
+    rf"^(?:\s+{_PLACE_NOUN}\b|,\s+an?\s+(?:small\s+)?(?:town|village|city)\b)", re.IGNORECASE
+)
+_REGION_WORD = re.compile(r"\b(?:province|governorate)$", re.IGNORECASE)
+_REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_FACILITY_WORDS = _words(
+    "general hospital school university bridge mosque market stadium hotel station square "
+    "street road highway checkpoint headquarters company plant factory"
+)
 
-    `blocked` spans (actor names, countries) are never places.
+
+def _resolve_chunk(text: str, start: int, end: int, scanned: bool) -> tuple[int, dict | None]:
+    """(end of the place's core, geocoder answer) for a candidate name at text[start:end]."""
+    name = text[start:end]
+    grown = _KIND_AFTER.match(text[end:])
+    core_end = end + (grown.end() if grown else 0)
+    raw = _geocode(text[start:core_end], fuzzy_ok=scanned or bool(grown) or " " in name.strip())
+    if raw is None and core_end != end:
+        raw = _geocode(name, fuzzy_ok=scanned)
+        core_end = end if raw is not None else core_end
+    if raw is None:
+        raw, shorter = _leading_name(name)
+        if raw is not None:
+            return start + shorter, raw
+    return core_end, raw
+
+
+def _leading_name(name: str) -> tuple[dict | None, int]:
+    """ "Qaim General Hospital": the place inside a longer name, exact matches only."""
+    words = list(re.finditer(r"\S+", name))
+    for cut in range(len(words) - 1, 0, -1):
+        if not all(w.group(0).lower() in _FACILITY_WORDS for w in words[cut:]):
+            continue
+        shorter = words[cut - 1].end()
+        raw = _geocode(name[:shorter], fuzzy_ok=False)
+        if raw is not None and float(raw.get("score") or 0) >= 100:
+            return raw, shorter
+    return None, 0
+
+
+def _named_as_place(text: str, start: int, end: int) -> bool:
+    return bool(
+        _SITE_SHAPED.match(text[start:end])
+        or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
+        or _NOUN_AFTER.match(text[end : end + 40])
+    )
+
+
+def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMention:
+    core = text[start:core_end]
+    mention = PlaceMention(start, core_end, core, core=(start, core_end))
+    if raw is not None:
+        mention = replace(
+            mention,
+            site_id=raw.get("site_id"), name=raw.get("name"), kind=raw.get("kind"),
+            country=raw.get("country"), admin1=raw.get("admin1"),
+            latitude=raw.get("latitude"), longitude=raw.get("longitude"),
+            geo_precision=raw.get("geo_precision"), geo_source=raw.get("geo_source"),
+        )  # fmt: skip
+    region = mention.kind in ("province", "district") or bool(
+        _REGION_WORD.search(core) or _REGION_BEFORE.search(text[max(0, start - 30) : start])
+    )
+    return replace(mention, region=region and not mention.site_id or mention.kind == "district")
+
+
+def find_places(text: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+    """Place mentions in text (attributions blanked), in order.
+
+    `blocked` spans (actor names, countries) are never places; "Baghdad time" is a clock.
     """
     blocked = list(blocked) + [(a, b) for a, b, _ in countries_in(text)]
     mentions: list[PlaceMention] = []
     for start, end, scanned in _raw_candidates(text, blocked):
-        name = text[start:end]
-        grown = _KIND_AFTER.match(text[end:])
-        core_end = end + (grown.end() if grown else 0)
-        core = text[start:core_end]
-        raw = _geocode(core, fuzzy_ok=scanned or bool(grown))
-        site_shaped = bool(_SITE_SHAPED.match(core)) or bool(_SITE_SHAPED.match(name))
-        if raw is None and core != name:
-            raw = _geocode(name, fuzzy_ok=scanned)
-        if raw is None and not site_shaped:
+        if _TIME_ZONE_AFTER.match(text[end:]):
             continue
-        mention = PlaceMention(start, core_end, core, core=(start, core_end))
-        if raw is not None:
-            mention = replace(
-                mention,
-                site_id=raw.get("site_id"),
-                name=raw.get("name"),
-                kind=raw.get("kind"),
-                country=raw.get("country"),
-                admin1=raw.get("admin1"),
-                latitude=raw.get("latitude"),
-                longitude=raw.get("longitude"),
-                geo_precision=raw.get("geo_precision"),
-                geo_source=raw.get("geo_source"),
-            )
-        mentions.append(mention)
+        core_end, raw = _resolve_chunk(text, start, end, scanned)
+        if raw is None and not _named_as_place(text, start, end):
+            continue
+        mentions.append(_mention(text, start, core_end, raw))
     return _grow(text, mentions)
+
+
+def _located_by(mention: PlaceMention, following: PlaceMention) -> PlaceMention:
+    """An unknown place located by a known one ("the Zalan sub-district of Chwarta"): near it
+    (geo_precision 2), or in its province (3)."""
+    if mention.resolved or not following.resolved:
+        return replace(mention, country=mention.country or following.country)
+    return replace(
+        mention,
+        country=following.country, admin1=following.admin1, latitude=following.latitude,
+        longitude=following.longitude, geo_source=following.geo_source,
+        geo_precision=max(following.geo_precision or 2, 2),
+    )  # fmt: skip
+
+
+def _relative(mention: PlaceMention, expression: str) -> PlaceMention:
+    """ "south of Baghdad": no point (the city is not the place), region-level precision."""
+    return replace(
+        mention, site_id=None, latitude=None, longitude=None, geo_source=None, geo_precision=3,
+        relative=f"{expression}{mention.text}".strip(),
+    )  # fmt: skip
+
+
+def _widen_facility(text: str, mention: PlaceMention, facility: re.Match) -> PlaceMention:
+    start = mention.start - len(facility.group(0))
+    raw = _geocode(text[start : mention.end].strip(), fuzzy_ok=True)
+    if raw is None or not raw.get("site_id"):
+        return mention
+    return replace(
+        mention, start=start,
+        site_id=raw.get("site_id"), name=raw.get("name"), kind=raw.get("kind"),
+        country=raw.get("country"), admin1=raw.get("admin1"),
+        latitude=raw.get("latitude"), longitude=raw.get("longitude"),
+        geo_source=raw.get("geo_source"), geo_precision=raw.get("geo_precision"),
+    )  # fmt: skip
+
+
+def _widen(text: str, mention: PlaceMention) -> PlaceMention:
+    """The phrase before the name: "a base near X", "US embassy in X", "south of X", "near X"."""
+    start = mention.start
+    before = text[max(0, start - 80) : start]
+    facility = _FACILITY_BEFORE.search(before)
+    if facility:
+        return _widen_facility(text, mention, facility)
+    found = _GENERIC_HEAD.search(before) or _NEAR_BEFORE.search(before)
+    if found:
+        widened = replace(mention, start=start - len(found.group(0)))
+        direction = _DIRECTION_BEFORE.search(found.group(0))
+        if direction and mention.resolved and not mention.region:
+            return _relative(widened, "")
+        precision = max(mention.geo_precision or 2, 2) if mention.resolved else None
+        return replace(widened, geo_precision=precision)
+    adjective = _DIRECTION_ADJECTIVE.search(before)
+    if adjective and not mention.site_id:
+        return replace(mention, start=start - len(adjective.group(0)))
+    return mention
 
 
 def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -301,62 +426,27 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     for i, mention in enumerate(mentions):
         if i in consumed:
             continue
-        start, end = mention.start, mention.end
-        precision = mention.geo_precision
+        end = mention.end
         # "... west of Baghdad", "... in the northern city of Erbil", "... near X".
         if i + 1 < len(mentions):
             following = mentions[i + 1]
             between = text[end : following.start]
-            if _CONTEXT_AFTER.match(between) and following.start - end <= 60:
+            inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
+            if (_CONTEXT_AFTER.match(between) or inside) and following.start - end <= 60:
                 end = following.end
                 consumed.add(i + 1)
-                if not mention.resolved and following.resolved:
-                    mention = replace(
-                        mention,
-                        country=following.country,
-                    )
-        before = text[max(0, start - 80) : start]
-        head = _GENERIC_HEAD.search(before)
-        near = _NEAR_BEFORE.search(before)
-        adjective = _DIRECTION_ADJECTIVE.search(before)
-        facility = _FACILITY_BEFORE.search(before)
-        if facility:
-            widened = text[start - len(facility.group(0)) : mention.end]
-            raw = _geocode(widened.strip(), fuzzy_ok=True)
-            if raw is not None and raw.get("site_id"):
-                start -= len(facility.group(0))
-                mention = replace(
-                    mention,
-                    site_id=raw.get("site_id"), name=raw.get("name"), kind=raw.get("kind"),
-                    country=raw.get("country"), admin1=raw.get("admin1"),
-                    latitude=raw.get("latitude"), longitude=raw.get("longitude"),
-                    geo_source=raw.get("geo_source"),
-                )  # fmt: skip
-                precision = raw.get("geo_precision")
-        elif head:
-            start -= len(head.group(0))
-            precision = max(precision or 2, 2) if mention.resolved else None
-        elif near:
-            start -= len(near.group(0))
-            precision = max(precision or 2, 2) if mention.resolved else None
-        elif adjective and not mention.site_id:
-            start -= len(adjective.group(0))
+                mention = _located_by(mention, following)
+        mention = _widen(text, mention)
+        start = mention.start
         role = "launch" if _LAUNCH_BEFORE.search(text[max(0, start - 40) : start]) else "event"
-        out.append(
-            replace(
-                mention,
-                start=start,
-                end=end,
-                text=text[start:end].strip(),
-                geo_precision=precision,
-                role=role,
-            )
-        )
+        phrase = text[start:end].strip()
+        relative = phrase if mention.relative else None
+        out.append(replace(mention, end=end, text=phrase, role=role, relative=relative))
     return out
 
 
 _ANAPHORA = re.compile(
-    r"\b(?:the|that)\s+(?P<noun>embassy|compound|air\s*base|airbase|base|airport|garrison|"
+    r"\b(?:the|that)\s+(?:same\s+)?(?P<noun>embassy|compound|air\s*base|airbase|base|airport|garrison|"
     r"outpost|oil\s+field|gas\s+field|field|facility|camp)\b(?!\s+(?:of|in|at|near)\b)",
     re.IGNORECASE,
 )

@@ -7,9 +7,10 @@ Every rule is a regular expression over one sentence; nothing here knows about d
 - Triggers: words that report an event, each with an event type; the type of a clause is the
   highest in TYPE_PRIORITY among its triggers (a prevented attack is a foiled_attack, not an
   attack). Strikes by states with air forces are airstrikes.
-- Masks: quoted speech and attributions ("..., a US official said", "according to ...") are
-  blanked before reading a sentence: quotes report statements, not events, and the officials
-  who speak are not the actors.
+- Masks: attributions ("..., a US official said", "according to ...") are blanked before
+  reading a sentence: the officials who speak are not the actors. Quoted speech is read like
+  the rest (a place or a figure in a quote counts; tense and modal rules keep what it promises
+  or fears out).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ EXTRA_ACTOR_PATTERNS: tuple[tuple[str, str], ...] = (
     ("Islamic Revolutionary Guard Corps", r"\bIran['’]s\s+Revolutionary\s+Guards?\b"),
     ("US-led coalition", r"\bcoalition\s+(?:forces|troops|air\s+defen[cs]es|aircraft)\b"),
 )
+# A clause after "in retaliation for" names the earlier event that caused the one before it.
+CAUSE_BEFORE = re.compile(r"\b(?:response|retaliation|reply)\s+(?:to|for)\s+$", re.I)
 _GROUP_ANAPHORA = re.compile(r"\b(?:the\s+same\s+group|the\s+group|the\s+militia)\b", re.I)
 
 TYPE_PRIORITY = (
@@ -76,7 +79,7 @@ _TRIGGERS: dict[str, re.Pattern] = {
         re.I,
     ),
     "interception": re.compile(
-        r"\b(?:intercept(?:ed|s)?|shot\s+down|shoots\s+down|downed|repell?ed|"
+        r"\b(?:intercept(?:ed|s)?|shot\s+down|shoots\s+down|took\s+down|downed|repell?ed|"
         r"destroyed\s+(?:\w+\s+){0,2}drones?)\b",
         re.I,
     ),
@@ -92,7 +95,9 @@ _TRIGGERS: dict[str, re.Pattern] = {
         re.I,
     ),
     "attack": re.compile(
-        r"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing)|fired|launched|shelled|struck|strikes?|"
+        r"\b(?:attack(?:ed|s|ing)?|target(?:ed|ing)|(?<=to\s)target|fired|launched|shelled|"
+        r"conducted|carried\s+out|"
+        r"struck|strikes?|"
         r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
         r"came\s+under|assault(?:ed|s)?|killed|killing|responded|retaliated|slammed)\b",
         re.I,
@@ -138,8 +143,8 @@ _WEAPONS: tuple[tuple[str, re.Pattern], ...] = (
 _CLAIM = re.compile(
     r"\b(?:claimed(?:\s+responsibility\s+for)?|took\s+responsibility\s+for|"
     r"said\s+(?:[^.]{0,60}?\s)?(?:it|they)\s+(?:had\s+)?(?:carried\s+out|launched|conducted))\s+"
-    r"(?P<what>(?:the|Saturday['’]s|Sunday['’]s|Monday['’]s|Tuesday['’]s|Wednesday['’]s|"
-    r"Thursday['’]s|Friday['’]s|both|these|those|all)?\s*(?:\w+\s+)?"
+    r"(?P<what>(?:the|a|an|Saturday['’]s|Sunday['’]s|Monday['’]s|Tuesday['’]s|Wednesday['’]s|"
+    r"Thursday['’]s|Friday['’]s|both|these|those|all)?\s*(?:[\w\-]+\s+){0,2}"
     r"(?P<noun>attacks?|bombings?|strikes?|operations?|assaults?))",
     re.I,
 )
@@ -149,7 +154,8 @@ BACKGROUND = re.compile(
     r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
-    r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b",
+    r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b"
+    r"|\b(?:may|might|must)\s+have\b|\bfrequently\b|\boften\b",
     re.I,
 )
 # Summaries of a campaign: a clause with one of these that is dated only to a week or a month
@@ -167,7 +173,8 @@ SUMMARY = re.compile(
 # event's; the clause is background unless it has a day of its own ("on Monday").
 EARLIER_EVENT = re.compile(
     r"\b(?:last|past|previous)\s+(?:week|weekend|month|year)['’]s\b"
-    r"|\bthe\s+earlier\s+(?:\w+\s+)?(?:attacks?|strikes?|airstrikes?|raids?|bombings?)\b",
+    r"|\b(?:the|an?)\s+(?:earlier|previous)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:attacks?|strikes?|airstrikes?|raids?|bombings?)\b",
     re.I,
 )
 # "the attack, already reported ...": the whole clause restates a known event.
@@ -175,20 +182,31 @@ ALREADY_REPORTED = re.compile(
     r"\b(?:already|previously)\s+(?:been\s+)?reported\b|\breported\s+earlier\b", re.I
 )
 PRESENT_PERFECT = re.compile(
-    r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ught|ht)\b", re.I
+    r"\b(?:has|have)\s+(?:been\s+)?(?:\w+ly\s+)?(?:\w+(?:ed|en|wn|ught|ht)|struck|hit|shot|"
+    r"fought|led|made|won|held|met|sent|built|lost|left|kept|set|put|fled|fired)\b",
+    re.I,
+)
+# A sentence about an earlier year ("in 2020", "In January 2020"): history, not news.
+HISTORY_YEAR = re.compile(
+    r"\b(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
+    r"(?P<year>(?:19|20)\d\d)\b"
+)
+# "Days later ...": goes on about the time of the sentence before.
+VAGUE_LATER = re.compile(
+    r"^\W*(?:days|weeks|months|years)\s+(?:later|earlier|after|before)\b", re.I
 )
 CONTINUATION = re.compile(
-    r"^\s*(?:(?:The|These|Those|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
+    r"^\s*(?:(?:[Tt]he|[Tt]hese|[Tt]hose|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"
     r"(?:Targets|Among\s+the\s+targets)\b)",
 )
-_QUOTES = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{20,}’")
 _ATTRIBUTION = re.compile(
     r",\s*(?:[^,;]{0,90}?\s)?(?:said|says|told\s+[^,.;]{1,60}|added|announced|"
     r"stated|confirmed)(?:\s+(?:in\s+a\s+statement|on\s+\w+|in\s+an\s+interview(?:\s+on\s+\w+)?|"
     r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
     r"|,?\s*according\s+to\s+[^,.;]*"
-    r"|^(?:[A-Z][^,;]{0,80}?\s)?(?:said|says|told\s+\w+|reported|added|announced)\s+(?:that\s+)?"
+    r"|^(?:[A-Z][^,;]{0,80}?\s)?(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)"
+    r"(?:said|says|told\s+\w+|reported|added|announced)\s+(?:that\s+)?"
     r"(?=[A-Za-z0-9])"
     r"|\bsaid\s+in\s+a\s+statement\b",
 )
@@ -290,24 +308,29 @@ def event_type(triggers: list[Trigger], text: str, actor1: str | None) -> str | 
     return chosen
 
 
-def weapon(text: str, event: str | None) -> str | None:
-    """The weapon a clause names first; airstrikes default to aircraft."""
-    hits = []
-    for order, (name, pattern) in enumerate(_WEAPONS):
-        match = pattern.search(text)
-        if match:
-            hits.append((match.start(), order, name))
-    hits.sort()  # at the same word the more specific weapon first ("drone strike": drone)
+def _weapons_named(text: str) -> list[str]:
+    """Weapons in text order; at the same word the more specific first ("drone strike")."""
+    hits = sorted(
+        (match.start(), order, name)
+        for order, (name, pattern) in enumerate(_WEAPONS)
+        if (match := pattern.search(text))
+    )
     names = [n for _, _, n in hits]
     if "ballistic_missile" in names and "missile" in names:
         names.remove("missile")
+    return names
+
+
+def weapon(text: str, event: str | None) -> str | None:
+    """The weapon a clause names first; airstrikes default to aircraft."""
+    if event == "protest":
+        return None
+    names = _weapons_named(text)
     if event == "interception":
         names = [n for n in names if n != "aircraft"] or names
     if event == "airstrike":
         preferred = [n for n in names if n in ("drone", "missile", "aircraft")]
         return preferred[0] if preferred else "aircraft"
-    if event == "protest":
-        return None
     return names[0] if names else None
 
 
@@ -324,36 +347,37 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def mask_quotes(text: str) -> str:
-    """Quoted speech blanked (same length, so offsets still point into the article)."""
-    return _blank(text, [m.span() for m in _QUOTES.finditer(text)])
-
-
 def mask_attribution(sentence: str) -> str:
     """Attribution phrases of one sentence blanked ("..., US officials said.")."""
     return _blank(sentence, [m.span() for m in _ATTRIBUTION.finditer(sentence)])
 
 
 _CLAUSE_BREAK = re.compile(
-    r";\s+|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
-    r"|,?\s+(?:while|whereas|before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
+    r"(?P<hard>;\s+|,\s+(?:while|whereas)\s+)"
+    r"|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
+    r"|,?\s+(?:before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
     r"|\s+(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+",
 )
+_NOUN_TRIGGERS = ("strikes", "strike", "attacks", "attack")
+
+
+def _has_event(piece: str) -> bool:
+    return any(t.event_type != "attack" or t.word not in _NOUN_TRIGGERS
+               for t in find_triggers(piece))  # fmt: skip
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
-    """Clause boundaries of a sentence; a clause with no trigger joins the one before it."""
-    cuts = [0]
+    """Clause boundaries of a sentence; a clause with no trigger joins the one before it,
+    except after a semicolon or ", while" (a clause of its own whatever it says)."""
+    cuts = [(0, True)]
     for match in _CLAUSE_BREAK.finditer(text):
-        cuts.append(match.end())
-    cuts.append(len(text))
-    spans = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+        cuts.append((match.end(), bool(match.group("hard"))))
+    cuts.append((len(text), True))
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        piece = text[start:end]
-        has_event = any(t.event_type != "attack" or t.word not in ("strikes", "strike", "attacks",
-                        "attack") for t in find_triggers(piece))  # fmt: skip
-        if merged and not has_event:
+    for (start, hard), (end, _) in zip(cuts, cuts[1:], strict=False):
+        if end <= start:
+            continue
+        if merged and not hard and not _has_event(text[start:end]):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))

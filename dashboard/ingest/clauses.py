@@ -1,0 +1,207 @@
+"""Clauses of a sentence and what each one is: the classifier of the extractor.
+
+A sentence is cut into clauses (rules.clause_spans). Each clause is read once: its time
+expressions, actors, places, event triggers and casualty figures, and then classified:
+- CLAIM: a group claims an attack ("X claimed the attack", "X said it carried out ...");
+- BACKGROUND: history, summaries, hypotheticals, an earlier event the article treats as
+  known, a past-perfect event with no day of its own, an implausible toll (>= 500);
+- EVENT: it reports an event (a trigger word gives its type);
+- PLACES: it names places and no event ("The targets were Ain Al Asad, ...");
+- CASUALTIES: figures with no event ("There were no casualties.");
+- OTHER: nothing the extractor uses.
+Time expressions next to a reporting verb ("officials said Monday", "On Monday, CENTCOM
+confirmed that ...", "X on Monday claimed ...") date the statement, not the event: they are
+kept apart as `statement_refs`. Quoted speech is read like the rest of the sentence (a place or
+a figure in a quote counts); the attribution ("..., a US official said") is blanked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dashboard.ingest import rules
+from dashboard.ingest.article import Sentence
+from dashboard.ingest.dates import Resolved, TimeRef, find_time_refs
+from dashboard.ingest.numbers import Casualties, casualties
+from dashboard.ingest.places import PlaceMention, find_places
+
+CLAIM, BACKGROUND, EVENT, PLACES, CASUALTIES, OTHER = (
+    "claim", "background", "event", "places", "casualties", "other",
+)  # fmt: skip
+
+_REPORTING = (
+    r"(?:said|says|told|announced|confirmed|claimed|stated|reported|added|acknowledged|"
+    r"revealed|denied|insisted)"
+)
+# "said Monday", "said on Monday", "told reporters on Monday", "confirmed late Sunday".
+_VERB_BEFORE = re.compile(
+    rf"\b{_REPORTING}\b(?:\s+(?:reporters|journalists|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,3}}))?"
+    r"(?:\s+in\s+a\s+statement)?\s+(?:on\s+|late\s+|early\s+)?$"
+)
+# "On Monday, the U.S. Central Command confirmed that ...", "On Monday, US officials said".
+_OPENS_STATEMENT = re.compile(
+    rf"^\s*,\s*(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){{0,6}}(?:[a-z]+\s+)?{_REPORTING}\b"
+)
+# "X on Monday claimed responsibility", "officials Monday said".
+_VERB_NEXT = re.compile(rf"^\s+{_REPORTING}\b")
+_SENTENCE_OPENING = re.compile(
+    r"^\W*(?:[A-Z][\w ]{0,30}/\s*)?(?:(?:on|late|early|by)\s+)?$", re.I
+)  # "Shafaq News/ On Monday, ..."
+# A clause that opens with "after", "following", "since": the time of another event.
+_SUBORDINATE = re.compile(r"^\W*(?:after|following|since|before|amid|as)\b", re.I)
+_SUBORDINATE_BEFORE = re.compile(r"\b(?:after|following|since|before)\s+$", re.I)
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w\-]+\s+){0,2}$", re.I)
+_NOUNS = frozenset({"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes",
+                    "air strike", "air strikes", "drone strike", "drone strikes", "bombing",
+                    "raid", "raids", "assault", "assaults"})  # fmt: skip
+_PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ck|ght|t)\b", re.I)
+
+
+@dataclass
+class Clause:
+    """One clause of a sentence; offsets are into the sentence's text."""
+
+    sentence: Sentence
+    number: int  # clause number in its sentence
+    start: int
+    end: int
+    text: str  # the clause, attribution blanked
+    raw: str  # the clause as printed
+    refs: list[TimeRef]  # the event's own time expressions
+    statement_refs: list[TimeRef]  # times of statements ("said Monday")
+    actors: list[rules.ActorMention]
+    places: list[PlaceMention]
+    triggers: list[rules.Trigger]
+    casualties: Casualties
+    claim: re.Match | None = None
+    stale: re.Match | None = None  # "last week's strike in X": places after it are old news
+    cause: bool = False  # the clause after "in retaliation for"
+    subordinate: bool = False  # "after the attack on X on Monday": another event's time
+    continuation: bool = False  # the sentence goes on about an event already named
+    kind: str = OTHER
+    day: Resolved | None = None
+    dated_by: str = ""
+    previous: Clause | None = None  # the clause before it in the sentence
+    event: object | None = None  # report.Event, once read
+    chosen: list[PlaceMention] = field(default_factory=list)  # the event's places
+    anaphoric: PlaceMention | None = None  # "the base", "the same base"
+    made: list = field(default_factory=list)  # report.Candidate made from it
+
+    @property
+    def event_places(self) -> list[PlaceMention]:
+        return [p for p in self.places if p.role == "event"]
+
+
+def _statement_ref(text: str, ref: TimeRef) -> bool:
+    before = text[max(0, ref.start - 60) : ref.start]
+    after = text[ref.end : ref.end + 100]
+    if _VERB_BEFORE.search(before) or _VERB_NEXT.match(after):
+        return True
+    return bool(_SENTENCE_OPENING.match(text[: ref.start]) and _OPENS_STATEMENT.match(after))
+
+
+def split_refs(text: str, refs: list[TimeRef]) -> tuple[list[TimeRef], list[TimeRef]]:
+    """(event refs, statement refs) of a sentence's time expressions."""
+    own, statement = [], []
+    for ref in refs:
+        (statement if _statement_ref(text, ref) else own).append(ref)
+    return own, statement
+
+
+def classify(clause: Clause, event_type: str | None) -> str:
+    """What a clause is (see the module docstring); the order of the tests is the rule."""
+    if clause.claim and not clause.event_places:
+        return CLAIM
+    if clause.sentence.text.rstrip(" \"”’'|").endswith("?") or "?" in clause.text:
+        return OTHER  # a question reports nothing
+    figures = clause.casualties.found or clause.casualties.zero_stated
+    if not event_type and not figures and clause.event_places:
+        return PLACES
+    if _background(clause):
+        return BACKGROUND
+    if event_type and not _only_references(clause):
+        return EVENT
+    if clause.event_places:
+        return PLACES
+    if clause.casualties.found or clause.casualties.zero_stated:
+        return CASUALTIES
+    return OTHER
+
+
+def _only_references(clause: Clause) -> bool:
+    """ "After the attack, ...", "the strikes": nouns naming an event already reported."""
+    if not clause.triggers:
+        return False
+    for trigger in clause.triggers:
+        noun = " ".join(trigger.word.split()) in _NOUNS
+        if not noun or not _DEFINITE.search(clause.text[: trigger.start]):
+            return False
+    return True
+
+
+def perfect_tense(clause: Clause) -> bool:
+    """ "have targeted", "has faced": a summary of events, not one dated by the report."""
+    return bool(rules.PRESENT_PERFECT.search(clause.text))
+
+
+def _background(clause: Clause) -> bool:
+    text = clause.text
+    has_day = bool(clause.refs)
+    figures = (clause.casualties.killed, clause.casualties.wounded)
+    if any((n or 0) >= 500 for n in figures):
+        return True
+    if rules.ALREADY_REPORTED.search(text):
+        return True
+    if rules.BACKGROUND.search(text) and not has_day:
+        return True
+    if _PLUPERFECT.search(text) and not has_day:
+        return True
+    if clause.day is not None and clause.day.precision >= 2 and rules.SUMMARY.search(text):
+        return True
+    return bool(clause.stale) and (not has_day or clause.day.precision >= 2)
+
+
+def _without_times(text: str, refs: list[TimeRef], start: int, end: int) -> str:
+    """The clause with its time expressions blanked: "August 23, two journalists" is 2."""
+    chars = list(text[start:end])
+    for ref in refs:
+        for i in range(max(ref.start, start), min(ref.end, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
+    """The clauses of one sentence (text: the sentence as printed), read and classified."""
+    masked = rules.mask_attribution(text)
+    own_refs, statement_refs = split_refs(text, find_time_refs(text))
+    actors = rules.find_actors(masked)
+    places = find_places(masked, blocked=[(a.start, a.end) for a in actors])
+    continuation = bool(rules.CONTINUATION.match(masked))
+    out = []
+    for number, (start, end) in enumerate(rules.clause_spans(masked)):
+        clause_text = masked[start:end]
+        clause = Clause(
+            sentence=sentence,
+            number=number,
+            start=start,
+            end=end,
+            text=clause_text,
+            raw=text[start:end],
+            refs=[r for r in own_refs if start <= r.start < end],
+            statement_refs=[r for r in statement_refs if start <= r.start < end],
+            actors=[a for a in actors if start <= a.start < end],
+            places=[p for p in places if start <= p.start < end],
+            triggers=rules.find_triggers(clause_text),
+            casualties=casualties(_without_times(text, own_refs + statement_refs, start, end)),
+            claim=rules.claim(text[start:end]),
+            stale=rules.EARLIER_EVENT.search(clause_text),
+            cause=bool(rules.CAUSE_BEFORE.search(masked[:start])),
+            subordinate=bool(
+                _SUBORDINATE.match(clause_text) or _SUBORDINATE_BEFORE.search(masked[:start])
+            ),
+            continuation=continuation,
+        )
+        clause.previous = out[-1] if out else None
+        out.append(clause)
+    return out

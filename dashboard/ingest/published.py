@@ -1,0 +1,193 @@
+"""The day an article was published, as the page prints it, read with dateparser.
+
+News pages print their date in many ways: "Nov 22, 2023", "Thursday, 04 January 2024 09:40 AM
+EST", "AFP, AP, Wednesday 22 Nov 2023", "16:45 UTC+8, 2023-12-08", "Published: 26th December
+2023", "05-01-2024" (day first), a wire dateline "ERBIL, Iraq, Feb. 3, 2024 (AP) —", or a
+yearless one "BAGHDAD, Jan 24 (Reuters) -". They are found, in order of trust, in:
+1. a line labelled "Published" / "Posted" / "Date" / "First published" (anywhere);
+2. a short line above the article's first full paragraph (the page's date line), not a photo
+   caption;
+3. a dateline that gives the year;
+4. a yearless dateline, with the year of a date found in (1), (2), an "Updated" line or a
+   copyright line (the dateline day on or before that date);
+5. an "Updated" / "Last update" / "Modified" line.
+A full date (day, month and year) is required: dateparser runs with its network features off,
+languages=["en"] and REQUIRE_PARTS day/month/year. Numeric dates with hyphens or dots are read
+day first (the habit of the region's outlets: Rudaw's "05-01-2024" is 5 January); with slashes,
+month first. Nothing found is (None, None): the caller asks for --published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from dateparser import parse as dateparser_parse
+from dateparser.search import search_dates
+
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_BASE_SETTINGS = {
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "PREFER_DATES_FROM": "past",
+}
+_LABEL = re.compile(
+    r"^[ \t]*(?P<label>first[ \t]+published|published|posted|date|last[ \t]+updated?|"
+    r"updated|modified|last[ \t]+update)(?:[ \t]+on)?[ \t]*:?[ \t]*(?P<value>[^\n]{6,90})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_UPDATED = ("updated", "modified", "update")
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?(?P<year>(?:19|20)\d\d)", re.I
+)
+# "BAGHDAD, Jan 24 (Reuters) - ", "ERBIL, Iraq, Feb. 3, 2024 (AP) — ", "Baghdad (Reuters) – ",
+# "BAGHDAD: ", "Colombia /America, 29th January 2024: ", "WASHINGTON — ".
+DATELINE = re.compile(
+    r"^(?P<city>[A-Z][A-Za-z.'’\-]*(?:[ \t]+/?[A-Z][A-Za-z.'’\-]*|[ \t]*/[A-Z][A-Za-z.'’\-]*){0,3})"
+    r"(?P<rest>(?:,[ \t]*[^,:()\n—–]{2,40}?){0,3})"
+    r"[ \t]*(?:\((?P<agency>[A-Za-z .&/]{2,30})\))?"
+    r"[ \t]*(?P<sep>[—–]|-{1,2}|:)[ \t]+(?=\S)"
+)
+_CAPTION_END = re.compile(
+    r"(?:\((?:[^()]*(?:AP|AFP|Reuters|Getty|EPA|Photo|Army|File|via)[^()]*)\)|"
+    r"(?:Photo|Photograph)\s*:[^.]{1,60}|[./]\s*(?:AP|AFP|Reuters|EPA|Getty Images))\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A wire dateline at the start of a paragraph: text[start:end] is cut from the body."""
+
+    end: int  # length of the dateline in the paragraph
+    city: str
+    day: date | None
+    yearless: tuple[int, int] | None  # (month, day) when the dateline gives no year
+    text: str
+
+
+def _clean(value: str) -> str:
+    """Separators and glued words dateparser trips on: "2023Middle East", "Dec. 25", "|"."""
+    value = value.replace("|", " , ")
+    value = re.sub(r"(\d)([A-Za-z]{3,})", r"\1 \2", value)
+    value = re.sub(rf"\b({MONTH})\.", r"\1", value)
+    return re.sub(r"\b([ap])\.m\.", r"\1m", value, flags=re.I)
+
+
+def _settings(value: str) -> dict:
+    order = "DMY" if re.search(r"\b\d{1,2}[-.]\d{1,2}[-.]\d{4}\b", value) else "MDY"
+    return {**_BASE_SETTINGS, "DATE_ORDER": order}
+
+
+@lru_cache(maxsize=4096)
+def full_date(value: str) -> date | None:
+    """The first full date (day, month and year) in a short text, else None."""
+    cleaned = _clean(value)
+    if not re.search(r"(?:19|20)\d\d", cleaned):
+        return None
+    found = search_dates(cleaned, languages=["en"], settings=_settings(cleaned))
+    return found[0][1].date() if found else None
+
+
+def month_day(value: str) -> tuple[int, int] | None:
+    """(month, day) of a yearless date such as "Jan 24" or "Feb. 7"."""
+    cleaned = _clean(value).strip()
+    if not re.fullmatch(rf"{MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{MONTH}", cleaned, re.I):
+        return None
+    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "RELATIVE_BASE": datetime(2000, 1, 1)}
+    parsed = dateparser_parse(cleaned, languages=["en"], settings=settings)
+    return (parsed.month, parsed.day) if parsed else None
+
+
+def _is_dateline(city: str, agency, sep: str, parts: list[str], dated: bool) -> bool:
+    capitals = sum(c.isupper() for c in city) >= 0.8 * sum(c.isalpha() for c in city) >= 3
+    short_colon = sep == ":" and len(city.split()) <= 2 and not parts
+    return bool(capitals or agency or dated or short_colon)
+
+
+def find_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening a paragraph, or None. A dateline names its city in capitals,
+    names an agency "(Reuters)", gives a date, or ends with a colon after one or two words."""
+    match = DATELINE.match(paragraph)
+    if not match:
+        return None
+    city, rest, agency, sep = match.group("city", "rest", "agency", "sep")
+    parts = [p.strip() for p in rest.split(",") if p.strip()]
+    day = full_date(rest) if parts else None
+    yearless = None if day else next((md for p in parts if (md := month_day(p))), None)
+    if not _is_dateline(city, agency, sep, parts, bool(day or yearless)):
+        return None
+    return Dateline(match.end(), city.strip(), day, yearless, match.group(0).strip(" —–-:"))
+
+
+def _year_for(month_and_day: tuple[int, int], reference: date) -> date | None:
+    month, day = month_and_day
+    for year in (reference.year, reference.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= reference:
+            return candidate
+    return None
+
+
+def _labelled(text: str) -> tuple[list, list]:
+    published, updated = [], []
+    for match in _LABEL.finditer(text):
+        found = full_date(match.group("value"))
+        if found:
+            label = " ".join(match.group("label").lower().split())
+            kind = updated if label.endswith(_UPDATED) or "update" in label else published
+            kind.append((found, f"'{match.group(0).strip()}'"))
+    return published, updated
+
+
+def _header_dates(lines: list[str]) -> list[tuple[date, str]]:
+    out = []
+    for line in lines:
+        if len(line.split()) > 14 or _CAPTION_END.search(line) or _LABEL.match(line):
+            continue
+        if line.lstrip().startswith(("—", "-")) or "@" in line:  # an embedded post's date
+            continue
+        found = full_date(line)
+        if found:
+            out.append((found, f"the page's date line '{line.strip()}'"))
+    return out
+
+
+def find_publication_date(
+    text: str, header: list[str] | None = None, datelines: list[Dateline] | None = None
+) -> tuple[date | None, str | None]:
+    """The date the article was published and what it was read from, or (None, None).
+
+    `header` is the page's lines above the first full paragraph and `datelines` the datelines
+    of its body paragraphs (read_article passes both); without them they are worked out here.
+    """
+    if header is None or datelines is None:
+        from dashboard.ingest.article import page_layout
+
+        header, datelines = page_layout(text)
+    published, updated = _labelled(text)
+    if published:
+        return published[0]
+    dated = _header_dates(header)
+    if dated:
+        return dated[0]
+    for line in datelines:
+        if line.day:
+            return line.day, f"the dateline '{line.text}'"
+    references = [d for d, _ in updated]
+    references += [date(int(m.group("year")), 12, 31) for m in _COPYRIGHT.finditer(text)]
+    for line in datelines:
+        if line.yearless and references:
+            day = _year_for(line.yearless, references[0])
+            if day:
+                return day, f"the dateline '{line.text}', the year from the page"
+    if updated:
+        return updated[0]
+    return None, None

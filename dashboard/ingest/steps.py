@@ -1,0 +1,501 @@
+"""The ordered attachment steps the extractor runs on every clause.
+
+Each step reads one classified clause and the report's state, may change both, and returns
+True when the clause needs nothing more. In order:
+1. `attach_claim` - a claim names the initiator of incidents already found ("The Islamic
+   Resistance in Iraq claimed the attack") and dates an undated one ("saying it launched the
+   attack on Feb. 4").
+2. `resolve_day` - the clause's own day from its time expressions (not those of statements).
+3. `classify_clause` - what the clause is (dashboard.ingest.clauses.classify).
+4. `skip_background` - history, summaries, known events: nothing more.
+5. `read_event` - type, roles, weapon and figures of an event clause.
+6. `inherit_day` - a clause with no day of its own takes the day of the clause before it in
+   the same sentence.
+7. `choose_places` - the clause's event places: a province or a containing district only
+   locates a more specific place; a town after "in"/"of" a site only locates it; "the base",
+   "the same base" stand for the latest place of that kind.
+8. `make_incidents` - an event with a day and a place becomes incidents; with no day it joins
+   the report's pending event, takes the report's day carried forward, or waits for a later
+   sentence to date it; with a day and no place it waits (pending) for a place.
+9. `place_pending` - a clause that only names places ("The targets were ...") places the
+   pending event.
+10. `date_undated` - a continuation with a day and no place ("The strikes took place late
+    Sunday night") dates the waiting event.
+11. `attach_casualties` - figures with no incident of their own join the incident they follow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from dashboard.ingest import rules
+from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify, perfect_tense
+from dashboard.ingest.dates import ABSOLUTE, PUBLICATION_DAY, WEEKDAY, Resolved, best, resolve
+from dashboard.ingest.places import PlaceMention, anaphoric_place
+from dashboard.ingest.report import Candidate, Event, Report, merge_events
+from dashboard.ingest.roles import roles
+
+_US_SIDE = frozenset(
+    {"United States Armed Forces", "US-led coalition", "Iraqi Security Forces",
+     "Kurdistan Region Security Forces", "Syrian Democratic Forces", "Jordanian Armed Forces"}
+)  # fmt: skip
+_STRIKES = frozenset({"attack", "airstrike"})
+# Kinds of event one report's day carries between: strikes, attacks and interceptions of them.
+_FIGHTING = frozenset({"attack", "airstrike", "interception"})
+_DAY_KINDS = (WEEKDAY, ABSOLUTE, PUBLICATION_DAY)
+
+
+# -- 1. claims -------------------------------------------------------------------------------
+def attach_claim(clause: Clause, report: Report) -> bool:
+    if not clause.claim:
+        return False
+    match = clause.claim
+    actors = rules.find_actors(clause.raw)  # the claimant may stand in the attribution
+    claimant = next((a.name for a in actors if a.start < match.start()), None) or next(
+        (a.name for a in actors), None
+    )
+    day = _claim_day(clause, report)
+    if claimant:
+        _claim_initiator(clause, report, claimant, day)
+    if clause.event_places:
+        return False  # "X claimed a drone attack on Y on Sunday": the attack itself, too
+    if day:
+        _claim_dates_undated(clause, report, day, claimant)
+    return True
+
+
+def _claim_day(clause: Clause, report: Report) -> Resolved | None:
+    refs = [r for r in clause.refs if r.kind in _DAY_KINDS]
+    return resolve(refs[0], report.published, report.anchor) if refs else None
+
+
+def _claim_initiator(clause: Clause, report: Report, claimant: str, day) -> None:
+    kinds = {"attack", "interception", "foiled_attack"}
+    eligible = [
+        c for c in report.candidates
+        if c.event_type in kinds and (c.actor1 is None or c.actor1 in rules.GENERIC_ACTORS)
+    ]  # fmt: skip
+    if day:
+        eligible = [c for c in eligible if c.event_date == day.day]
+    elif not clause.claim.group("noun").lower().endswith("s"):
+        eligible = eligible[-1:]
+    what = clause.claim.group("what").strip()
+    for candidate in eligible:
+        if candidate.actor2 == claimant:
+            continue
+        candidate.actor1 = claimant
+        candidate.notes.append(f"initiator from the claim: '{what}'")
+        _add_evidence(candidate, clause)
+
+
+def _claim_dates_undated(clause: Clause, report: Report, day: Resolved, claimant) -> None:
+    """ "... claimed the attack on Al-Omar, saying it launched it on Feb. 4": the waiting
+    event is dated (and placed by the claim when it names the place)."""
+    if not report.undated:
+        return
+    event, places = report.undated.pop()
+    dated = replace(event, day=day, dated_by="claim", actor1=event.actor1 or claimant,
+                    notes=event.notes + ["date from the claim"])  # fmt: skip
+    report.make(dated, places, extra_evidence=[_span(clause)])
+
+
+# -- 2-4. day, kind, background --------------------------------------------------------------
+def resolve_day(clause: Clause, report: Report) -> bool:
+    """The most precise of the clause's own time expressions, resolved in order."""
+    resolved = {}
+    anchor = report.anchor
+    for ref in clause.refs:
+        day = resolve(ref, report.published, anchor)
+        if day:
+            resolved[ref] = anchor = day
+    if resolved:
+        clause.day = resolved[best(list(resolved))]
+        clause.dated_by = "text"
+    return False
+
+
+def classify_clause(clause: Clause, report: Report) -> bool:
+    clause.kind = classify(clause, _event_type(clause, report))
+    if clause.kind != BACKGROUND and clause.day is None and _history(clause, report):
+        clause.kind = BACKGROUND
+    return False
+
+
+def _history(clause: Clause, report: Report) -> bool:
+    """A clause with no day in a sentence about an earlier year, or one that goes on about it
+    ("Days later ...")."""
+    sentence = clause.sentence
+    years = [int(m.group("year")) for m in rules.HISTORY_YEAR.finditer(sentence.text)]
+    if any(year < report.published.year - (report.published.month <= 2) for year in years):
+        report.history_sentence = sentence.index
+        return True
+    return bool(
+        rules.VAGUE_LATER.match(sentence.text) and report.history_sentence == sentence.index - 1
+    )
+
+
+def skip_background(clause: Clause, report: Report) -> bool:
+    """Background stops here; any other clause's day becomes the anchor for "the next day"."""
+    if clause.kind == BACKGROUND:
+        return True
+    if clause.day is not None:
+        report.anchor = clause.day
+    return False
+
+
+# -- 5-6. the event --------------------------------------------------------------------------
+def _event_type(clause: Clause, report: Report) -> str | None:
+    relative = _relative_actors(clause)
+    preliminary = rules.event_type(clause.triggers, clause.text, None)
+    actor1, _, _ = roles(clause.text, relative, clause.triggers, preliminary)
+    return rules.event_type(clause.triggers, clause.text, actor1)
+
+
+def _relative_actors(clause: Clause) -> list[rules.ActorMention]:
+    return [replace(a, start=a.start - clause.start, end=a.end - clause.start)
+            for a in clause.actors]  # fmt: skip
+
+
+def read_event(clause: Clause, report: Report) -> bool:
+    if clause.kind != EVENT:
+        return False
+    actors = _relative_actors(clause)
+    etype = _event_type(clause, report)
+    actor1, actor2, notes = roles(clause.text, actors, clause.triggers, etype)
+    group = report.group_actor
+    if actor2 is None and group and group != actor1 and rules.group_anaphora(clause.text):
+        actor2 = group
+        notes.append(f"'the group' read as {actor2}")
+    clause.event = Event(
+        day=clause.day, dated_by=clause.dated_by, event_type=etype,
+        weapon=rules.weapon(clause.text, etype), actor1=actor1, actor2=actor2,
+        casualties=clause.casualties, evidence=[_span(clause)], notes=notes,
+        sentence=clause.sentence,
+    )  # fmt: skip
+    return False
+
+
+def inherit_day(clause: Clause, report: Report) -> bool:
+    previous = clause.previous
+    if clause.event and clause.day is None and previous and previous.day is not None:
+        clause.day, clause.dated_by = previous.day, "inherited"
+        clause.event.day, clause.event.dated_by = previous.day, "inherited"
+    return False
+
+
+# -- 7. places -------------------------------------------------------------------------------
+def choose_places(clause: Clause, report: Report) -> bool:
+    places = clause.event_places
+    if clause.stale:  # places after "last week's strike ..." locate the earlier event
+        places = [p for p in places if p.start < clause.start + clause.stale.start()]
+    clause.chosen = drop_context_places(clause.sentence.text, places)
+    if not clause.chosen and clause.kind == EVENT:
+        found = anaphoric_place(clause.text, report.places_seen)
+        clause.anaphoric = found
+    return False
+
+
+def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
+    """A province or containing district ("Anbar province", "the Green Zone") only locates a
+    more specific place named with it; a town after "in"/"of" a site only locates the site."""
+    regions = [p for p in places if p.region]
+    if regions and len(regions) < len(places):
+        places = [p for p in places if not p.region]
+    out: list[PlaceMention] = []
+    for place in places:
+        is_town = place.resolved and not place.site_id
+        after_site = any(p.site_level and p.end <= place.start for p in out)
+        before = text[max(0, place.start - 12) : place.start].lower()
+        if is_town and after_site and before.rstrip().endswith((" in", " of", ",", "in the")):
+            continue
+        out.append(place)
+    return out
+
+
+# -- 8. incidents ----------------------------------------------------------------------------
+def _same_event(pending: Event, event: Event) -> bool:
+    """Two clauses that may report one event: same type, or strikes with no other weapon."""
+    kinds = {pending.event_type, event.event_type}
+    weapons = {pending.weapon, event.weapon} - {None}
+    return len(kinds) == 1 or (kinds <= _STRIKES and len(weapons - {"aircraft"}) <= 1)
+
+
+def make_incidents(clause: Clause, report: Report) -> bool:
+    event = clause.event
+    if event is None:
+        return False
+    if event.day is not None:
+        clause.made = _dated(clause, report, event)
+    else:
+        clause.made = _undated(clause, report, event)
+    first = clause.made[0] if clause.made else None
+    if first and first.dated_by == "text" and not clause.subordinate:
+        report.current_day = Resolved(first.event_date, first.time_precision, first.date_how)
+    return bool(clause.made)
+
+
+def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+    if clause.chosen:
+        made = report.make(event, clause.chosen)
+        _absorb_undated(report, made)
+        return made
+    if clause.anaphoric is not None:
+        return report.make(event, [clause.anaphoric])
+    previous = clause.previous
+    if previous and len(previous.made) == 1 and not clause.continuation:
+        return report.make(event, [previous.made[0].place], inferred=True)
+    if clause.subordinate or (report.pending and clause.cause):
+        return []
+    if clause.continuation and report.undated:
+        return []  # it dates the event waiting for a day (date_undated)
+    report.pending = [event]
+    if clause.sentence.paragraph <= 1 and event.day.precision == 1:
+        report.current_day = event.day  # the lead's event gives the report its day
+    return []
+
+
+def _absorb_undated(report: Report, made: list[Candidate]) -> None:
+    """An event waiting for a day, at a place now dated by a later sentence: the same event;
+    its figures and evidence join the dated incident."""
+    keys = {c.place.key: c for c in made}
+    for item in list(report.undated):
+        event, places = item
+        target = next((keys[p.key] for p in places if p.key in keys), None)
+        if target is None:
+            continue
+        report.undated.remove(item)
+        _fill(target, event.casualties, None)
+        target.evidence += [e for e in event.evidence if e not in target.evidence]
+
+
+def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+    places = clause.chosen
+    pending = _pending(clause, report)
+    if places and pending and _continues(clause, pending, event):
+        merged = merge_events(pending, event, casualties=_figures(pending, event),
+                              sentence=clause.sentence)  # fmt: skip
+        return report.make(merged, places, extra_evidence=[_span(clause)])
+    if places and _carries_day(clause, report):
+        carried = replace(event, day=report.current_day, dated_by="carried",
+                          notes=event.notes + ["day carried forward from the report"])  # fmt: skip
+        return report.make(carried, places)
+    if not places and _lead_perfect(clause):
+        return _lead_undated(clause, report, event)
+    if not places and clause.statement_refs and clause.sentence.paragraph <= 1:
+        return _stated(clause, report, event)
+    if places and not perfect_tense(clause):
+        report.undated.append((event, places))
+    return []
+
+
+def _continues(clause: Clause, pending: Event, event: Event) -> bool:
+    """A clause that goes on about the pending event: a continuation, or the same kind of
+    event when the pending one has a precise day."""
+    if clause.continuation:
+        return True
+    stated = pending.dated_by == "report"  # "..., officials said Monday" waiting for its place
+    return (pending.day.precision == 1 or stated) and _same_event(pending, event)
+
+
+_MANY_TARGETS = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|dozens\s+of)\s+"
+    r"(?:\w+\s+)?(?:sites|targets|facilities|locations|bases|positions)\b",
+    re.I,
+)
+
+
+def _figures(pending: Event, event: Event):
+    """The clause's own figures; the pending event's only when they are not a total over
+    several places ("killed 24 in strikes on three sites")."""
+    if event.casualties.found or event.casualties.zero_stated:
+        return event.casualties
+    text = pending.sentence.text
+    return event.casualties if _MANY_TARGETS.search(text) else pending.casualties
+
+
+def _pending(clause: Clause, report: Report) -> Event | None:
+    """The event still waiting for a place: named in this paragraph or the two before."""
+    if not report.pending:
+        return None
+    pending = report.pending[-1]
+    return pending if clause.sentence.paragraph - pending.sentence.paragraph <= 2 else None
+
+
+def _carries_day(clause: Clause, report: Report) -> bool:
+    return (
+        report.current_day is not None
+        and clause.event.event_type in _FIGHTING
+        and not rules.SUMMARY.search(clause.text)
+        and not clause.cause
+        and not clause.subordinate
+        and not perfect_tense(clause)
+    )
+
+
+def _stated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+    """ "Several US personnel were injured in a rocket attack at a base in Iraq, officials said
+    Monday": no day of its own, so the statement's day, within a week; it waits for a place."""
+    ref = clause.statement_refs[0]
+    day = resolve(ref, report.published, report.anchor)
+    if day is not None:
+        event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
+        event.dated_by = "report"
+        report.pending = [event]
+    return []
+
+
+def _lead_perfect(clause: Clause) -> bool:
+    return clause.sentence.paragraph <= 1 and bool(rules.PRESENT_PERFECT.search(clause.text))
+
+
+def _lead_undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+    """ "Security forces have prevented several attacks" (lead, present perfect, no day):
+    dated by the statement that reported it, within a month; the next clause places it."""
+    event.day, event.dated_by = report.report_day(), "report"
+    report.pending.append(event)
+    return []
+
+
+# -- 9-10. pending and undated events ---------------------------------------------------------
+def place_pending(clause: Clause, report: Report) -> bool:
+    pending = _pending(clause, report)
+    if clause.kind != PLACES or not clause.chosen or pending is None:
+        return False
+    refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
+    if not refers and pending.sentence.index < clause.sentence.index - 2:
+        return False  # places named later only continue an event named just before
+    empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
+                  clause.sentence)  # fmt: skip
+    merged = merge_events(pending, empty, sentence=clause.sentence)
+    clause.made = report.make(merged, clause.chosen, extra_evidence=[_span(clause)])
+    return True
+
+
+def date_undated(clause: Clause, report: Report) -> bool:
+    """A continuation that gives a day dates the event waiting for one ("The strikes took
+    place late Sunday night"; "the latest airstrikes occurred on Thursday in Arman", whose
+    places, more specific, replace the waiting event's)."""
+    if not report.undated or clause.day is None or clause.made:
+        return False
+    refers = clause.continuation or (clause.kind == PLACES and bool(clause.triggers))
+    if not refers or rules.SUMMARY.search(clause.text):
+        return False
+    first, places = report.undated[-1]
+    if clause.event is not None and not _same_event(first, clause.event):
+        return False
+    report.undated.pop()
+    later = clause.event or Event(None, "", first.event_type, None, None, None,
+                                  clause.casualties, [], [], clause.sentence)  # fmt: skip
+    dated = merge_events(first, later, day=clause.day, dated_by=clause.dated_by,
+                         notes=first.notes + ["date from a later sentence that goes on "
+                                              "reporting it"])  # fmt: skip
+    if later.casualties.found:
+        dated = replace(dated, casualties=later.casualties)
+    clause.made = report.make(dated, clause.chosen or places, extra_evidence=[_span(clause)])
+    return True
+
+
+# -- 11. casualties --------------------------------------------------------------------------
+def attach_casualties(clause: Clause, report: Report) -> bool:
+    figures = clause.casualties
+    if clause.made or not (figures.found or figures.zero_stated):
+        return False
+    if clause.stale:
+        return True
+    target = _casualty_target(clause, report)
+    if target is None or (clause.day is not None and clause.day.day != target.event_date):
+        return True  # figures of an event on another day are not this incident's
+    victim = clause.event.actor2 if clause.event else _first_actor(clause)
+    if _fill(target, figures, victim):
+        _add_evidence(target, clause)
+    return True
+
+
+def _first_actor(clause: Clause) -> str | None:
+    """The people a figure counts ("One Iraqi soldier was wounded"): the clause's actor."""
+    return clause.actors[0].name if clause.actors else None
+
+
+def _casualty_target(clause: Clause, report: Report) -> Candidate | None:
+    if clause.chosen:
+        keys = {p.key for p in clause.chosen}
+        targets = [c for c in report.candidates if c.place.key in keys]
+        if len(targets) > 1:
+            targets = [c for c in targets if c.paragraph == clause.sentence.paragraph][-1:]
+        return targets[0] if len(targets) == 1 else None
+    anaphoric = anaphoric_place(clause.text, report.places_seen)
+    if anaphoric is not None:
+        targets = [c for c in report.candidates if c.place.key == anaphoric.key][-1:]
+        return targets[0] if targets else None
+    return _last_incident(clause, report)
+
+
+def _last_incident(clause: Clause, report: Report) -> Candidate | None:
+    """The single incident of the sentence group just before, in this paragraph or the one
+    before when no other place was named since."""
+    if len(report.last_group) != 1:
+        return None
+    last = report.last_group[0]
+    paragraph = clause.sentence.paragraph
+    next_paragraph = last.paragraph == paragraph - 1 and report.last_place_sentence <= last.sentence
+    if last.paragraph == paragraph or clause.continuation or next_paragraph:
+        return last
+    return None
+
+
+def _fill(target: Candidate, figures, victim: str | None) -> bool:
+    changed = False
+    for name in ("killed", "wounded"):
+        value = getattr(figures, name)
+        if value is not None and getattr(target, name) is None:
+            setattr(target, name, value)
+            changed = True
+    if victim and target.actor2 is None and victim != target.actor1:
+        target.actor2 = victim
+        changed = True
+    return changed
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _span(clause: Clause) -> tuple[int, int]:
+    return (clause.sentence.start, clause.sentence.end)
+
+
+def _add_evidence(candidate: Candidate, clause: Clause) -> None:
+    if _span(clause) not in candidate.evidence:
+        candidate.evidence.append(_span(clause))
+
+
+def note_sentence(clauses: list[Clause], report: Report) -> None:
+    """After a sentence: the places it named, its incidents, the last group named."""
+    made = [c for clause in clauses for c in clause.made]
+    for clause in clauses:
+        report.places_seen += [p for p in clause.chosen if p.site_level or p.resolved]
+        for mention in clause.actors:
+            if mention.name not in _US_SIDE and not mention.generic:
+                report.group_actor = mention.name
+    if any(clause.places for clause in clauses):
+        report.last_place_sentence = clauses[0].sentence.index
+    if made:
+        report.last_group = made
+
+
+def finish(report: Report) -> None:
+    """Events never dated: those of the lead, or any when the report gives no event day at
+    all, take the day of the statement or of publication, within a week."""
+    no_day = report.current_day is None and not report.candidates
+    for event, places in report.undated:
+        if event.event_type not in _FIGHTING or not (no_day or event.sentence.paragraph <= 1):
+            continue
+        day = report.report_day()
+        dated = replace(event, day=Resolved(day.day, 2, "not given: " + day.how.split(": ")[-1]),
+                        dated_by="report")  # fmt: skip
+        report.make(dated, places)
+    report.undated.clear()
+
+
+STEPS = (
+    attach_claim, resolve_day, classify_clause, skip_background, read_event, inherit_day,
+    choose_places, make_incidents, place_pending, date_undated, attach_casualties,
+)  # fmt: skip

@@ -1,0 +1,210 @@
+"""Each attachment step of the extractor alone (dashboard.ingest.steps), on one clause and a
+report whose state the test sets; and the clause classifier and the de-duplication rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.ingest import steps
+from dashboard.ingest.article import Article, Sentence
+from dashboard.ingest.clauses import (
+    BACKGROUND,
+    CASUALTIES,
+    CLAIM,
+    EVENT,
+    PLACES,
+    read_sentence,
+    split_refs,
+)
+from dashboard.ingest.dates import Resolved, find_time_refs
+from dashboard.ingest.extract import deduplicated
+from dashboard.ingest.places import find_places
+from dashboard.ingest.report import Report
+
+PUBLISHED = date(2024, 1, 24)  # a Wednesday
+
+
+def report(*texts: str) -> Report:
+    sentences = [Sentence(t, 0, len(t), paragraph=i, index=i) for i, t in enumerate(texts)]
+    return Report(Article(text="\n".join(texts), published=PUBLISHED, published_from="test",
+                          sentences=sentences))  # fmt: skip
+
+
+def clause_of(rep: Report, number: int = 0, *, until=None):
+    """The first clause of sentence `number`, with the steps before `until` run on it."""
+    sentence = rep.article.sentences[number]
+    clause = read_sentence(sentence, sentence.text)[0]
+    for step in steps.STEPS:
+        if step is until:
+            break
+        step(clause, rep)
+    return clause
+
+
+def run(rep: Report) -> None:
+    """Every step on every clause (to set up a report's state)."""
+    for sentence in rep.article.sentences:
+        clauses = read_sentence(sentence, sentence.text)
+        for clause in clauses:
+            for step in steps.STEPS:
+                if step(clause, rep):
+                    break
+        steps.note_sentence(clauses, rep)
+
+
+# -- the classifier ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Rockets struck Ain al-Asad air base on Tuesday.", EVENT),
+        ("The Islamic Resistance in Iraq claimed the attack.", CLAIM),
+        ("There were no casualties.", CASUALTIES),
+        ("The targets were Ain al-Asad and Harir air base.", PLACES),
+        ("After the attack, guards closed the roads around the Green Zone.", PLACES),
+        ("The rockets had been fired from a truck near Hit.", BACKGROUND),  # past perfect
+        ("US forces have been attacked more than 70 times since October.", BACKGROUND),
+        ("Officials said the drone may have been mistaken for a US drone.", BACKGROUND),
+    ],
+)
+def test_clause_kinds(text, kind):
+    rep = report(text)
+    assert clause_of(rep, until=steps.skip_background).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "statement"),
+    [
+        ("Rockets hit the base on Monday, officials said.", ["Monday"], []),
+        ("Several soldiers were hurt, officials said Monday.", [], ["Monday"]),
+        ("On Monday, the U.S. Central Command confirmed that it struck Kirkuk.", [], ["Monday"]),
+        ("The group on Monday claimed the attack.", [], ["Monday"]),
+        ("Late Monday, Iran launched missiles at what it claimed was a base.", ["Monday"], []),
+        ("On August 23, two journalists were killed near Said Sadiq.", ["August 23"], []),
+    ],
+)
+def test_statement_times_are_not_the_events(text, own, statement):
+    own_refs, statement_refs = split_refs(text, find_time_refs(text))
+    assert [r.text for r in own_refs] == own
+    assert [r.text for r in statement_refs] == statement
+
+
+# -- steps, one at a time ----------------------------------------------------------------------
+def test_resolve_day_reads_the_clauses_own_day_only():
+    rep = report("Drones struck Harir air base on Monday, officials said Tuesday.")
+    clause = clause_of(rep, until=steps.resolve_day)
+    steps.resolve_day(clause, rep)
+    assert clause.day.day == date(2024, 1, 22)
+
+
+def test_make_incidents_carries_the_reports_day_to_a_later_place():
+    rep = report("More strikes hit the border town of Al Qaim, killing two fighters.")
+    rep.current_day = Resolved(date(2024, 1, 24), 1, "'early on Wednesday'")
+    clause = clause_of(rep, until=steps.make_incidents)
+    assert steps.make_incidents(clause, rep)
+    (made,) = clause.made
+    assert made.event_date == date(2024, 1, 24) and made.dated_by == "carried"
+    assert made.killed == 2
+
+
+def test_make_incidents_keeps_a_dated_event_without_place_pending():
+    rep = report("US aircraft struck militia sites in Iraq early on Wednesday.")
+    clause = clause_of(rep, until=steps.make_incidents)
+    assert not steps.make_incidents(clause, rep)
+    assert rep.pending and rep.pending[0].day.day == date(2024, 1, 24)
+    assert rep.current_day.day == date(2024, 1, 24)  # the lead's day is the report's day
+
+
+def test_make_incidents_does_not_carry_a_day_into_a_summary():
+    rep = report("The militias have struck Ain al-Asad and Harir air base several times.")
+    rep.current_day = Resolved(date(2024, 1, 24), 1, "'Wednesday'")
+    clause = clause_of(rep, until=steps.make_incidents)
+    steps.make_incidents(clause, rep)
+    assert clause.made == [] and rep.undated == []
+
+
+def test_place_pending_places_the_event_of_the_sentence_before():
+    rep = report("US jets struck targets in Iraq on Tuesday.",
+                 "The targets were Jurf al-Sakhar and Al Qaim.")  # fmt: skip
+    first = clause_of(rep, 0)
+    steps.note_sentence([first], rep)
+    clause = clause_of(rep, 1, until=steps.place_pending)
+    assert steps.place_pending(clause, rep)
+    assert {c.place.text for c in clause.made} == {"Jurf al-Sakhar", "Al Qaim"}
+    assert {c.event_date for c in clause.made} == {date(2024, 1, 23)}
+
+
+def test_date_undated_dates_the_waiting_event_with_a_later_continuation():
+    rep = report(
+        "Rockets were fired at Ain al-Asad air base.", "The barrage struck late on Monday."
+    )
+    clause_of(rep, 0)  # undated, placed: waits
+    assert rep.undated
+    clause = clause_of(rep, 1, until=steps.date_undated)
+    assert steps.date_undated(clause, rep)
+    (made,) = clause.made
+    assert made.event_date == date(2024, 1, 22) and made.place.site_id == "ain-al-asad"
+
+
+def test_attach_casualties_joins_the_incident_before_and_not_another_days_event():
+    rep = report("A drone struck Harir air base on Tuesday.", "Two soldiers were wounded.")
+    clause_of(rep, 0)
+    steps.note_sentence([], rep)
+    rep.last_group = list(rep.candidates)
+    clause = clause_of(rep, 1, until=steps.attach_casualties)
+    assert steps.attach_casualties(clause, rep)
+    assert rep.candidates[0].wounded == 2
+    other = report("A drone struck Harir air base on Tuesday.",
+                   "An attack on Jan. 2 killed three soldiers.")  # fmt: skip
+    clause_of(other, 0)
+    other.last_group = list(other.candidates)
+    later = clause_of(other, 1, until=steps.attach_casualties)
+    steps.attach_casualties(later, other)
+    assert other.candidates[0].killed is None
+
+
+def test_attach_claim_names_the_initiator_and_dates_a_waiting_attack():
+    rep = report("A drone struck the Conoco gas field.",
+                 "The Islamic Resistance in Iraq claimed the attack, saying it was launched on "
+                 "Monday.")  # fmt: skip
+    clause_of(rep, 0)  # undated: waits for a day
+    clause = clause_of(rep, 1, until=steps.attach_claim)
+    assert steps.attach_claim(clause, rep)
+    (made,) = rep.candidates
+    assert made.actor1 == "Islamic Resistance in Iraq" and made.event_date == date(2024, 1, 22)
+
+
+def test_choose_places_the_same_base_is_the_latest_base_named():
+    rep = report("Rockets struck Ain al-Asad air base on Tuesday.",
+                 "Another attack at the same base on Saturday wounded four soldiers.")  # fmt: skip
+    run(rep)
+    saturday = [c for c in rep.candidates if c.event_date == date(2024, 1, 20)]
+    assert [c.place.site_id for c in saturday] == ["ain-al-asad"] and saturday[0].wounded == 4
+
+
+def test_drop_context_places_a_province_only_locates():
+    text = "a drone attack targeted the US base at Shaddadi, in Hasakah province"
+    places = steps.drop_context_places(text, find_places(text))
+    assert [p.text for p in places] == ["Shaddadi"]
+    text = "a drone attack targeted a base in Hasakah province"
+    (province,) = steps.drop_context_places(text, find_places(text))
+    assert province.region and province.geo_precision == 3  # alone, it is the place
+
+
+# -- one incident per event --------------------------------------------------------------------
+def test_a_relative_place_gives_way_to_the_specific_place_of_the_same_event():
+    rep = report("A US drone struck a militia car south of Baghdad on Tuesday, killing two.",
+                 "The car was hit outside Jurf al-Sakhar.")  # fmt: skip
+    run(rep)
+    (kept,) = deduplicated(rep.candidates)
+    assert kept.place.site_id == "jurf-al-sakhar" and kept.killed == 2
+
+
+def test_a_town_and_the_site_it_names_are_one_event():
+    rep = report(
+        "A drone was shot down near Erbil air base on Tuesday.",
+        "The Islamic Resistance in Iraq said the drone was launched toward Erbil.",
+    )
+    run(rep)
+    assert [c.place.site_id for c in deduplicated(rep.candidates)] == ["erbil-airport"]
