@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from dashboard.errors import BadSetting
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -67,8 +69,6 @@ def read_only() -> bool:
         return True
     if value in _FALSE:
         return False
-    from dashboard.errors import BadSetting
-
     raise BadSetting(
         f"ATLAS_READ_ONLY={value!r} is not understood: use 1 (read-only) or 0 (the default)"
     )

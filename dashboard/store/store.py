@@ -344,10 +344,7 @@ class Store:
         with self._write() as conn:
             batch = _batch(conn, batch_id)
             if not batch.removed:
-                raise BatchStateError(
-                    f"{batch.describe()} is not in the trash; remove it first "
-                    f"(atlas batches remove {batch_id}), then purge it"
-                )
+                raise not_in_trash(batch)
             conn.execute(incidents.delete().where(incidents.c.batch_id == batch_id))
             conn.execute(batches.delete().where(batches.c.batch_id == batch_id))
         return batch.rows
@@ -469,6 +466,13 @@ def _batch(conn: sa.Connection, batch_id: int) -> Batch:
     if row is None:
         raise UnknownBatch(batch_id)
     return Batch(int(row.batch_id), row.name, int(row.rows), row.removed_at)
+
+
+def not_in_trash(batch: Batch) -> BatchStateError:
+    return BatchStateError(
+        f"{batch.describe()} is not in the trash; remove it first "
+        f"(atlas batches remove {batch.batch_id}), then purge it"
+    )
 
 
 def _is_integrity_error(error: BaseException) -> bool:

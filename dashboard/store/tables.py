@@ -48,9 +48,9 @@ incidents = sa.Table(
     "incidents",
     metadata,
     *[_incident_column(c) for c in STORED_COLUMNS],
-    sa.Column(
-        "batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False, index=True
-    ),
+    # No index on batch_id or event_date: every insert would pay for it, and nothing reads
+    # by them but a purge (one scan) and the live filter (a scan anyway).
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.batch_id"), nullable=False),
 )
 meta = sa.Table(
     "meta", metadata, sa.Column("key", sa.Text, primary_key=True), sa.Column("value", sa.Text)

@@ -11,11 +11,19 @@ from dashboard.errors import AtlasError, InvalidFile
 from dashboard.problems import problems_table
 
 
-@st.cache_data(show_spinner="Loading incidents...")
-def cached_incidents(data_setting: str, version: int = 0) -> pd.DataFrame:
+@st.cache_data(show_spinner="Loading incidents...", max_entries=4)
+def _cached_incidents(data_setting: str, data_version: str, version: int) -> pd.DataFrame:
     from dashboard.store import load_incidents
 
     return load_incidents(data_setting)
+
+
+def cached_incidents(data_setting: str, version: int = 0) -> pd.DataFrame:
+    """The incidents, read again whenever their data version changes (an import, removal,
+    restore or purge by any page, process or the CLI), so the next rerun shows them."""
+    from dashboard.store import data_version
+
+    return _cached_incidents(data_setting, data_version(data_setting), version)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
