@@ -86,8 +86,9 @@ class StoreReadOnly(StoreError):
     def __init__(self, url: str):
         super().__init__(
             f"the store at {url} is read-only: the file or its folder cannot be written by "
-            "this user; nothing was changed; make both writable, or point ATLAS_HOME or --db "
-            "at a writable store"
+            "this user (SQLite also writes -wal and -shm files beside it, even to read); "
+            "nothing was changed; make both writable, or point ATLAS_HOME or --db at a "
+            "writable store"
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -58,12 +59,25 @@ def translate(error: BaseException, url: str) -> AtlasError | None:
     if any(word in text for word in _READ_ONLY) and _is_sqlite(driver, error):
         return StoreReadOnly(where)
     if any(word in text for word in _CANNOT_OPEN):
-        return StoreUnavailable(where, "the file cannot be opened (does its folder exist?)")
+        return _cannot_open(url, where)
     if isinstance(error, sa.exc.OperationalError) or _is_postgres_connection(driver):
         return StoreUnavailable(where, _first_line(driver))
     if isinstance(error, (sa.exc.SQLAlchemyError, sqlite3.Error)) or _is_postgres(driver):
         return StoreError(f"the store at {where} failed: {_first_line(driver)}")
     return None
+
+
+def _cannot_open(url: str, where: str) -> AtlasError:
+    try:
+        path = Path(sa.engine.make_url(url).database or "")
+    except sa.exc.ArgumentError:
+        path = Path()
+    if path.name and path.exists():
+        # SQLite writes atlas.db-wal and atlas.db-shm beside the file, even to read it.
+        return StoreReadOnly(where)
+    if path.name and not path.parent.is_dir():
+        return StoreUnavailable(where, f"the folder {path.parent} does not exist")
+    return StoreUnavailable(where, "the file cannot be opened")
 
 
 def _is_sqlite(driver: BaseException, error: BaseException) -> bool:
