@@ -35,8 +35,8 @@ def find_postgres() -> Path | None:
     if configured:
         return Path(configured) if _has_server(Path(configured)) else None
     on_path = shutil.which("initdb")
-    if on_path and _has_server(Path(on_path).parent):
-        return Path(on_path).parent
+    if on_path and _has_server(Path(on_path).resolve().parent):
+        return Path(on_path).resolve().parent
     debian = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version_key, reverse=True)
     return next((folder for folder in debian if _has_server(folder)), None)
 
