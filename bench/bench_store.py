@@ -1,0 +1,179 @@
+"""The store at scale: import and read times and peak memory, SQLite and PostgreSQL, new code
+side by side with the code before the store rewrite (commit bd34aa1), in the same run.
+
+For each size (default 100,000 and 1,000,000 synthetic incidents from dashboard.synthetic) and
+each store, a fresh process loads the same validated frame from Parquet, imports it as one
+batch into an empty store, then reads every incident back: `incidents_table()` (Arrow, new
+code only) and `incidents()` (pandas, both). Peak RSS is the whole process's, frame included;
+"loaded" is the RSS with only the frame in memory. PostgreSQL is a throwaway local server
+(tests/postgres.py); the old code runs from a temporary `git worktree` of bd34aa1 with the same
+virtualenv. Old runs slower than OLD_TIMEOUT seconds are reported as such.
+
+    python bench/bench_store.py [SIZE ...] [--no-old] [--no-postgres]
+
+Prints a table and writes bench/results/store.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+OLD_COMMIT = "bd34aa1"
+OLD_TIMEOUT = 900
+RESULTS = REPO / "bench" / "results" / "store.json"
+
+MEASURE = r"""
+import json, resource, sys, time
+import pandas as pd
+import dashboard
+from dashboard.schema import coerce_dtypes
+from dashboard.store import Store
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+parquet, url = sys.argv[1], sys.argv[2]
+frame = coerce_dtypes(pd.read_parquet(parquet))
+loaded = rss_mb()
+store = Store(url, seed_csv=None)
+started = time.perf_counter()
+store.import_incidents(frame, name="bench")
+result = {"code": dashboard.__file__, "import_s": time.perf_counter() - started}
+del frame
+if hasattr(store, "incidents_table"):
+    started = time.perf_counter()
+    table = store.incidents_table()
+    result["read_arrow_s"] = time.perf_counter() - started
+    assert table.num_rows == int(sys.argv[3])
+    del table
+started = time.perf_counter()
+incidents = store.incidents()
+result["read_pandas_s"] = time.perf_counter() - started
+assert len(incidents) == int(sys.argv[3])
+result.update(loaded_mb=loaded, peak_mb=rss_mb())
+print(json.dumps(result))
+"""
+
+
+def measure(code_dir: Path, parquet: Path, url: str, rows: int, timeout: float | None) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(code_dir), "ATLAS_HOME": str(parquet.parent / "home")}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(parquet), url, str(rows)],
+            cwd=code_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"over {timeout:.0f} s"}
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1][:200]}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = code_dir / "dashboard"
+    if not result.pop("code").startswith(str(expected)):
+        raise RuntimeError(f"the measurement did not run the code in {code_dir}")
+    return result
+
+
+def old_worktree(folder: Path) -> Path:
+    path = folder / "old"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(path), OLD_COMMIT],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def cell(result: dict, key: str, unit: str) -> str:
+    if "error" in result:
+        return result["error"] if key == "import_s" else ""
+    value = result.get(key)
+    return "-" if value is None else f"{value:,.1f}{unit}"
+
+
+def print_table(results: list[dict]) -> None:
+    header = ("rows", "store", "code", "import", "incidents_table", "incidents()", "peak RSS")
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for r in results:
+        m = r["result"]
+        print(
+            f"{r['rows']:,} | {r['store']} | {r['code']} | {cell(m, 'import_s', ' s')} | "
+            f"{cell(m, 'read_arrow_s', ' s')} | {cell(m, 'read_pandas_s', ' s')} | "
+            f"{cell(m, 'peak_mb', ' MB')} (loaded {cell(m, 'loaded_mb', ' MB')})"
+        )
+
+
+def main(argv: list[str]) -> int:
+    from dashboard.synthetic import synthetic_incidents
+    from tests.postgres import running_postgres
+
+    sizes = [int(a) for a in argv if a.isdigit()] or [100_000, 1_000_000]
+    with_old = "--no-old" not in argv
+    with_postgres = "--no-postgres" not in argv
+    folder = Path(tempfile.mkdtemp(prefix="atlas-bench-store-"))
+    codes = {"new": REPO}
+    results = []
+    try:
+        if with_old:
+            codes["old " + OLD_COMMIT] = old_worktree(folder)
+        postgres = running_postgres() if with_postgres else None
+        server = postgres.__enter__() if postgres else None
+        try:
+            for rows in sizes:
+                parquet = folder / f"synthetic-{rows}.parquet"
+                synthetic_incidents(rows, seed=1, scattered=0.1).to_parquet(parquet)
+                for code, code_dir in codes.items():
+                    sqlite_url = f"sqlite:///{folder}/{code[:3]}-{rows}.db"
+                    stores = {"sqlite": lambda url=sqlite_url: url}
+                    if server:
+                        stores["postgresql"] = server.new_store_url
+                    for store, make_url in stores.items():
+                        url = make_url()
+                        timeout = OLD_TIMEOUT if code != "new" else None
+                        result = measure(code_dir, parquet, url, rows, timeout)
+                        results.append(
+                            {"rows": rows, "store": store, "code": code, "result": result}
+                        )
+                        print(json.dumps(results[-1]), flush=True)
+                        if store == "sqlite":
+                            Path(url.split("///", 1)[1]).unlink(missing_ok=True)
+                        elif server:
+                            server.drop_store(url)
+        finally:
+            if postgres:
+                postgres.__exit__(None, None, None)
+    finally:
+        if with_old:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(folder / "old")],
+                cwd=REPO,
+                capture_output=True,
+            )
+        shutil.rmtree(folder, ignore_errors=True)
+    print()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print_table(results)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
