@@ -384,10 +384,12 @@ class Store:
         metadata under b"atlas_data_version"; no row order is promised.
         """
         with self.backend.reading(self.engine) as conn:
-            version = _version(conn)
+            version = _version(conn).encode()
             removed = _removed_ids(conn)
             table = self.backend.read(conn, removed)
-        return table.replace_schema_metadata({VERSION_METADATA_KEY: version.encode()})
+        # A backend that read in a snapshot of its own says which version it saw.
+        version = (table.schema.metadata or {}).get(VERSION_METADATA_KEY, version)
+        return table.replace_schema_metadata({VERSION_METADATA_KEY: version})
 
     def incidents(self) -> pd.DataFrame:
         """Every incident not in the trash, typed as the canonical schema (plus batch_id)."""
