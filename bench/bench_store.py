@@ -118,45 +118,47 @@ def print_table(results: list[dict]) -> None:
         )
 
 
-def main(argv: list[str]) -> int:
+def run_all(folder: Path, sizes: list[int], codes: dict[str, Path], server) -> list[dict]:
     from dashboard.synthetic import synthetic_incidents
+
+    results = []
+    for rows in sizes:
+        parquet = folder / f"synthetic-{rows}.parquet"
+        synthetic_incidents(rows, seed=1, scattered=0.1).to_parquet(parquet)
+        for code, code_dir in codes.items():
+            stores = ["sqlite", "postgresql"] if server else ["sqlite"]
+            for store in stores:
+                if store == "sqlite":
+                    url = f"sqlite:///{folder}/{code[:3]}-{rows}.db"
+                else:
+                    url = server.new_store_url()
+                timeout = OLD_TIMEOUT if code != "new" else None
+                result = measure(code_dir, parquet, url, rows, timeout)
+                row = {"rows": rows, "store": store, "code": code, "result": result}
+                results.append(row)
+                print(json.dumps(row), flush=True)
+                if store == "sqlite":
+                    Path(url.split("///", 1)[1]).unlink(missing_ok=True)
+                else:
+                    server.drop_store(url)
+    return results
+
+
+def main(argv: list[str]) -> int:
     from tests.postgres import running_postgres
 
     sizes = [int(a) for a in argv if a.isdigit()] or [100_000, 1_000_000]
     with_old = "--no-old" not in argv
-    with_postgres = "--no-postgres" not in argv
     folder = Path(tempfile.mkdtemp(prefix="atlas-bench-store-"))
     codes = {"new": REPO}
-    results = []
     try:
         if with_old:
             codes["old " + OLD_COMMIT] = old_worktree(folder)
-        postgres = running_postgres() if with_postgres else None
-        server = postgres.__enter__() if postgres else None
-        try:
-            for rows in sizes:
-                parquet = folder / f"synthetic-{rows}.parquet"
-                synthetic_incidents(rows, seed=1, scattered=0.1).to_parquet(parquet)
-                for code, code_dir in codes.items():
-                    sqlite_url = f"sqlite:///{folder}/{code[:3]}-{rows}.db"
-                    stores = {"sqlite": lambda url=sqlite_url: url}
-                    if server:
-                        stores["postgresql"] = server.new_store_url
-                    for store, make_url in stores.items():
-                        url = make_url()
-                        timeout = OLD_TIMEOUT if code != "new" else None
-                        result = measure(code_dir, parquet, url, rows, timeout)
-                        results.append(
-                            {"rows": rows, "store": store, "code": code, "result": result}
-                        )
-                        print(json.dumps(results[-1]), flush=True)
-                        if store == "sqlite":
-                            Path(url.split("///", 1)[1]).unlink(missing_ok=True)
-                        elif server:
-                            server.drop_store(url)
-        finally:
-            if postgres:
-                postgres.__exit__(None, None, None)
+        if "--no-postgres" in argv:
+            results = run_all(folder, sizes, codes, None)
+        else:
+            with running_postgres() as server:
+                results = run_all(folder, sizes, codes, server)
     finally:
         if with_old:
             subprocess.run(
@@ -166,9 +168,8 @@ def main(argv: list[str]) -> int:
             )
         shutil.rmtree(folder, ignore_errors=True)
     print()
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    python = platform.python_version()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}")
     print_table(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -10,6 +10,8 @@ DATA_LAYER = [
     "dashboard.formats.writers", "dashboard.actors", "dashboard.store", "dashboard.filters",
     "dashboard.aggregates", "dashboard.settings", "dashboard.synthetic", "dashboard.geocoding",
     "dashboard.ingest", "dashboard.views.map", "dashboard.views.timeline", "dashboard.__main__",
+    "dashboard.store.store", "dashboard.store.sqlite", "dashboard.store.postgres",
+    "dashboard.store.sqlite_reader", "dashboard.progress",
 ]  # fmt: skip
 
 

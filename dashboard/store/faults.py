@@ -51,6 +51,12 @@ def translate(error: BaseException, url: str) -> AtlasError | None:
         return error
     where = safe_url(url)
     driver = _driver_error(error)
+    return _by_message(driver, error, url, where) or _by_kind(driver, error, where)
+
+
+def _by_message(
+    driver: BaseException, error: BaseException, url: str, where: str
+) -> AtlasError | None:
     text = str(driver).lower()
     if any(word in text for word in _BUSY) or _is_postgres_lock_timeout(driver):
         return StoreBusy(where)
@@ -60,6 +66,10 @@ def translate(error: BaseException, url: str) -> AtlasError | None:
         return StoreReadOnly(where)
     if any(word in text for word in _CANNOT_OPEN):
         return _cannot_open(url, where)
+    return None
+
+
+def _by_kind(driver: BaseException, error: BaseException, where: str) -> AtlasError | None:
     if isinstance(error, sa.exc.OperationalError) or _is_postgres_connection(driver):
         return StoreUnavailable(where, _first_line(driver))
     if isinstance(error, (sa.exc.SQLAlchemyError, sqlite3.Error)) or _is_postgres(driver):
