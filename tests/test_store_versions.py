@@ -159,3 +159,56 @@ def test_when_the_helper_process_cannot_run_the_read_still_works(tmp_path, monke
     monkeypatch.setattr(sqlite_reader.sys, "executable", str(tmp_path / "no-such-python"))
     assert store.incidents_table().num_rows == 4
     store.close()
+
+
+def test_a_store_made_before_the_trash_existed_opens_and_gains_it(store_url):
+    """Stores written by earlier versions (no removed_at, no data version) keep working."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from dashboard.store.tables import STORED_COLUMNS
+
+    old = sa.MetaData()
+    sa.Table(
+        "batches",
+        old,
+        sa.Column("batch_id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("source_file", sa.Text),
+        sa.Column("format", sa.Text),
+        sa.Column("imported_at", sa.DateTime, nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False),
+    )
+    incidents = sa.Table(
+        "incidents",
+        old,
+        *[sa.Column(c, sa.Text, primary_key=c == "incident_id") for c in STORED_COLUMNS],
+        sa.Column("batch_id", sa.Integer, nullable=False, index=True),
+    )
+    sa.Table("meta", old, sa.Column("key", sa.Text, primary_key=True), sa.Column("value", sa.Text))
+    engine = sa.create_engine(store_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        old.create_all(conn)
+        conn.execute(
+            sa.text("INSERT INTO batches (name, imported_at, rows) VALUES ('old.csv', :at, 1)"),
+            {"at": dt.datetime(2024, 1, 2)},
+        )
+        conn.execute(
+            incidents.insert().values(
+                incident_id="old-1", event_date="2024-01-01", location="Erbil", batch_id=1
+            )
+        )
+        conn.execute(sa.text("INSERT INTO meta (key, value) VALUES ('seeded', '1')"))
+    engine.dispose()
+
+    store = Store(store_url)
+    store.ensure_seeded()  # already seeded by the old version: nothing imported
+    assert store.count() == 1
+    assert store.incidents()["location"].tolist() == ["Erbil"]
+    version = store.data_version()
+    store.remove_batch(1)
+    assert store.count() == 0 and store.data_version() != version
+    store.restore_batch(1)
+    assert store.count() == 1
+    store.close()
