@@ -16,7 +16,7 @@ from dashboard.errors import BatchStateError, DuplicateIncidents, InvalidFile, U
 from dashboard.formats import read_incidents
 from dashboard.formats.writers import KML_NS, render
 from dashboard.schema import COLUMNS
-from dashboard.store import Store
+from dashboard.store import Store, open_store
 
 SMALL = "tests/fixtures/native_small.csv"
 
@@ -229,3 +229,13 @@ def test_cli_import_list_export_and_remove(store_url, tmp_path, capsys):
     status = main(["import", SMALL, "--db", db])
     assert status == 1
     assert "already in the store" in capsys.readouterr().err
+
+
+def test_a_file_with_a_header_and_no_rows_imports_nothing(store_url, tmp_path, capsys):
+    empty = tmp_path / "header-only.csv"
+    empty.write_text("incident_id,event_date,location\n", encoding="utf-8")
+    store = open_store(store_url)
+    before = (store.data_version(), len(store.batches()))
+    assert main(["import", str(empty), "--db", store_url]) == 1
+    assert "header-only.csv: no incidents to import" in capsys.readouterr().err
+    assert (store.data_version(), len(store.batches())) == before
