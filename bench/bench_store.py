@@ -5,7 +5,9 @@ For each size (default 100,000 and 1,000,000 synthetic incidents from dashboard.
 each store, a fresh process loads the same validated frame from Parquet, imports it as one
 batch into an empty store, then reads every incident back: `incidents_table()` (Arrow, new
 code only) and `incidents()` (pandas, both). Peak RSS is the whole process's, frame included;
-"loaded" is the RSS with only the frame in memory. PostgreSQL is a throwaway local server
+"loaded" is the RSS with only the frame in memory. Times are wall clock, with the CPU seconds of
+the measuring process and its children beside them (the PostgreSQL server's are not counted):
+on a shared machine the CPU figure is the steadier one. PostgreSQL is a throwaway local server
 (tests/postgres.py); the old code runs from a temporary `git worktree` of bd34aa1 with the same
 virtualenv. Old runs slower than OLD_TIMEOUT seconds are reported as such.
 
@@ -20,6 +22,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,23 +45,30 @@ from dashboard.store import Store
 def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+def cpu_s():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+def timed(result, key, work):
+    wall, cpu = time.perf_counter(), cpu_s()
+    value = work()
+    result[key + "_s"] = time.perf_counter() - wall
+    result[key + "_cpu_s"] = cpu_s() - cpu
+    return value
+
 parquet, url = sys.argv[1], sys.argv[2]
 frame = coerce_dtypes(pd.read_parquet(parquet))
 loaded = rss_mb()
 store = Store(url, seed_csv=None)
-started = time.perf_counter()
-store.import_incidents(frame, name="bench")
-result = {"code": dashboard.__file__, "import_s": time.perf_counter() - started}
+result = {"code": dashboard.__file__}
+timed(result, "import", lambda: store.import_incidents(frame, name="bench"))
 del frame
 if hasattr(store, "incidents_table"):
-    started = time.perf_counter()
-    table = store.incidents_table()
-    result["read_arrow_s"] = time.perf_counter() - started
+    table = timed(result, "read_arrow", store.incidents_table)
     assert table.num_rows == int(sys.argv[3])
     del table
-started = time.perf_counter()
-incidents = store.incidents()
-result["read_pandas_s"] = time.perf_counter() - started
+incidents = timed(result, "read_pandas", store.incidents)
 assert len(incidents) == int(sys.argv[3])
 result.update(loaded_mb=loaded, peak_mb=rss_mb())
 print(json.dumps(result))
@@ -102,7 +112,10 @@ def cell(result: dict, key: str, unit: str) -> str:
     if "error" in result:
         return result["error"] if key == "import_s" else ""
     value = result.get(key)
-    return "-" if value is None else f"{value:,.1f}{unit}"
+    if value is None:
+        return "-"
+    cpu = result.get(key[:-2] + "_cpu_s") if key.endswith("_s") else None
+    return f"{value:,.1f}{unit}" + (f" ({cpu:,.1f} CPU)" if cpu is not None else "")
 
 
 def print_table(results: list[dict]) -> None:
@@ -147,6 +160,8 @@ def run_all(folder: Path, sizes: list[int], codes: dict[str, Path], server) -> l
 def main(argv: list[str]) -> int:
     from tests.postgres import running_postgres
 
+    # Stopped from outside: still remove the worktree and stop the server (finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sizes = [int(a) for a in argv if a.isdigit()] or [100_000, 1_000_000]
     with_old = "--no-old" not in argv
     folder = Path(tempfile.mkdtemp(prefix="atlas-bench-store-"))
