@@ -19,11 +19,13 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from dashboard.errors import (
+    AtlasError,
     BadInput,
     BatchStateError,
     DuplicateIncidents,
     ReadOnlyDeployment,
     StoreCorrupt,
+    StoreUnavailable,
     UnknownBatch,
 )
 from dashboard.paths import DATA_DIR, atlas_home
@@ -31,7 +33,6 @@ from dashboard.store.arrow import arrow_to_frame, frame_to_arrow
 from dashboard.store.backend import Backend
 from dashboard.store.faults import safe_url, store_errors, translate
 from dashboard.store.tables import (
-    ARROW_SCHEMA,
     SCHEMA_VERSION,
     batches,
     incidents,
@@ -60,8 +61,6 @@ def _backend(url: str, busy_timeout: float) -> Backend:
     try:
         dialect = sa.engine.make_url(url).get_backend_name()
     except sa.exc.ArgumentError as error:
-        from dashboard.errors import StoreUnavailable
-
         raise StoreUnavailable(safe_url(url), "this is not a database URL") from error
     if dialect == "sqlite":
         from dashboard.store.sqlite import SqliteBackend
@@ -112,6 +111,8 @@ class Store:
             self.engine = self.backend.create_engine()
             self.backend.prepare(self.engine)
             self._ensure_schema()
+        except AtlasError:
+            raise
         except Exception as error:
             translated = translate(error, self.url)
             if translated is None:
@@ -487,7 +488,3 @@ def _is_integrity_error(error: BaseException) -> bool:
 
         return isinstance(error, errors.IntegrityError)
     return False
-
-
-def empty_incidents_table() -> pa.Table:
-    return ARROW_SCHEMA.empty_table()
