@@ -26,7 +26,7 @@ PAUSED_WRITER = textwrap.dedent(
     import sys
     from dashboard.store import Store
     from dashboard.synthetic import synthetic_incidents
-    frame = synthetic_incidents(120_000, seed=11)
+    frame = synthetic_incidents(60_000, seed=11)
     def progress(stage, done, total):
         if stage == "importing" and done >= 50_000 and not progress.paused:
             progress.paused = True
@@ -40,7 +40,7 @@ PAUSED_WRITER = textwrap.dedent(
 
 
 def test_the_app_reads_while_another_process_is_half_way_through_an_import(store_url, monkeypatch):
-    """A writer holds its transaction open in the middle of 120,000 rows: the app reruns and
+    """A writer holds its transaction open in the middle of 60,000 rows: the app reruns and
     reads the store meanwhile (old data, no error, no wait); after the commit its next rerun
     shows the new batch."""
     monkeypatch.setenv("ATLAS_DATA", store_url)
@@ -72,7 +72,7 @@ def test_the_app_reads_while_another_process_is_half_way_through_an_import(store
     assert store.data_version() != version
     at.run()
     assert not at.exception
-    assert count_in(at) == CURATED_ROWS + 120_000
+    assert count_in(at) == CURATED_ROWS + 60_000
     store.close()
 
 
