@@ -22,7 +22,7 @@ from dashboard.store.tables import ARROW_SCHEMA, TABLE_COLUMNS
 
 # From this many live rows on, reads go through the faster helper process (sqlite_reader),
 # whose start-up (about 0.3 s) is then small beside what it saves.
-HELPER_MIN_ROWS = 100_000
+HELPER_MIN_ROWS = 200_000
 # Page cache per connection (negative = KiB): the id index of a million rows fits in it.
 CACHE_KIB = 131_072
 
