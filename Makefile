@@ -8,7 +8,7 @@ PORT ?= 8501
 # 127.0.0.1 keeps the dashboard on this machine; ADDRESS=0.0.0.0 serves it to a wall display.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test bench lint browser clean
+.PHONY: run test bench lint browser postgres clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,7 +25,11 @@ run: $(STAMP)
 browser: $(STAMP)
 	@$(BIN)/python scripts/ensure_browser.py
 
-test: $(STAMP) browser
+# PostgreSQL's server programs, for the throwaway server the store tests start (not for make run).
+postgres: $(STAMP)
+	@$(BIN)/python scripts/ensure_postgres.py
+
+test: $(STAMP) browser postgres
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP)

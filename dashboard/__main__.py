@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="import a file into the store as one batch (all or nothing)",
         description="Validate a file and import it into the store as one batch. If anything "
-        "is wrong nothing is imported.",
+        "is wrong nothing is imported. Progress goes to stderr. Works while the app is "
+        "running on the same store.",
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, default="auto")
@@ -87,9 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_filter_options(export)
 
-    batches = commands.add_parser("batches", help="list or remove imported batches")
-    batches.add_argument("action", choices=("list", "remove"))
-    batches.add_argument("batch_id", nargs="?", type=int)
+    batches = commands.add_parser(
+        "batches",
+        help="list, remove, restore or purge imported batches; re-seed the curated set",
+        description="list: the batches in the store, and those in the trash. "
+        "remove ID: move a batch to the trash (asks for confirmation unless --yes); its "
+        "incidents leave the dashboard until 'restore ID' brings them back. "
+        "purge ID: delete a removed batch and its incidents for good (asks unless --yes). "
+        "reseed: bring the curated incidents (data/incidents.csv) back if they are missing.",
+    )
+    batches.add_argument("action", choices=("list", "remove", "restore", "purge", "reseed"))
+    batches.add_argument(
+        "batch_id", nargs="?", type=int, help="the batch (see: atlas batches list)"
+    )
+    batches.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     batches.add_argument("--db", help="SQLAlchemy URL of the store (default: the local store)")
 
     geocode = commands.add_parser(
@@ -116,51 +128,145 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace) -> int:
-    if args.command == "validate":
-        from dashboard.formats import read_incidents
+def _validate(args: argparse.Namespace) -> int:
+    from dashboard.formats import read_incidents
 
-        incidents = read_incidents(args.file, format=args.format)
-        print(f"{args.file}: valid, {len(incidents)} incident{'s' if len(incidents) != 1 else ''}")
+    incidents = read_incidents(args.file, format=args.format)
+    print(f"{args.file}: valid, {len(incidents)} incident{'s' if len(incidents) != 1 else ''}")
+    return 0
+
+
+def _refuse_when_read_only(action: str) -> None:
+    from dashboard import settings
+    from dashboard.errors import ReadOnlyDeployment
+
+    if settings.read_only():
+        raise ReadOnlyDeployment(action)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from dashboard.progress import ProgressLine
+    from dashboard.store import open_store
+
+    _refuse_when_read_only("import")
+    store = open_store(args.db)
+    progress = ProgressLine()
+    try:
+        batch = store.import_file(args.file, format=args.format, progress=progress)
+    finally:
+        progress.finish()
+    print(f"imported {batch.rows} incidents from {args.file} as batch {batch.batch_id}")
+    return 0
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from dashboard.geocoding import geocode_csv
+
+    print(geocode_csv(args.input, args.output))
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from dashboard.ingest import extract_file
+
+    count = extract_file(args.article, args.output, published=args.published)
+    print(f"wrote {count} candidate incidents to {args.output}")
+    return 0
+
+
+def _confirm(question: str, assume_yes: bool) -> bool:
+    if assume_yes:
+        return True
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    try:
+        answer = input()
+    except EOFError:  # no terminal and nothing piped in: no consent
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _format_batches(store) -> str:
+    curated = store.curated_batch_id()
+    lines = []
+    for removed in (False, True):
+        frame = store.batches(removed=removed)
+        if removed and not frame.empty:
+            lines.append(
+                "In the trash (restore: atlas batches restore ID; delete for good: "
+                "atlas batches purge ID):"
+            )
+        for row in frame.itertuples(index=False):
+            when = f"removed {row.removed_at:%Y-%m-%d %H:%M}" if removed else ""
+            mark = " (curated)" if row.batch_id == curated else ""
+            lines.append(
+                f"{row.batch_id:>6}  {row.rows:>10,} incidents  imported "
+                f"{row.imported_at:%Y-%m-%d %H:%M} UTC  {row.name}{mark}  {when}".rstrip()
+            )
+    return "\n".join(lines) if lines else "No batches in the store."
+
+
+def _batches(args: argparse.Namespace) -> int:
+    from dashboard.store import open_store
+
+    if args.action != "list":
+        _refuse_when_read_only(f"{args.action} batches")
+    store = open_store(args.db)
+    if args.action == "list":
+        print(_format_batches(store))
         return 0
-    if args.command == "import":
-        from dashboard.store import Store
-
-        store = Store(args.db)
-        store.ensure_seeded()
-        batch = store.import_file(args.file, format=args.format)
-        print(f"imported {batch.rows} incidents from {args.file} as batch {batch.batch_id}")
+    if args.action == "reseed":
+        outcome, batch = store.reseed()
+        print(
+            {
+                "present": f"the curated incidents are already in the store: {batch.describe()}",
+                "restored": f"restored the curated {batch.describe()} from the trash",
+                "imported": f"imported the curated incidents as {batch.describe()}",
+            }[outcome]
+        )
         return 0
-    if args.command == "export":
-        return _export(args)
-    if args.command == "batches":
-        from dashboard.store import Store
+    if args.batch_id is None:
+        print(f"atlas batches {args.action}: give the batch id (see: atlas batches list)")
+        return 1
+    return BATCH_ACTIONS[args.action](store, args)
 
-        store = Store(args.db)
-        store.ensure_seeded()
-        if args.action == "list":
-            print(store.batches().to_string(index=False))
-            return 0
-        if args.batch_id is None:
-            print("atlas batches remove: give the batch id (see: atlas batches list)")
-            return 1
-        removed = store.remove_batch(args.batch_id)
-        print(f"removed batch {args.batch_id} ({removed} incidents)")
-        return 0
-    if args.command == "geocode":
-        from dashboard.geocoding import geocode_csv
 
-        summary = geocode_csv(args.input, args.output)
-        print(summary)
-        return 0
-    if args.command == "extract":
-        from dashboard.ingest import extract_file
+def _remove(store, args: argparse.Namespace) -> int:
+    batch = store.batch(args.batch_id)
+    question = (
+        f"Remove {batch.describe()}? Its incidents leave the dashboard; it stays in the trash "
+        f"and 'atlas batches restore {batch.batch_id}' brings it back until it is purged."
+    )
+    if not _confirm(question, args.yes):
+        print("nothing removed (answer y, or pass --yes)", file=sys.stderr)
+        return 1
+    store.remove_batch(batch.batch_id)
+    print(f"removed {batch.describe()} to the trash; undo: atlas batches restore {batch.batch_id}")
+    return 0
 
-        count = extract_file(args.article, args.output, published=args.published)
-        print(f"wrote {count} candidate incidents to {args.output}")
-        return 0
-    raise AssertionError(args.command)
 
+def _restore(store, args: argparse.Namespace) -> int:
+    batch = store.batch(args.batch_id)
+    store.restore_batch(batch.batch_id)
+    print(f"restored {batch.describe()}")
+    return 0
+
+
+def _purge(store, args: argparse.Namespace) -> int:
+    from dashboard.store.store import not_in_trash
+
+    batch = store.batch(args.batch_id)
+    if not batch.removed:  # say so before asking
+        raise not_in_trash(batch)
+    question = f"Delete {batch.describe()} for good? This cannot be undone."
+    if not _confirm(question, args.yes):
+        print("nothing purged (answer y, or pass --yes)", file=sys.stderr)
+        return 1
+    store.purge_batch(batch.batch_id)
+    print(f"purged {batch.describe()}")
+    return 0
+
+
+BATCH_ACTIONS = {"remove": _remove, "restore": _restore, "purge": _purge}
 
 def _export(args: argparse.Namespace) -> int:
     from dashboard.datasource import DataSource
@@ -179,6 +285,20 @@ def _export(args: argparse.Namespace) -> int:
     words = filters.describe(count=len(selected), span=span, vocab=engine.vocabulary)
     print(f"wrote {words} to {args.output}")
     return 0
+
+
+COMMANDS = {
+    "validate": _validate,
+    "import": _import,
+    "batches": _batches,
+    "export": _export,
+    "geocode": _geocode,
+    "extract": _extract,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    return COMMANDS[args.command](args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,22 +52,16 @@ class DataSource:
         return Path(self.setting).expanduser()
 
     def store(self):
-        from dashboard.store import Store
+        from dashboard.store import open_store
 
-        store = Store(self.setting or None)
-        store.ensure_seeded()
-        return store
+        return open_store(self.setting or None)
 
     def version(self) -> str:
         """Changes whenever the data does: a file's size and modification time, or the
-        store's data version."""
-        if self.is_file:
-            try:
-                stat = self.path.stat()
-            except OSError:
-                return "missing"  # reading it will raise the error the user should see
-            return f"file:{stat.st_size}:{stat.st_mtime_ns}"
-        return f"store:{self.store().data_version()}"
+        store's data version (one tiny query)."""
+        from dashboard.store import data_version
+
+        return data_version(self.setting)
 
     def snapshot(self, version: str | None = None) -> pa.Table:
         """The typed, validated incidents at `version` (with H3 cells), from the snapshot
@@ -90,10 +84,8 @@ class DataSource:
         if self.is_file:
             from dashboard.formats import read_incidents
 
-            frame = read_incidents(self.path)
-        else:
-            frame = self.store().incidents()
-        return frame_to_arrow(frame)
+            return frame_to_arrow(read_incidents(self.path))
+        return self.store().incidents_table()
 
     def _snapshot_path(self, version: str) -> Path:
         source = hashlib.sha1(f"{self._identity()}".encode()).hexdigest()[:16]

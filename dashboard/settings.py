@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from dashboard.errors import BadSetting
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -36,6 +38,13 @@ SETTINGS = {
         "off",
         "'nominatim' enables the online fallback geocoder (rate-limited, cached). Off by default.",
     ),
+    "read_only": Setting(
+        "ATLAS_READ_ONLY",
+        "0",
+        "1 (or true/yes/on) for a read-only deployment (wall screens, shared servers): no "
+        "upload, import, article import or batch removal pages, and the CLI refuses to change "
+        "the store.",
+    ),
     "basemap": Setting(
         "ATLAS_BASEMAP",
         "offline",
@@ -47,6 +56,22 @@ SETTINGS = {
 
 def get(name: str) -> str:
     return SETTINGS[name].value()
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def read_only() -> bool:
+    """ATLAS_READ_ONLY as a flag; an unknown value is an error rather than a guess."""
+    value = get("read_only").lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise BadSetting(
+        f"ATLAS_READ_ONLY={value!r} is not understood: use 1 (read-only) or 0 (the default)"
+    )
 
 
 def settings_markdown() -> str:

@@ -28,10 +28,48 @@ def _loopback_only(self, address):
 def isolated_atlas(tmp_path, monkeypatch):
     """A private ATLAS_HOME, no configured data source, no online geocoder, no network."""
     monkeypatch.setenv("ATLAS_HOME", str(tmp_path / "atlas-home"))
-    for name in ("ATLAS_DATA", "ATLAS_ONLINE_GEOCODER", "ATLAS_BASEMAP"):
+    for name in ("ATLAS_DATA", "ATLAS_ONLINE_GEOCODER", "ATLAS_BASEMAP", "ATLAS_READ_ONLY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
     yield
+    from dashboard.store import close_open_stores
+
+    close_open_stores()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server per test session (per xdist worker), on 127.0.0.1.
+
+    No skip: without PostgreSQL the tests that need it fail and say how to install it."""
+    from tests.postgres import PostgresMissing, running_postgres
+
+    try:
+        server_context = running_postgres()
+        server = server_context.__enter__()
+    except PostgresMissing as error:
+        pytest.fail(str(error), pytrace=False)
+    yield server
+    server_context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A URL to an empty PostgreSQL store of this test's own."""
+    url = postgres_server.new_store_url()
+    yield url
+    from dashboard.store import close_open_stores
+
+    close_open_stores()
+    postgres_server.drop_store(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """Each store test runs on the embedded SQLite store and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ DATA_LAYER = [
     "dashboard.engine", "dashboard.datasource", "dashboard.countries", "dashboard.textsearch",
     "dashboard.settings", "dashboard.synthetic", "dashboard.geocoding",
     "dashboard.ingest", "dashboard.views.map", "dashboard.views.timeline", "dashboard.__main__",
+    "dashboard.store.store", "dashboard.store.sqlite", "dashboard.store.postgres",
+    "dashboard.store.sqlite_reader", "dashboard.progress",
 ]  # fmt: skip
 
 

@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard.errors import AtlasError
 from dashboard.formats import FORMATS, incidents_from_table, read_text_table
 from dashboard.store import configured_store
-from dashboard.views.common import show_error
+from dashboard.views.batches import batch_section
+from dashboard.views.common import literal_markdown, show_error
 
 st.title("Load your own data")
 st.caption(
@@ -57,36 +58,29 @@ if upload is not None:
             )
         st.dataframe(incidents.head(200), hide_index=True, width="stretch")
         if st.button("Import as a new batch", type="primary"):
+            bar = st.progress(0.0, text="Importing...")
+
+            def progress(stage: str, done: int, total: int | None) -> None:
+                text = f"{stage}: {done:,} of {total:,} incidents" if total else f"{stage}..."
+                bar.progress(min(done / total, 1.0) if total else 0.0, text=text)
+
             try:
-                store = configured_store()
-                batch = store.import_incidents(
-                    incidents, name=upload.name, source_file=upload.name, format=file_format
+                batch = configured_store().import_incidents(
+                    incidents,
+                    name=upload.name,
+                    source_file=upload.name,
+                    format=file_format,
+                    progress=progress,
                 )
             except AtlasError as error:
+                bar.empty()
                 show_error(error)
             else:
-                st.cache_data.clear()
-                st.success(f"Imported {batch.rows:,} incidents as batch {batch.batch_id}.")
+                # Pages reload on their next rerun: the import changed the data version.
+                bar.progress(1.0, text=f"Imported {batch.rows:,} incidents.")
+                st.success(
+                    f"Imported {batch.rows:,} incidents as batch {batch.batch_id} "
+                    f"({literal_markdown(upload.name)})."
+                )
 
-st.subheader("Batches in the store")
-try:
-    store = configured_store()
-    batches = store.batches()
-except AtlasError as error:
-    show_error(error)
-    st.stop()
-if batches.empty:
-    st.write("No batches yet.")
-else:
-    st.dataframe(batches, hide_index=True, width="stretch")
-    choice = st.selectbox(
-        "Batch to remove",
-        batches["batch_id"].tolist(),
-        key="remove_batch_id",
-        format_func=lambda i: f"{i}: {batches.set_index('batch_id').at[i, 'name']}",
-    )
-    if st.button("Remove this batch and its incidents"):
-        removed = store.remove_batch(int(choice))
-        st.cache_data.clear()
-        st.success(f"Removed batch {choice} ({removed:,} incidents).")
-        st.rerun()
+batch_section()

@@ -1,0 +1,48 @@
+"""A progress line for long imports on the command line.
+
+The store reports `progress(stage, done, total)`; on a terminal the line is rewritten in place,
+elsewhere (logs, CI) one line is printed per stage and per quarter of the rows, so a log stays
+short.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class ProgressLine:
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty()
+        self.started = time.monotonic()
+        self._last_stage: str | None = None
+        self._last_quarter = -1
+        self._open_line = False
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        text = self.describe(stage, done, total)
+        if self.interactive:
+            self.stream.write("\r\033[K" + text)
+            self._open_line = True
+        else:
+            quarter = 4 * done // total if total else -1
+            if stage == self._last_stage and quarter == self._last_quarter:
+                return
+            self._last_quarter = quarter
+            self.stream.write(text + "\n")
+        self._last_stage = stage
+        self.stream.flush()
+
+    def describe(self, stage: str, done: int, total: int | None) -> str:
+        elapsed = time.monotonic() - self.started
+        if total:
+            return f"{stage}: {done:,} of {total:,} rows ({100 * done // total}%), {elapsed:.1f} s"
+        return f"{stage}..., {elapsed:.1f} s"
+
+    def finish(self) -> None:
+        if self._open_line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._open_line = False
