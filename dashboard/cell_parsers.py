@@ -223,9 +223,8 @@ def parse_category(cells: pd.Series, column: str, allowed: tuple[str, ...]):
     values = pd.Series(per_distinct(text, canonical), index=cells.index, dtype=object)
     unknown = (text.notna() & values.isna()).to_numpy()
     message = f"(allowed: {', '.join(allowed)})"
-    problems = problems_at(
-        cells.index[unknown], column, [f"unknown value '{shown(v)}' {message}" for v in text[unknown]]
-    )
+    messages = [f"unknown value '{shown(v)}' {message}" for v in text[unknown]]
+    problems = problems_at(cells.index[unknown], column, messages)
     return values.astype("string"), problems
 
 

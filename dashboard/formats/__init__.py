@@ -69,7 +69,8 @@ def read_table(
         else:
             raise InvalidFile(name, [Problem(None, None, kind)])
     except (IsADirectoryError, PermissionError) as error:
-        raise InvalidFile(name, [Problem(None, None, f"cannot read it: {error.strerror}")]) from None
+        problem = Problem(None, None, f"cannot read it: {error.strerror}")
+        raise InvalidFile(name, [problem]) from None
     return frame, problems + _long_cells(frame, limits)
 
 
@@ -79,7 +80,9 @@ read_text_table = read_table
 
 def _read_text(path: Path, name: str, limits: Limits, progress) -> tuple[pd.DataFrame, list]:
     if path.suffix.lower() in PARQUET_SUFFIXES:
-        message = "the file is named .parquet but holds text, not Parquet: if it is a CSV, name it .csv"
+        message = (
+            "the file is named .parquet but holds text, not Parquet: if it is a CSV, name it .csv"
+        )
         raise InvalidFile(name, [Problem(None, None, message)])
     problems = scan_text(path, progress)
     if problems:
@@ -177,7 +180,8 @@ def incidents_from_table(
 def _source_names(mapper) -> dict[str, str]:
     """Canonical or kept column -> the column the user sees in their file."""
     prefix = f"{mapper.NAME}_"
-    kept = {f"{prefix}{column}": column for column in (*mapper.HEADER, *getattr(mapper, "LEGACY_HEADER", ()))}
+    columns = (*mapper.HEADER, *getattr(mapper, "LEGACY_HEADER", ()))
+    kept = {f"{prefix}{column}": column for column in columns}
     return kept | dict(mapper.SOURCE_COLUMNS)
 
 

@@ -132,7 +132,7 @@ class _Reader:
         detail = str(error).splitlines()[0][:200]
         if "straddl" in detail or "block" in detail:
             detail = (
-                f"the row is longer than {self._block_mb()} MB: a quote (\") opened in it is "
+                f'the row is longer than {self._block_mb()} MB: a quote (") opened in it is '
                 "probably never closed, or a cell is far over the cell limit "
                 f"({self.limits.max_field_chars:,} characters, ATLAS_MAX_FIELD_CHARS)"
             )

@@ -50,5 +50,5 @@ class Limits:
     def field_message(self, length: int) -> str:
         return (
             f"the cell holds {length:,} characters, more than the {self.max_field_chars:,} "
-            "allowed (ATLAS_MAX_FIELD_CHARS); shorten it, or check for an unclosed quote (\")"
+            'allowed (ATLAS_MAX_FIELD_CHARS); shorten it, or check for an unclosed quote (")'
         )

@@ -90,8 +90,10 @@ def _usable_columns(schema: pa.Schema) -> tuple[list[str], list[Problem]]:
         kind = field.type
         if pa.types.is_dictionary(kind):
             kind = kind.value_type
-        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or (
-            pa.types.is_fixed_size_binary(kind)
+        if (
+            pa.types.is_binary(kind)
+            or pa.types.is_large_binary(kind)
+            or (pa.types.is_fixed_size_binary(kind))
         ):
             message = "the column holds binary data, not text; store it as a string column"
         elif pa.types.is_nested(kind):
