@@ -61,9 +61,28 @@ def is_text(series: pd.Series) -> bool:
 
 
 def blank_to_na(series: pd.Series) -> pd.Series:
-    """Text with surrounding spaces removed and empty cells as NA (string dtype)."""
-    text = series.astype("string").str.strip()
-    return text.mask(text.str.len() == 0)
+    """Text with surrounding spaces removed and empty cells as NA (string dtype), in pyarrow."""
+    if series.dtype == object:
+        series = series.astype("string")
+    values = arrow_strings(series)
+    trimmed = pc.utf8_trim_whitespace(values)
+    empty = pc.equal(pc.binary_length(trimmed), 0)
+    cleaned = pc.if_else(empty, pa.scalar(None, pa.large_string()), trimmed)
+    return pd.Series(pd.arrays.ArrowStringArray(cleaned), index=series.index)
+
+
+def arrow_strings(series: pd.Series) -> pa.ChunkedArray:
+    """A text column as pyarrow large strings (no copy when pandas keeps it in pyarrow)."""
+    array = series.array
+    if hasattr(array, "__arrow_array__"):
+        values = array.__arrow_array__()
+    else:
+        values = pa.array(array.astype(object), from_pandas=True, type=pa.large_string())
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    if not pa.types.is_large_string(values.type):
+        values = values.cast(pa.large_string())
+    return values
 
 
 def per_distinct(series: pd.Series, function: Callable, na_value=None) -> np.ndarray:
@@ -267,8 +286,8 @@ def check_control_characters(frame: pd.DataFrame) -> list[Problem]:
         cells = frame.iloc[:, position]
         if not is_text(cells):
             continue
-        found = cells.astype("string").str.contains(CONTROL_CHARACTERS, regex=True)
-        bad = found.fillna(False).to_numpy(dtype=bool)
+        found = pc.match_substring_regex(arrow_strings(cells), CONTROL_CHARACTERS)
+        bad = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
         problems += problems_at(
             cells.index[bad], str(column), [_control_message(v) for v in cells[bad]]
         )

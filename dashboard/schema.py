@@ -141,18 +141,21 @@ def parse_incidents(
     dataset: str | None = None,
     curated: bool = False,
     progress=None,
+    check_text: bool = True,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Cells under canonical names -> (typed incidents, every problem found).
 
     `text.index` holds spreadsheet row numbers. Cells are text, or typed values (numbers,
     timestamps) as Parquet keeps them. `dataset` fills rows whose dataset is empty. Curated rows
     (dataset "curated", or every row when `curated`) must name their source. `progress`, when
-    given, is called as progress("validating", step, steps).
+    given, is called as progress("validating", step, steps). `check_text=False` skips the
+    search for control characters when the reader has already found none in the file's bytes.
     """
     cells = text
     missing = [c for c in REQUIRED if c not in cells.columns]
     problems = [Problem(1, c, "required column is missing") for c in missing]
-    problems += cp.check_control_characters(cells)
+    if check_text:
+        problems += cp.check_control_characters(cells)
     out = pd.DataFrame(index=cells.index)
     for column in COLUMNS:
         out[column] = cells[column] if column in cells.columns else _empty(cells.index)
@@ -292,12 +295,14 @@ def _check_swapped_coordinates(out: pd.DataFrame) -> list[Problem]:
     boxes = pd.DataFrame.from_dict(
         country_boxes(), orient="index", columns=["min_lat", "min_lon", "max_lat", "max_lon"]
     )
+    codes = pd.Categorical(out["country"], categories=boxes.index).codes
     lat, lon = out["latitude"], out["longitude"]
-    known = (out["country"].isin(boxes.index).fillna(False) & lat.notna() & lon.notna()).to_numpy()
+    known = (codes >= 0) & lat.notna().to_numpy() & lon.notna().to_numpy()
     if not known.any():
         return []
-    box = boxes.reindex(out.loc[known, "country"].to_numpy())
-    box.index = out.index[known]
+    box = pd.DataFrame(
+        boxes.to_numpy()[codes[known]], columns=boxes.columns, index=out.index[known]
+    )
     y, x = lat[known], lon[known]
 
     def inside(a: pd.Series, b: pd.Series) -> pd.Series:

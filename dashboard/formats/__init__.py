@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from dashboard import actors
+from dashboard.cell_parsers import arrow_strings, is_text
 from dashboard.errors import InvalidFile
 from dashboard.formats.csv_table import read_csv_cells
 from dashboard.formats.limits import Limits
@@ -27,6 +29,10 @@ from dashboard.schema import parse_incidents
 
 FORMATS = ("auto", "native", "acled", "ucdp")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+
+# Set on a frame whose file was scanned and holds no control character, so the validator can
+# skip looking for them cell by cell.
+CLEAN_TEXT = "atlas_clean_text"
 
 # progress(stage, done, total): stages "checking encoding" and "reading" count bytes (or rows
 # for Parquet), "validating" counts steps; total is None when unknown.
@@ -84,21 +90,25 @@ def _read_text(path: Path, name: str, limits: Limits, progress) -> tuple[pd.Data
             "the file is named .parquet but holds text, not Parquet: if it is a CSV, name it .csv"
         )
         raise InvalidFile(name, [Problem(None, None, message)])
-    problems = scan_text(path, progress)
-    if problems:
-        raise InvalidFile(name, problems)
-    return read_csv_cells(path, name, limits, progress)
+    scan = scan_text(path, progress)
+    if scan.problems:
+        raise InvalidFile(name, scan.problems)
+    frame, problems = read_csv_cells(path, name, limits, progress)
+    frame.attrs[CLEAN_TEXT] = not scan.has_control_characters
+    return frame, problems
 
 
 def _long_cells(frame: pd.DataFrame, limits: Limits) -> list[Problem]:
     problems = []
     for position, column in enumerate(frame.columns):
         cells = frame.iloc[:, position]
-        if not (pd.api.types.is_string_dtype(cells.dtype) or cells.dtype == object):
+        if not is_text(cells):
             continue
-        lengths = cells.astype("string").str.len()
-        if not (lengths > limits.max_field_chars).any():
+        values = arrow_strings(cells)
+        # Bytes are never fewer than characters: most files are done with the cheap count.
+        if (pc.max(pc.binary_length(values)).as_py() or 0) <= limits.max_field_chars:
             continue
+        lengths = pd.Series(pc.utf8_length(values).to_numpy(zero_copy_only=False), cells.index)
         for row, length in lengths[lengths > limits.max_field_chars].items():
             problems.append(Problem(int(row), str(column), limits.field_message(int(length))))
     return problems
@@ -169,7 +179,11 @@ def incidents_from_table(
         source_columns = _source_names(mapper)
     default_dataset = dataset or (chosen if chosen != "native" else f"upload:{Path(path).name}")
     incidents, found = parse_incidents(
-        cells, dataset=default_dataset, curated=curated, progress=progress
+        cells,
+        dataset=default_dataset,
+        curated=curated,
+        progress=progress,
+        check_text=not frame.attrs.get(CLEAN_TEXT, False),
     )
     problems += _in_users_words(found, source_columns, problems)
     if problems:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dashboard.errors import InvalidFile
@@ -38,9 +39,12 @@ def read_csv_cells(
     header = read_header(path, name, limits)
     reader = _Reader(path, name, header, limits, progress)
     table = reader.read()
+    rows = reader.row_numbers(table.num_rows)
+    blank = _blank_rows(table)
+    if blank.any():
+        table, rows = table.filter(pa.array(~blank)), rows[~blank]
     frame = table.rename_columns(header).to_pandas()
-    frame.index = reader.row_numbers(table.num_rows)
-    frame = frame[~_blank_rows(frame)]
+    frame.index = rows
     return frame, reader.problems + _repeated_names(header)
 
 
@@ -181,8 +185,9 @@ class _Reader:
     def row_numbers(self, count: int) -> pd.Index:
         """Spreadsheet rows of the rows kept: every record number but the skipped ones."""
         everything = np.arange(2, count + len(self.skipped) + 2, dtype=np.int64)
-        kept = np.setdiff1d(everything, np.asarray(self.skipped, dtype=np.int64))
-        return pd.Index(kept, dtype="int64")
+        if not self.skipped:
+            return pd.Index(everything)
+        return pd.Index(np.delete(everything, np.asarray(self.skipped, dtype=np.int64) - 2))
 
 
 class _CountingFile(io.RawIOBase):
@@ -211,14 +216,14 @@ def _has_line_break(text: str | None) -> bool:
     return bool(text) and ("\n" in text or "\r" in text)
 
 
-def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+def _blank_rows(table: pa.Table) -> np.ndarray:
     """Rows whose every cell is empty or spaces (blank lines): numbered, then dropped."""
-    blank = np.ones(len(frame), dtype=bool)
-    for position in range(frame.shape[1]):
-        column = frame.iloc[:, position]
-        maybe = blank & (column.str.len().to_numpy() > 0)
-        if maybe.any():
-            blank &= ~(maybe & (column.str.strip().str.len().to_numpy() > 0))
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        filled = pc.greater(pc.binary_length(column), 0).to_numpy()
+        if (blank & filled).any():
+            trimmed = pc.utf8_trim_whitespace(column)
+            blank &= ~pc.greater(pc.binary_length(trimmed), 0).to_numpy()
         if not blank.any():
             break
     return blank

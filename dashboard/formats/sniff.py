@@ -7,6 +7,8 @@ by content and every other kind is refused with a message saying how to fix it.
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.problems import Problem
@@ -57,23 +59,33 @@ def read_head(path: Path, size: int = CHUNK) -> bytes:
         return handle.read(size)
 
 
-def scan_text(path: Path, progress=None) -> list[Problem]:
+@dataclass
+class TextScan:
+    """What one pass over the bytes found: the first encoding problem, and whether any cell
+    may hold a control character (then the validator looks for them cell by cell)."""
+
+    problems: list[Problem]
+    has_control_characters: bool
+
+
+def scan_text(path: Path, progress=None) -> TextScan:
     """The first place the file is not UTF-8, or holds a NUL byte, located by line.
 
     Reads in 1 MB chunks, so memory stays flat whatever the size; the decoded text is dropped.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     total = path.stat().st_size
-    line, done = 1, 0
+    line, done, controls = 1, 0, False
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
             nul = chunk.find(b"\x00")
             try:
                 decoder.decode(chunk if nul < 0 else chunk[:nul])
             except UnicodeDecodeError as error:
-                return [_not_utf8(chunk, error.start, line)]
+                return TextScan([_not_utf8(chunk, error.start, line)], controls)
             if nul >= 0:
-                return [_nul_byte(line + chunk.count(b"\n", 0, nul))]
+                return TextScan([_nul_byte(line + chunk.count(b"\n", 0, nul))], True)
+            controls = controls or _may_hold_controls(chunk)
             line += chunk.count(b"\n")
             done += len(chunk)
             if progress:
@@ -81,8 +93,20 @@ def scan_text(path: Path, progress=None) -> list[Problem]:
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return [Problem(line, None, "file is not UTF-8: it ends in the middle of a character")]
-    return []
+        message = "file is not UTF-8: it ends in the middle of a character"
+        return TextScan([Problem(line, None, message)], controls)
+    return TextScan([], controls)
+
+
+_PRINTABLE_AND_LINE_BREAKS = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)) + b"\t\n\r"
+_BIDI_CONTROLS = re.compile(b"\xe2\x80[\xaa-\xae]")
+
+
+def _may_hold_controls(chunk: bytes) -> bool:
+    """C0 controls or DEL (what is left once printable bytes are deleted), or U+202A-202E."""
+    return bool(chunk.translate(None, _PRINTABLE_AND_LINE_BREAKS)) or bool(
+        _BIDI_CONTROLS.search(chunk)
+    )
 
 
 def _not_utf8(chunk: bytes, start: int, line: int) -> Problem:
