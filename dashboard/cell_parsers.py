@@ -2,7 +2,7 @@
 
 Each parser takes a pandas Series indexed by spreadsheet row (text cells, or values that are
 already typed, as Parquet gives them) and returns the typed Series and a list of problems. Work
-done per cell in Python is done once per *distinct* value (`per_distinct`), so a million rows
+done per cell in Python is done once per *distinct* value (`Distinct`), so a million rows
 with a few thousand distinct dates cost a few thousand calls; everything else runs in pandas or
 pyarrow.
 """
@@ -85,14 +85,56 @@ def arrow_strings(series: pd.Series) -> pa.ChunkedArray:
     return values
 
 
-def per_distinct(series: pd.Series, function: Callable, na_value=None) -> np.ndarray:
-    """`function` applied to each distinct value once, spread back to every row (object array).
-    NA cells get `na_value`."""
-    codes, distinct = pd.factorize(series, use_na_sentinel=True)
-    results = np.empty(len(distinct) + 1, dtype=object)
-    results[:-1] = [function(value) for value in distinct]
-    results[-1] = na_value
-    return results[codes]  # code -1 (NA) picks the last slot
+# Joins several cells into one key for per-distinct mapping; never found in text.
+KEY_SEPARATOR = "\x1f"
+
+
+_NO_VALUE = object()
+
+
+class Distinct:
+    """`function(*cells)` computed once per distinct combination of cells in `columns`, with
+    cheap ways to spread the results back to every row. NA cells get `na_value`."""
+
+    def __init__(self, function: Callable, *columns: pd.Series, na_value=_NO_VALUE):
+        self.index = columns[0].index
+        key = columns[0] if len(columns) == 1 else _joined(columns)
+        codes, distinct = pd.factorize(key, use_na_sentinel=True)
+        if len(columns) == 1:
+            results = [function(value) for value in distinct]
+        else:
+            results = [function(*value.split(KEY_SEPARATOR)) for value in distinct]
+        self.results = [*results, na_value]
+        self.codes = np.where(codes < 0, len(results), codes)  # NA picks the last slot
+
+    def _each(self, function: Callable, missing) -> list:
+        """function(result) for each distinct result; `missing` for NA cells without na_value."""
+        last = self.results[-1]
+        tail = missing if last is _NO_VALUE else function(last)
+        return [function(r) for r in self.results[:-1]] + [tail]
+
+    def text(self, pick: Callable = lambda result: result) -> pd.Series:
+        """A text column of pick(result) for each row (None -> NA), built by pyarrow."""
+        dictionary = pa.array(self._each(pick, None), type=pa.large_string())
+        values = dictionary.take(pa.array(self.codes))
+        return pd.Series(pd.arrays.ArrowStringArray(values), index=self.index)
+
+    def where(self, predicate: Callable) -> np.ndarray:
+        """A boolean per row: predicate(result)."""
+        return np.array(self._each(lambda r: bool(predicate(r)), False), dtype=bool)[self.codes]
+
+    def values(self, pick: Callable, dtype) -> np.ndarray:
+        return np.array(self._each(pick, None), dtype=dtype)[self.codes]
+
+    def results_at(self, mask: np.ndarray) -> list:
+        return [self.results[code] for code in self.codes[mask]]
+
+
+def _joined(columns) -> pd.Series:
+    arrays = [arrow_strings(column.fillna("")) for column in columns]
+    separator = pa.scalar(KEY_SEPARATOR, pa.large_string())
+    joined = pc.binary_join_element_wise(*arrays, separator)
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=columns[0].index)
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -124,13 +166,11 @@ def parse_days(cells: pd.Series, column: str) -> tuple[pd.Series, list[Problem]]
     if pd.api.types.is_datetime64_any_dtype(cells.dtype):
         return _typed_days(cells, column, today)
     text = blank_to_na(cells)
-    results = per_distinct(text, lambda value: read_day(value, today), (None, None))
-    days = pd.Series(
-        pd.to_datetime([r[0] for r in results], errors="coerce"), index=cells.index
-    ).astype("datetime64[ns]")
-    messages = np.array([r[1] for r in results], dtype=object)
-    bad = pd.notna(messages)
-    return days, problems_at(cells.index[bad], column, messages[bad])
+    read = Distinct(lambda value: read_day(value, today), text, na_value=(None, None))
+    days = read.values(lambda r: np.datetime64(r[0], "ns") if r[0] else None, "datetime64[ns]")
+    bad = read.where(lambda r: r[1] is not None)
+    messages = [r[1] for r in read.results_at(bad)]
+    return pd.Series(days, index=cells.index), problems_at(cells.index[bad], column, messages)
 
 
 def _typed_days(cells: pd.Series, column: str, today: date) -> tuple[pd.Series, list[Problem]]:
@@ -239,12 +279,12 @@ def parse_category(cells: pd.Series, column: str, allowed: tuple[str, ...]):
     def canonical(value: str):
         return spelled.get(re.sub(r"[\s\-/_]+", "", value.lower()))
 
-    values = pd.Series(per_distinct(text, canonical), index=cells.index, dtype=object)
+    values = Distinct(canonical, text).text()
     unknown = (text.notna() & values.isna()).to_numpy()
     message = f"(allowed: {', '.join(allowed)})"
     messages = [f"unknown value '{shown(v)}' {message}" for v in text[unknown]]
     problems = problems_at(cells.index[unknown], column, messages)
-    return values.astype("string"), problems
+    return values, problems
 
 
 def parse_country(cells: pd.Series, names: dict[str, str]) -> tuple[pd.Series, list[Problem]]:
@@ -255,14 +295,14 @@ def parse_country(cells: pd.Series, names: dict[str, str]) -> tuple[pd.Series, l
         candidate = named or value.upper()
         return candidate if re.fullmatch(r"[A-Z]{2}", candidate) else None
 
-    codes = pd.Series(per_distinct(text, code), index=cells.index, dtype=object)
+    codes = Distinct(code, text).text()
     bad = (text.notna() & codes.isna()).to_numpy()
     problems = problems_at(
         cells.index[bad],
         "country",
         [f"'{shown(v)}' is not a two-letter ISO 3166-1 code (e.g. IQ)" for v in text[bad]],
     )
-    return codes.astype("string"), problems
+    return codes, problems
 
 
 def check_links(cells: pd.Series, column: str) -> tuple[pd.Series, list[Problem]]:

@@ -21,18 +21,19 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.cell_parsers import arrow_strings
+from dashboard.cell_parsers import Distinct, arrow_strings
 from dashboard.formats.source_cells import (
     cells_by_column,
+    choose,
     column_key,
     column_reader,
-    map_distinct,
+    constant,
     missing_required,
     parse_dates,
     spreadsheet_rows,
-    text_series,
 )
 from dashboard.problems import Problem
 
@@ -345,18 +346,17 @@ def map_event_flags(event_type: str, sub_event_type: str, flags: int) -> tuple[s
 
 def map_events(
     event_type: pd.Series, sub_event_type: pd.Series, notes: pd.Series
-) -> tuple[np.ndarray, np.ndarray]:
-    """`map_event` over whole columns: (event types, weapons) as object arrays."""
-    flags = pd.Series(notes_flags_column(notes), index=notes.index).astype(str).astype("string")
-    pairs = map_distinct(
+) -> tuple[pd.Series, pd.Series]:
+    """`map_event` over whole columns: (event types, weapons) as text columns."""
+    bits = pa.array(notes_flags_column(notes)).cast(pa.large_string())
+    flags = pd.Series(pd.arrays.ArrowStringArray(bits), index=notes.index)
+    events = Distinct(
         lambda kind, sub, bits: map_event_flags(kind, sub, int(bits)),
         event_type,
         sub_event_type,
         flags,
     )
-    return np.array([p[0] for p in pairs], dtype=object), np.array(
-        [p[1] for p in pairs], dtype=object
-    )
+    return events.text(lambda pair: pair[0]), events.text(lambda pair: pair[1])
 
 
 def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
@@ -374,37 +374,33 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     problems += found
     event_types, weapons = map_events(col("event_type"), col("sub_event_type"), col("notes"))
     has_point = (col("latitude").ne("") & col("longitude").ne("")).to_numpy()
-    countries = map_distinct(country_code, col("iso"), col("country"), col("iso3"))
+    countries = Distinct(country_code, col("iso"), col("country"), col("iso3")).text()
 
     out = {
         "incident_id": col("event_id_cnty"),
         "event_date": dates,
         "time_precision": col("time_precision"),
-        "event_type": text_series(event_types, index),
-        "weapon": text_series(weapons, index),
+        "event_type": event_types,
+        "weapon": weapons,
         "actor1": col("actor1"),
         "actor2": col("actor2"),
         "location": col("location"),
-        "site_id": _constant("", index),
-        "country": text_series(countries, index),
+        "site_id": constant("", index),
+        "country": countries,
         "admin1": col("admin1"),
         "latitude": col("latitude"),
         "longitude": col("longitude"),
         "geo_precision": col("geo_precision"),
-        "geo_source": text_series(np.where(has_point, "source", ""), index),
+        "geo_source": choose(has_point, "source", "", index),
         "killed": col("fatalities"),
-        "wounded": _constant("", index),  # ACLED reports fatalities only: never 0
+        "wounded": constant("", index),  # ACLED reports fatalities only: never 0
         "source": col("source"),
-        "source_url": _constant("", index),  # ACLED gives publication names, no links
+        "source_url": constant("", index),  # ACLED gives publication names, no links
         "notes": col("notes"),
-        "dataset": _constant(NAME, index),
+        "dataset": constant(NAME, index),
     }
     for name, values in cells.items():
         if name in ("inter1", "inter2"):
-            values = text_series(map_distinct(inter_label, values), index)
+            values = Distinct(inter_label, values).text()
         out[f"{NAME}_{name}"] = values
     return pd.DataFrame(out, index=index), problems
-
-
-def _constant(value: str, index: pd.Index) -> pd.Series:
-    return pd.Series(value, index=index, dtype="string")

@@ -8,11 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.cell_parsers import arrow_strings, is_text, per_distinct, shown
+from dashboard.cell_parsers import Distinct, arrow_strings, is_text, shown
 from dashboard.problems import Problem
-
-# Joins several cells into one key for per-distinct mapping; never found in text.
-KEY_SEPARATOR = "\x1f"
 
 
 def column_key(name: str) -> str:
@@ -65,33 +62,34 @@ def column_reader(cells: dict[str, pd.Series], index: pd.Index):
     return col
 
 
-def text_series(values, index: pd.Index) -> pd.Series:
-    """An object array of str as a pyarrow-backed text column."""
-    return pd.Series(values, index=index, dtype="string")
-
-
-def map_distinct(function, *columns: pd.Series) -> np.ndarray:
-    """function(*cells) for each distinct combination of cells, spread back to every row."""
-    if len(columns) == 1:
-        return per_distinct(columns[0], function, function(""))
-    key = columns[0].str.cat(list(columns[1:]), sep=KEY_SEPARATOR)
-    return per_distinct(key, lambda joined: function(*joined.split(KEY_SEPARATOR)))
-
-
 def parse_dates(cells: pd.Series, parse, rows, column: str, format_name: str, expected: str):
     """Each distinct cell through `parse` (-> 'YYYY-MM-DD' or None). An unreadable date is
     reported and passed on as written, so the shared validator does not report it a second
     time in its words."""
-    parsed = per_distinct(cells, lambda text: parse(text) if text else "", "")
-    bad = np.array([value is None for value in parsed], dtype=bool)
-    written = cells.to_numpy(dtype=object)
+
+    def read(text: str) -> tuple[str, bool]:
+        parsed = parse(text) if text else ""
+        return (text, False) if parsed is None else (parsed, True)
+
+    dates = Distinct(read, cells, na_value=("", True))
+    bad = dates.where(lambda result: not result[1])
     problems = [
         Problem(
             int(row),
             column,
             f"cannot read {format_name} date '{shown(text)}': expected {expected}",
         )
-        for row, text in zip(rows[bad], written[bad], strict=True)
+        for row, (text, _ok) in zip(rows[bad], dates.results_at(bad), strict=True)
     ]
-    parsed[bad] = written[bad]
-    return text_series(parsed, cells.index), problems
+    return dates.text(lambda result: result[0]), problems
+
+
+def constant(value: str, index: pd.Index) -> pd.Series:
+    """The same text in every row."""
+    values = pa.array([value], type=pa.large_string()).take(pa.array(np.zeros(len(index), int)))
+    return pd.Series(pd.arrays.ArrowStringArray(values), index=index)
+
+
+def choose(mask: np.ndarray, when_true: str, when_false: str, index: pd.Index) -> pd.Series:
+    values = pc.if_else(pa.array(mask), when_true, when_false).cast(pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(values), index=index)

@@ -14,16 +14,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard.cell_parsers import shown
+from dashboard.cell_parsers import Distinct, shown
 from dashboard.formats.source_cells import (
     cells_by_column,
+    choose,
     column_key,
     column_reader,
-    map_distinct,
+    constant,
     missing_required,
     parse_dates,
     spreadsheet_rows,
-    text_series,
 )
 from dashboard.problems import Problem
 
@@ -169,14 +169,14 @@ def _code(text: str) -> str:
 
 def _scale(cells: pd.Series, rows: np.ndarray, name: str, table: dict[str, str], what: str):
     """A UCDP code column through its table; an unknown code is reported and left empty."""
-    mapped = map_distinct(lambda text: table.get(_code(text), ""), cells)
-    unknown = (cells.ne("").to_numpy()) & (mapped == "")
+    mapped = Distinct(lambda text: (text, table.get(_code(text), "")), cells, na_value=("", ""))
+    unknown = mapped.where(lambda result: result[0] and not result[1])
     allowed = f"{min(table)}-{max(table)}"
     problems = [
         Problem(int(row), name, f"unknown UCDP {what} '{shown(text)}' (use {allowed})")
-        for row, text in zip(rows[unknown], cells.to_numpy(dtype=object)[unknown], strict=True)
+        for row, (text, _code_) in zip(rows[unknown], mapped.results_at(unknown), strict=True)
     ]
-    return text_series(mapped, cells.index), problems
+    return mapped.text(lambda result: result[1]), problems
 
 
 def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
@@ -202,33 +202,33 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     for fallback in ("adm_2", "adm_1", "country"):
         location = location.where(location.ne(""), col(fallback))
     has_point = (col("latitude").ne("") & col("longitude").ne("")).to_numpy()
-    ids = map_distinct(lambda v: f"ucdp-{_code(v)}" if v else "", col("id"))
+    ids = Distinct(lambda v: f"ucdp-{_code(v)}" if v else "", col("id"), na_value="").text()
     event_type = scale("type_of_violence", EVENT_TYPES, "type of violence")
     source = col("source_office")
-    countries = map_distinct(country_code, col("country_id"), col("country"))
+    countries = Distinct(country_code, col("country_id"), col("country")).text()
 
     out = {
-        "incident_id": text_series(ids, index),
+        "incident_id": ids,
         "event_date": dates,
         "time_precision": scale("date_prec", TIME_PRECISION, "date precision"),
         "event_type": event_type,
-        "weapon": text_series(np.where(event_type.ne("").to_numpy(), "unknown", ""), index),
+        "weapon": choose(event_type.ne("").to_numpy(), "unknown", "", index),
         "actor1": col("side_a"),
         "actor2": col("side_b"),
         "location": location,
-        "site_id": text_series(np.full(len(index), "", dtype=object), index),
-        "country": text_series(countries, index),
+        "site_id": constant("", index),
+        "country": countries,
         "admin1": col("adm_1"),
         "latitude": col("latitude"),
         "longitude": col("longitude"),
         "geo_precision": scale("where_prec", GEO_PRECISION, "location precision"),
-        "geo_source": text_series(np.where(has_point, "source", ""), index),
+        "geo_source": choose(has_point, "source", "", index),
         "killed": col("best"),
-        "wounded": text_series(np.full(len(index), "", dtype=object), index),  # deaths only
+        "wounded": constant("", index),  # the GED counts deaths only: never 0
         "source": source.where(source.ne(""), col("source_original")),
-        "source_url": text_series(np.full(len(index), "", dtype=object), index),
+        "source_url": constant("", index),
         "notes": col("source_headline"),
-        "dataset": text_series(np.full(len(index), NAME, dtype=object), index),
+        "dataset": constant(NAME, index),
     }
     for name, values in cells.items():
         out[f"{NAME}_{name}"] = values
