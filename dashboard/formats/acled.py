@@ -31,6 +31,7 @@ from dashboard.formats.source_cells import (
     column_key,
     column_reader,
     constant,
+    has_point,
     missing_required,
     parse_dates,
     spreadsheet_rows,
@@ -373,7 +374,6 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     )
     problems += found
     event_types, weapons = map_events(col("event_type"), col("sub_event_type"), col("notes"))
-    has_point = (col("latitude").ne("") & col("longitude").ne("")).to_numpy()
     countries = Distinct(country_code, col("iso"), col("country"), col("iso3")).text()
 
     out = {
@@ -391,7 +391,7 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         "latitude": col("latitude"),
         "longitude": col("longitude"),
         "geo_precision": col("geo_precision"),
-        "geo_source": choose(has_point, "source", "", index),
+        "geo_source": choose(has_point(col), "source", "", index),
         "killed": col("fatalities"),
         "wounded": constant("", index),  # ACLED reports fatalities only: never 0
         "source": col("source"),

@@ -101,7 +101,7 @@ class _Reader:
                 if self.rows_read + len(self.skipped) > self.limits.max_rows:
                     raise InvalidFile(self.name, [Problem(None, None, self.limits.rows_message())])
         self._explain_unclosed_quote(batches)
-        schema = pa.schema([(c, pa.string()) for c in self.columns])
+        schema = pa.schema([(c, pa.large_string()) for c in self.columns])
         return pa.Table.from_batches(batches, schema=schema)
 
     def _open(self, source):
@@ -118,7 +118,7 @@ class _Reader:
                 invalid_row_handler=self._wrong_cell_count,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(self.columns, pa.string()),
+                column_types=dict.fromkeys(self.columns, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

@@ -17,22 +17,36 @@ def column_key(name: str) -> str:
     return str(name).strip().lower()
 
 
-def stripped_text(values: pd.Series) -> pd.Series:
-    """Cells as text with surrounding spaces removed; missing cells are empty text."""
+def as_text(values: pd.Series) -> pd.Series:
+    """Cells as text, verbatim; missing cells are empty text. The mapping rules ignore
+    surrounding spaces, and the validator strips the canonical columns."""
     if not is_text(values) or values.dtype == object:
         values = values.astype("string")
-    trimmed = pc.fill_null(pc.utf8_trim_whitespace(arrow_strings(values)), "")
+    text = arrow_strings(values)
+    if text.null_count:
+        text = pc.fill_null(text, "")
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=values.index)
+
+
+def stripped(values: pd.Series) -> pd.Series:
+    trimmed = pc.utf8_trim_whitespace(arrow_strings(values))
     return pd.Series(pd.arrays.ArrowStringArray(trimmed), index=values.index)
 
 
 def cells_by_column(raw: pd.DataFrame) -> dict[str, pd.Series]:
-    """Source columns by normalised name (the first of a repeated name wins), stripped text."""
+    """Source columns by normalised name (the first of a repeated name wins), as text."""
     cells: dict[str, pd.Series] = {}
     for position, column in enumerate(raw.columns):
         key = column_key(column)
         if key and key not in cells:
-            cells[key] = stripped_text(raw.iloc[:, position])
+            cells[key] = as_text(raw.iloc[:, position])
     return cells
+
+
+def has_point(col) -> np.ndarray:
+    """Rows that give both a latitude and a longitude (spaces are not a value)."""
+    latitude, longitude = stripped(col("latitude")), stripped(col("longitude"))
+    return (latitude.ne("") & longitude.ne("")).to_numpy()
 
 
 def spreadsheet_rows(index: pd.Index) -> np.ndarray:
@@ -68,7 +82,7 @@ def parse_dates(cells: pd.Series, parse, rows, column: str, format_name: str, ex
     time in its words."""
 
     def read(text: str) -> tuple[str, bool]:
-        parsed = parse(text) if text else ""
+        parsed = parse(text) if text.strip() else ""
         return (text, False) if parsed is None else (parsed, True)
 
     dates = Distinct(read, cells, na_value=("", True))

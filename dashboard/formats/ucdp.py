@@ -21,9 +21,11 @@ from dashboard.formats.source_cells import (
     column_key,
     column_reader,
     constant,
+    has_point,
     missing_required,
     parse_dates,
     spreadsheet_rows,
+    stripped,
 )
 from dashboard.problems import Problem
 
@@ -170,7 +172,7 @@ def _code(text: str) -> str:
 def _scale(cells: pd.Series, rows: np.ndarray, name: str, table: dict[str, str], what: str):
     """A UCDP code column through its table; an unknown code is reported and left empty."""
     mapped = Distinct(lambda text: (text, table.get(_code(text), "")), cells, na_value=("", ""))
-    unknown = mapped.where(lambda result: result[0] and not result[1])
+    unknown = mapped.where(lambda result: result[0].strip() and not result[1])
     allowed = f"{min(table)}-{max(table)}"
     problems = [
         Problem(int(row), name, f"unknown UCDP {what} '{shown(text)}' (use {allowed})")
@@ -200,15 +202,15 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
 
     location = col("where_coordinates")
     for fallback in ("adm_2", "adm_1", "country"):
-        location = location.where(location.ne(""), col(fallback))
-    has_point = (col("latitude").ne("") & col("longitude").ne("")).to_numpy()
-    ids = Distinct(lambda v: f"ucdp-{_code(v)}" if v else "", col("id"), na_value="").text()
+        location = location.where(stripped(location).ne(""), col(fallback))
+    ids = Distinct(lambda v: f"ucdp-{_code(v)}" if v.strip() else "", col("id"), na_value="")
     event_type = scale("type_of_violence", EVENT_TYPES, "type of violence")
     source = col("source_office")
+    source = source.where(stripped(source).ne(""), col("source_original"))
     countries = Distinct(country_code, col("country_id"), col("country")).text()
 
     out = {
-        "incident_id": ids,
+        "incident_id": ids.text(),
         "event_date": dates,
         "time_precision": scale("date_prec", TIME_PRECISION, "date precision"),
         "event_type": event_type,
@@ -222,10 +224,10 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         "latitude": col("latitude"),
         "longitude": col("longitude"),
         "geo_precision": scale("where_prec", GEO_PRECISION, "location precision"),
-        "geo_source": choose(has_point, "source", "", index),
+        "geo_source": choose(has_point(col), "source", "", index),
         "killed": col("best"),
         "wounded": constant("", index),  # the GED counts deaths only: never 0
-        "source": source.where(source.ne(""), col("source_original")),
+        "source": source,
         "source_url": constant("", index),
         "notes": col("source_headline"),
         "dataset": constant(NAME, index),
