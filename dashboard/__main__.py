@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from dashboard.errors import AtlasError, InvalidFile
@@ -29,6 +30,53 @@ def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--end", help="last day, YYYY-MM-DD")
 
 
+def _add_progress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="a progress line on stderr while reading and validating (auto: when stderr is a "
+        "terminal)",
+    )
+
+
+class ProgressLine:
+    """progress(stage, done, total) as one line on stderr, rewritten in place."""
+
+    def __init__(self, name: str, enabled: bool):
+        self.name, self.enabled, self.shown, self.last = name, enabled, False, 0.0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if not self.enabled or (now - self.last < 0.2 and done != total):
+            return
+        self.last = now
+        amount = f"{100 * done // total}%" if total else f"{done:,}"
+        sys.stderr.write(f"\r{self.name}: {stage} {amount}\033[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _progress(args: argparse.Namespace) -> ProgressLine:
+    enabled = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    return ProgressLine(str(args.file), enabled)
+
+
+def _read(args: argparse.Namespace):
+    from dashboard.formats import read_incidents
+
+    progress = _progress(args)
+    try:
+        return read_incidents(args.file, format=args.format, progress=progress)
+    finally:
+        progress.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atlas", description="Incident Atlas: validate, import, export and geocode incidents."
@@ -43,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", type=Path)
     validate.add_argument("--format", choices=FORMATS, default="auto")
+    _add_progress_option(validate)
 
     imp = commands.add_parser(
         "import",
@@ -53,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, default="auto")
     imp.add_argument("--db", help="SQLAlchemy URL of the store (default: the local SQLite store)")
+    _add_progress_option(imp)
 
     export = commands.add_parser(
         "export",
@@ -66,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="default: from the output file's extension",
     )
     export.add_argument("-o", "--output", type=Path, required=True)
+    export.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help="CSV: write text exactly as stored. By default text cells starting with =, +, -, "
+        "@, tab or CR get a leading ' so a spreadsheet does not run them as formulas; use this "
+        "for files you will import back into Incident Atlas",
+    )
     export.add_argument("--db", help="SQLAlchemy URL of the store (default: the local store)")
     _add_filter_options(export)
 
@@ -100,17 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "validate":
-        from dashboard.formats import read_incidents
-
-        incidents = read_incidents(args.file, format=args.format)
+        incidents = _read(args)
         print(f"{args.file}: valid, {len(incidents)} incident{'s' if len(incidents) != 1 else ''}")
         return 0
     if args.command == "import":
         from dashboard.store import Store
 
+        # The file is read and validated before the store is opened: a bad file leaves the
+        # store untouched, byte for byte.
+        incidents = _read(args)
         store = Store(args.db)
         store.ensure_seeded()
-        batch = store.import_file(args.file, format=args.format)
+        batch = store.import_incidents(
+            incidents, name=args.file.name, source_file=str(args.file), format=args.format
+        )
         print(f"imported {batch.rows} incidents from {args.file} as batch {batch.batch_id}")
         return 0
     if args.command == "export":
@@ -126,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         store = Store(args.db)
         store.ensure_seeded()
         selected = filters.apply(store.incidents())
-        write_incidents(selected, args.output, args.format)
+        write_incidents(selected, args.output, args.format, formula_escape=args.formula_escape)
         print(f"wrote {filters.describe(selected)} to {args.output}")
         return 0
     if args.command == "batches":
@@ -173,6 +234,25 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"{error.filename}: no such file", file=sys.stderr)
         return 1
+    except OSError as error:
+        print(f"{error.filename or args.command}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(
+            f"atlas {args.command}: out of memory; lower ATLAS_MAX_ROWS or split the file",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print(f"atlas {args.command}: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the promise is one line, never a traceback
+        print(
+            f"atlas {args.command}: unexpected {type(error).__name__}: {error}. This is a bug in "
+            "Incident Atlas: please report it with the command and the file",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":
