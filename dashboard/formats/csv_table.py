@@ -87,7 +87,7 @@ class _Reader:
 
     def read(self) -> pa.Table:
         batches = []
-        with _CountingFile(self.path, self.size, self.progress) as source:
+        with _CountingFile(self.path) as source:
             stream = self._open(source)
             while True:
                 try:
@@ -98,6 +98,8 @@ class _Reader:
                     raise InvalidFile(self.name, [self._unreadable(error)]) from None
                 batches.append(batch)
                 self.rows_read += batch.num_rows
+                if self.progress:  # here, in the caller's thread (pyarrow reads in its own)
+                    self.progress("reading", min(source.done, self.size), self.size)
                 if self.rows_read + len(self.skipped) > self.limits.max_rows:
                     raise InvalidFile(self.name, [Problem(None, None, self.limits.rows_message())])
         self._explain_unclosed_quote(batches)
@@ -191,11 +193,11 @@ class _Reader:
 
 
 class _CountingFile(io.RawIOBase):
-    """The file as pyarrow reads it, reporting bytes read to the progress callback."""
+    """The file as pyarrow reads it, counting the bytes read so far (for progress)."""
 
-    def __init__(self, path: Path, size: int, progress):
+    def __init__(self, path: Path):
         self.handle = open(path, "rb")  # noqa: SIM115 - closed by __exit__
-        self.size, self.progress, self.done = size, progress, 0
+        self.done = 0
 
     def readable(self) -> bool:
         return True
@@ -203,8 +205,6 @@ class _CountingFile(io.RawIOBase):
     def readinto(self, buffer) -> int:
         count = self.handle.readinto(buffer)
         self.done += count or 0
-        if self.progress:
-            self.progress("reading", self.done, self.size)
         return count
 
     def close(self) -> None:
