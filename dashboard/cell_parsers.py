@@ -180,13 +180,17 @@ def _typed_days(cells: pd.Series, column: str, today: date) -> tuple[pd.Series, 
     early = days < pd.Timestamp(EARLIEST_DAY)
     late = days > pd.Timestamp(today)
     problems = problems_at(
-        cells.index[early], column, [f"date {d:%Y-%m-%d} is before 1900" for d in days[early]]
+        cells.index[early], column, [f"date {_day(d)} is before 1900" for d in days[early]]
     )
     problems += problems_at(
-        cells.index[late], column, [f"date {d:%Y-%m-%d} is in the future" for d in days[late]]
+        cells.index[late], column, [f"date {_day(d)} is in the future" for d in days[late]]
     )
     kept = days.mask(early | late)
     return kept.astype("datetime64[ns]"), problems
+
+
+def _day(value: pd.Timestamp) -> str:
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 # --- numbers --------------------------------------------------------------------------------

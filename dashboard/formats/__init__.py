@@ -170,6 +170,8 @@ def incidents_from_table(
     source_columns: dict[str, str] = {}
     if chosen == "native":
         cells = frame.rename(columns=lambda c: str(c).strip().lower())
+        # A repeated name is reported on the header; the first of them is the one read.
+        cells = cells.loc[:, ~cells.columns.duplicated()]
     else:
         from dashboard.formats import acled, ucdp
 

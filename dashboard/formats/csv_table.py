@@ -88,7 +88,12 @@ class _Reader:
     def read(self) -> pa.Table:
         batches = []
         with _CountingFile(self.path) as source:
-            stream = self._open(source)
+            try:
+                stream = self._open(source)
+            except pa.ArrowInvalid as error:
+                if "skip initial" not in str(error):  # a header and nothing after it
+                    raise InvalidFile(self.name, [self._unreadable(error)]) from None
+                return pa.table({c: pa.array([], pa.large_string()) for c in self.columns})
             while True:
                 try:
                     batch = stream.read_next_batch()
@@ -129,6 +134,9 @@ class _Reader:
     def _wrong_cell_count(self, row) -> str:
         self.skipped.append(row.number)
         message = f"has {row.actual_columns} cells but the header has {row.expected_columns}"
+        if row.text.count('"') % 2:
+            message += '; a quote (") in it is unbalanced: a quoted cell starts and ends with "'
+
         self.problems.append(Problem(row.number, None, message))
         self._last_invalid_text = row.text
         return "skip"
@@ -150,17 +158,19 @@ class _Reader:
     def _explain_unclosed_quote(self, batches: list[pa.RecordBatch]) -> None:
         """A quote never closed makes the last record swallow the rest of the file; say so.
 
-        Such a record holds a line break in its last cell (or, with the wrong cell count, in its
-        text), while the file does not end with the quote that would close a quoted cell.
+        With the wrong number of cells, its text holds an odd number of quotes; with the right
+        number (the quote opened the last cell), its last cell holds a line break while the
+        file does not end with the quote that would close a quoted cell.
         """
-        if self._file_ends_with_quote():
-            return
         last_row = self.rows_read + len(self.skipped) + 1
         if self.skipped and self.skipped[-1] == last_row:
-            if not _has_line_break(self._last_invalid_text):
+            # An odd number of quotes in the record's own text leaves one open.
+            if self._last_invalid_text.count('"') % 2 == 0:
                 return
             self.problems.pop()
         else:
+            if self._file_ends_with_quote():
+                return
             filled = [i for i, batch in enumerate(batches) if batch.num_rows]
             if not filled:
                 return

@@ -51,6 +51,9 @@ def file_kind(head: bytes) -> str:
     sample = head[:4096]
     if sample.count(b"\x00") > len(sample) // 4:
         return "the file looks like UTF-16 text or binary data: save it as UTF-8 CSV and try again"
+    controls = len(sample.translate(None, _PRINTABLE_AND_LINE_BREAKS))
+    if controls > len(sample) // 20:  # text has next to none; binary data about one byte in 9
+        return "the file looks like binary data, not CSV text: export the data as CSV or Parquet"
     return "text"
 
 
