@@ -85,7 +85,7 @@ read_text_table = read_table
 
 
 def _read_text(path: Path, name: str, limits: Limits, progress) -> tuple[pd.DataFrame, list]:
-    if path.suffix.lower() in PARQUET_SUFFIXES:
+    if Path(name).suffix.lower() in PARQUET_SUFFIXES or path.suffix.lower() in PARQUET_SUFFIXES:
         message = (
             "the file is named .parquet but holds text, not Parquet: if it is a CSV, name it .csv"
         )
