@@ -7,9 +7,13 @@ by content and every other kind is refused with a message saying how to fix it.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from dashboard.problems import Problem
 
@@ -52,7 +56,7 @@ def file_kind(head: bytes) -> str:
     if sample.count(b"\x00") > len(sample) // 4:
         return "the file looks like UTF-16 text or binary data: save it as UTF-8 CSV and try again"
     controls = len(sample.translate(None, _PRINTABLE_AND_LINE_BREAKS))
-    if controls > len(sample) // 20:  # text has next to none; binary data about one byte in 9
+    if controls > max(8, len(sample) // 20):  # text has next to none; binary about 1 byte in 9
         return "the file looks like binary data, not CSV text: export the data as CSV or Parquet"
     return "text"
 
@@ -85,9 +89,13 @@ def scan_text(path: Path, progress=None) -> TextScan:
             try:
                 decoder.decode(chunk if nul < 0 else chunk[:nul])
             except UnicodeDecodeError as error:
-                return TextScan([_not_utf8(chunk, error.start, line)], controls)
+                row = record_number(
+                    path, done + error.start, line + chunk.count(b"\n", 0, error.start)
+                )
+                return TextScan([_not_utf8(chunk, error.start, row)], controls)
             if nul >= 0:
-                return TextScan([_nul_byte(line + chunk.count(b"\n", 0, nul))], True)
+                row = record_number(path, done + nul, line + chunk.count(b"\n", 0, nul))
+                return TextScan([_nul_byte(row)], True)
             controls = controls or _may_hold_controls(chunk)
             line += chunk.count(b"\n")
             done += len(chunk)
@@ -112,8 +120,7 @@ def _may_hold_controls(chunk: bytes) -> bool:
     )
 
 
-def _not_utf8(chunk: bytes, start: int, line: int) -> Problem:
-    row = line + chunk.count(b"\n", 0, start)
+def _not_utf8(chunk: bytes, start: int, row: int) -> Problem:
     byte = chunk[start : start + 1].hex()
     hint = " (it looks like Windows-1252/Latin-1)" if latin1_guess(chunk) else ""
     message = (
@@ -130,6 +137,57 @@ def _nul_byte(row: int) -> Problem:
         "file holds a NUL byte (0x00), which text never does: it is binary data or UTF-16; "
         "save it as UTF-8 CSV and try again",
     )
+
+
+class _Prefix(io.RawIOBase):
+    """The first `size` bytes of a file, then one more byte so the last record is not empty."""
+
+    def __init__(self, path: Path, size: int):
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed with this object
+        self.left = size
+        self.tail = b"x"
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.left > 0:
+            count = self.handle.readinto(memoryview(buffer)[: min(len(buffer), self.left)])
+            self.left -= count
+            return count
+        count, self.tail = len(self.tail[: len(buffer)]), b""
+        buffer[:count] = b"x"[:count]
+        return count
+
+    def close(self) -> None:
+        self.handle.close()
+        super().close()
+
+
+def record_number(path: Path, offset: int, line: int) -> int:
+    """The spreadsheet row holding byte `offset`: records before it counted by pyarrow, so a
+    quoted line break stays inside its row. Falls back to the line number."""
+    invalid = [0]
+
+    def count(_row) -> str:
+        invalid[0] += 1
+        return "skip"
+
+    try:
+        with _Prefix(path, offset) as prefix:
+            stream = pacsv.open_csv(
+                prefix,
+                read_options=pacsv.ReadOptions(
+                    use_threads=False, column_names=["c0"], block_size=16 * CHUNK
+                ),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=count
+                ),
+                convert_options=pacsv.ConvertOptions(column_types={"c0": pa.large_binary()}),
+            )
+            return sum(batch.num_rows for batch in stream) + invalid[0]
+    except pa.ArrowInvalid:
+        return line
 
 
 def latin1_guess(data: bytes) -> bool:
