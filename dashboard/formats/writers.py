@@ -77,7 +77,10 @@ def _records(incidents: pd.DataFrame):
 def to_csv_text(incidents: pd.DataFrame, *, formula_escape: bool = True) -> str:
     frame = safe_frame(incidents, formula_escape=formula_escape)
     frame["event_date"] = frame["event_date"].dt.strftime("%Y-%m-%d")
-    return frame.to_csv(index=False)
+    # RFC 4180 line ends: Python's csv quotes a cell holding any character of the line end, so
+    # with "\r\n" a lone carriage return in text is quoted too (with "\n" it is not, and the
+    # row would break in two).
+    return frame.to_csv(index=False, lineterminator="\r\n")
 
 
 def to_geojson(incidents: pd.DataFrame) -> dict:
