@@ -62,7 +62,8 @@ def test_the_opt_out_writes_text_as_stored_and_reimports_as_native(tmp_path, cap
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>", "VBScript:MsgBox(1)"]
+    "url",
+    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>", "VBScript:MsgBox(1)"],
 )
 @pytest.mark.parametrize("format", ["csv", "geojson", "kml"])
 def test_links_other_than_http_are_left_out_of_every_format(url, format):
