@@ -7,6 +7,7 @@ valid incidents survive a CSV round trip unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 
 import pandas as pd
@@ -65,10 +66,8 @@ def test_any_text_table_gives_incidents_or_problems_on_rows_that_exist(tmp_path,
 def test_any_bytes_give_incidents_or_an_atlas_error(tmp_path, data):
     path = tmp_path / "bytes.csv"
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(AtlasError):  # any other exception fails the test
         read_incidents(path)
-    except AtlasError:
-        pass
 
 
 @SETTINGS
