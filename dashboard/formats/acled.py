@@ -319,30 +319,44 @@ def map_event(event_type: str, sub_event_type: str, notes: str = "") -> tuple[st
     return map_event_flags(event_type, sub_event_type, notes_flags(notes))
 
 
+# Sub-event types whose weapon is fixed, or read from the notes among some families only.
+_FIXED_WEAPON = {"remote explosive/landmine/ied": "ied", "suicide bomb": "ied"}
+_WEAPON_FAMILIES = {
+    "air/drone strike": (("drone",), "aircraft"),
+    "shelling/artillery/missile attack": (
+        ("ballistic_missile", "rocket", "missile", "artillery"),
+        "unknown",
+    ),
+}
+
+
 def map_event_flags(event_type: str, sub_event_type: str, flags: int) -> tuple[str, str]:
     """`map_event` with the notes given as their keyword bits."""
     sub = " ".join(sub_event_type.lower().split())
     kind = SUB_EVENT_TYPES.get(sub) or EVENT_TYPES.get(" ".join(event_type.lower().split()), "")
     if not kind:
         return "", ""
-    if sub == "air/drone strike":
-        return "airstrike", _weapon_from(flags, ("drone",)) or "aircraft"
-    if sub == "shelling/artillery/missile attack":
-        families = ("ballistic_missile", "rocket", "missile", "artillery")
-        return "attack", _weapon_from(flags, families) or "unknown"
-    if sub in ("remote explosive/landmine/ied", "suicide bomb"):
-        return "attack", "ied"
+    if sub in _FIXED_WEAPON:
+        return kind, _FIXED_WEAPON[sub]
+    if sub in _WEAPON_FAMILIES:
+        families, otherwise = _WEAPON_FAMILIES[sub]
+        return kind, _weapon_from(flags, families) or otherwise
     if sub == "disrupted weapons use":
-        if flags & _BIT["interception"]:
-            kind = "interception"
-        elif flags & _BIT["seizure"]:
-            kind = "seizure"
-        return kind, _weapon_from(flags) or "unknown"
+        return _disrupted(kind, flags), _weapon_from(flags) or "unknown"
     if kind == "other" and flags & _BIT["seizure"]:
         return "seizure", _weapon_from(flags) or "unknown"
     if kind in ("attack", "clash", "airstrike"):
         return kind, _weapon_from(flags) or "unknown"
     return kind, ""
+
+
+def _disrupted(kind: str, flags: int) -> str:
+    """Disrupted weapons use: an interception or a seizure when the notes say so."""
+    if flags & _BIT["interception"]:
+        return "interception"
+    if flags & _BIT["seizure"]:
+        return "seizure"
+    return kind
 
 
 def map_events(
