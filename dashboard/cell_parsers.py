@@ -35,7 +35,8 @@ _DAY_TIME = re.compile(
 # and marks (U+2066-2069, U+200E/F) are kept: mixed Arabic/English text needs them.
 CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]"
 _CONTROL = re.compile(CONTROL_CHARACTERS)
-_HTTP_LINK = r"^[hH][tT][tT][pP][sS]?://[^\s/?#]"
+# A link Incident Atlas keeps: http(s), any case, with a host (RE2 and Python syntax alike).
+HTTP_LINK = r"^[hH][tT][tT][pP][sS]?://[^\s/?#]"
 
 
 def shown(value) -> str:
@@ -312,7 +313,7 @@ def parse_country(cells: pd.Series, names: dict[str, str]) -> tuple[pd.Series, l
 def check_links(cells: pd.Series, column: str) -> tuple[pd.Series, list[Problem]]:
     """Only http(s) links: javascript:, data:, vbscript:, file: ... are refused, in any case."""
     text = blank_to_na(cells)
-    bad = (text.notna() & ~text.str.contains(_HTTP_LINK, regex=True).fillna(False)).to_numpy()
+    bad = (text.notna() & ~text.str.contains(HTTP_LINK, regex=True).fillna(False)).to_numpy()
     problems = problems_at(
         cells.index[bad],
         column,

@@ -25,7 +25,6 @@ from dashboard.formats.sniff import read_head
 from dashboard.problems import Problem
 
 HEAD_BYTES = 4 * MIB
-SHOWN_CHARS = 60
 # The csv module reads the header only; its 131,072-character default would reject a header
 # that the column and cell limits are there to judge.
 csv.field_size_limit(HEAD_BYTES + 1)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.cell_parsers import CONTROL_CHARACTERS, is_text
+from dashboard.cell_parsers import CONTROL_CHARACTERS, HTTP_LINK, is_text
 from dashboard.schema import COLUMNS
 
 WRITE_FORMATS = ("csv", "geojson", "kml")
@@ -29,7 +29,6 @@ KML_NS = "http://www.opengis.net/kml/2.2"
 # What XML 1.0 cannot hold, on top of the control characters imports refuse.
 _NOT_IN_EXPORTS = CONTROL_CHARACTERS[:-1] + "\ufffe\uffff]"
 _FORMULA_START = r"^[=+\-@\t\r]"
-_HTTP_LINK = r"^[hH][tT][tT][pP][sS]?://[^\s/?#]"
 LINK_COLUMNS = ("source_url",)
 
 
@@ -48,7 +47,7 @@ def safe_frame(incidents: pd.DataFrame, *, formula_escape: bool = False) -> pd.D
             continue
         text = values.astype("string").str.replace(_NOT_IN_EXPORTS, "", regex=True)
         if column in LINK_COLUMNS:
-            text = text.where(text.str.contains(_HTTP_LINK, regex=True).fillna(False))
+            text = text.where(text.str.contains(HTTP_LINK, regex=True).fillna(False))
         if formula_escape:
             risky = text.str.contains(_FORMULA_START, regex=True).fillna(False)
             text = text.where(~risky, "'" + text)
