@@ -1,12 +1,14 @@
 """Read + validate at 100,000 and 1,000,000 rows: this code beside the old code, in one run.
 
-    python bench/bench_import.py [--sizes 100000,1000000] [--old bd34aa1] [--timeout 900]
+    python bench/bench_import.py [--sizes 100000,1000000] [--columns 500,1000,2000]
+                                 [--old bd34aa1] [--timeout 900]
 
 Makes synthetic files with `dashboard.synthetic` (native CSV, the same as Parquet, and an
 ACLED-layout CSV; made-up rows marked synthetic), then times `read_incidents` on each in a fresh
 process, once with this worktree's code and once with the old commit's (checked out with
 `git worktree add --detach` into a temporary folder, run with the same virtualenv, removed
-afterwards). Prints wall and CPU seconds and peak RSS side by side and writes
+afterwards). Then the same for 1,000-row files of 500 to 2,000 columns (time must grow with the
+columns, not their square). Prints wall and CPU seconds and peak RSS side by side and writes
 bench/results/import.json. Never fails on time; a run over --timeout is reported as such.
 """
 
@@ -73,8 +75,28 @@ def make_files(folder: Path, size: int) -> dict[str, Path]:
     return files
 
 
+def wide_file(folder: Path, columns: int, rows: int = 1000) -> Path:
+    """A native CSV with `columns` columns: the canonical ones and extra text columns."""
+    from dashboard.formats.writers import write_incidents
+    from dashboard.synthetic import synthetic_incidents
+
+    incidents = synthetic_incidents(rows, seed=2)
+    extra = {f"extra_{i}": f"value {i}" for i in range(columns - len(incidents.columns))}
+    path = folder / f"wide-{columns}.csv"
+    write_incidents(incidents, path, formula_escape=False)
+    frame = __import__("pandas").read_csv(path, dtype=str, keep_default_na=False)
+    frame = frame.assign(**extra)
+    frame.to_csv(path, index=False)
+    return path
+
+
 def measure(code: Path, path: Path, timeout: int) -> dict:
-    environment = {**os.environ, "PYTHONPATH": str(code), "ATLAS_MAX_ROWS": "5000000"}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(code),
+        "ATLAS_MAX_ROWS": "5000000",
+        "ATLAS_MAX_COLUMNS": "100000",
+    }
     try:
         done = subprocess.run(
             [sys.executable, "-c", MEASURE, str(path)],
@@ -115,6 +137,7 @@ def shown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--columns", default="500,1000,2000")
     parser.add_argument("--old", default="bd34aa1", help="commit of the old code")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per run")
     args = parser.parse_args(argv)
@@ -150,6 +173,18 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 for path in files.values():
                     path.unlink()
+            for columns in [int(c) for c in args.columns.split(",") if c]:
+                path = wide_file(folder, columns)
+                new_result = measure(ROOT, path, args.timeout)
+                old_result = measure(old, path, args.timeout)
+                print(
+                    f"    1,000 {columns:>5} columns     | now {shown(new_result)} | "
+                    f"{args.old} {shown(old_result)}",
+                    flush=True,
+                )
+                results.append(
+                    {"rows": 1000, "columns": columns, "now": new_result, "old": old_result}
+                )
         finally:
             subprocess.run(
                 ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
