@@ -132,6 +132,10 @@ class Case:
 CASES: tuple[Case, ...] = (
     Case("empty", "empty.csv", lambda: b"", ("row 1: file is empty",)),
     Case("blank lines only", "blank.csv", lambda: b"\n\n  \n", ("row 1: file is empty",)),
+    Case(
+        "blank first row", "blank-first.csv", lambda: b"\n" + NATIVE,
+        ("row 1: the first row is empty",),
+    ),
     Case("header only", "header.csv", lambda: HEADER.encode() + b"\n", ("no incidents",)),
     Case(
         "header and blank lines", "header-blank.csv",

@@ -94,6 +94,14 @@ def test_limits_are_documented_settings_with_the_upload_limit_matching_streamlit
     assert config["client"]["showErrorDetails"] == "none"
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_every_line_end_reads_the_same(native_csv, tmp_path, line_end):
+    text = native_csv.read_text(encoding="utf-8").replace("\r\n", "\n")
+    path = tmp_path / "line-ends.csv"
+    path.write_bytes(text.replace("\n", line_end).encode())
+    pd.testing.assert_frame_equal(read_incidents(path), read_incidents(native_csv))
+
+
 def test_parquet_keeps_its_types(tmp_path):
     incidents = synthetic_incidents(50, seed=6, scattered=0.2)
     path = tmp_path / "typed.parquet"

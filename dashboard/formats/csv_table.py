@@ -53,8 +53,11 @@ def read_header(path: Path, name: str, limits: Limits) -> list[str]:
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
     if not text.strip():
         raise InvalidFile(name, [Problem(1, None, "file is empty: expected a header row")])
-    records = csv.reader(io.StringIO(text))
+    records = csv.reader(io.StringIO(text, newline=""))  # CR, LF and CRLF line ends alike
     header = [cell.strip() for cell in next(records)]
+    if not any(header):
+        message = "the first row is empty: the column names (the header) must be the first row"
+        raise InvalidFile(name, [Problem(1, None, message)])
     complete = len(head) < HEAD_BYTES or _has_next(records)
     if len(header) > limits.max_columns:
         message = limits.columns_message(len(header), at_least=not complete)
