@@ -196,3 +196,19 @@ def test_upload_page_refuses_a_file_over_the_upload_limit(monkeypatch, native_cs
     assert not at.exception
     assert "more than the 1 MB an upload may be (ATLAS_MAX_UPLOAD_MB)" in at.error[0].value
     assert at.error[0].value.replace("\\", "").startswith("big.csv: ")
+
+
+def test_upload_page_shows_the_first_thousand_problems_and_offers_them_all(native_csv):
+    text = native_csv.read_text(encoding="utf-8").replace("\r\n", "\n").splitlines()
+    header, row = text[0], text[1]
+    date = row.split(",")[1]
+    body = [row.replace(date, "someday", 1).replace("syn-5-0", f"r{i}", 1) for i in range(1500)]
+    data = "\n".join([header, *body]).encode()
+    at = AppTest.from_file(str(PACKAGE_DIR / "app.py"), default_timeout=60)
+    at.switch_page("views/upload.py").run()
+    at.file_uploader[0].set_value(("many.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert "1500 problems found" in at.error[0].value.replace("\\", "")
+    assert len(at.dataframe[0].value) == 1000
+    assert any("The first 1,000 of 1,500 problems." in c.value for c in at.caption)
+    assert at.get("download_button")
