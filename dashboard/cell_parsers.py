@@ -62,14 +62,18 @@ def is_text(series: pd.Series) -> bool:
 
 
 def blank_to_na(series: pd.Series) -> pd.Series:
-    """Text with surrounding spaces removed and empty cells as NA (string dtype), in pyarrow."""
+    """Text with surrounding spaces removed and empty cells as NA (string dtype), in pyarrow.
+    A column with nothing to trim or blank keeps its buffers (no copy of a million cells)."""
     if series.dtype == object:
         series = series.astype("string")
     values = arrow_strings(series)
     trimmed = pc.utf8_trim_whitespace(values)
+    if pc.all(pc.equal(pc.binary_length(trimmed), pc.binary_length(values))).as_py() is not False:
+        trimmed = values
     empty = pc.equal(pc.binary_length(trimmed), 0)
-    cleaned = pc.if_else(empty, pa.scalar(None, pa.large_string()), trimmed)
-    return pd.Series(pd.arrays.ArrowStringArray(cleaned), index=series.index)
+    if pc.any(empty).as_py():
+        trimmed = pc.if_else(empty, pa.scalar(None, pa.large_string()), trimmed)
+    return pd.Series(pd.arrays.ArrowStringArray(trimmed), index=series.index)
 
 
 def arrow_strings(series: pd.Series) -> pa.ChunkedArray:
