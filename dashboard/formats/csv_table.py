@@ -35,27 +35,31 @@ def read_csv_cells(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Text cells under the file's own header, indexed by spreadsheet row, and the problems
     met while reading (wrong cell counts, repeated header names)."""
-    header = read_header(path, name, limits)
-    reader = _Reader(path, name, header, limits, progress)
+    raw_header = read_header(path, name, limits)
+    header = [cell.strip() for cell in raw_header]
+    reader = _Reader(path, name, raw_header, limits, progress)
     table = reader.read()
     rows = reader.row_numbers(table.num_rows)
     blank = _blank_rows(table)
     if blank.any():
         table, rows = table.filter(pa.array(~blank)), rows[~blank]
+    if table.num_columns != len(header):
+        message = "the header cannot be read the same way twice: check the quotes in it"
+        raise InvalidFile(name, [Problem(1, None, message)])
     frame = table.rename_columns(header).to_pandas()
     frame.index = rows
     return frame, reader.problems + _repeated_names(header)
 
 
 def read_header(path: Path, name: str, limits: Limits) -> list[str]:
-    """The header's cells, counted before anything else is parsed."""
+    """The header's cells as written, counted before anything else is parsed."""
     head = read_head(path, HEAD_BYTES)
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
     if not text.strip():
         raise InvalidFile(name, [Problem(1, None, "file is empty: expected a header row")])
     records = csv.reader(io.StringIO(text, newline=""))  # CR, LF and CRLF line ends alike
-    header = [cell.strip() for cell in next(records)]
-    if not any(header):
+    header = next(records)
+    if not any(cell.strip() for cell in header):
         message = "the first row is empty: the column names (the header) must be the first row"
         raise InvalidFile(name, [Problem(1, None, message)])
     complete = len(head) < HEAD_BYTES or _has_next(records)
@@ -80,7 +84,7 @@ class _Reader:
 
     def __init__(self, path: Path, name: str, header: list[str], limits: Limits, progress):
         self.path, self.name, self.limits, self.progress = path, name, limits, progress
-        self.columns = [f"c{i}" for i in range(len(header))]
+        self.columns = header  # pyarrow reads the header itself (quotes and all)
         self.skipped: list[int] = []  # spreadsheet rows left out (wrong number of cells)
         self.problems: list[Problem] = []
         self.size = path.stat().st_size
@@ -93,9 +97,7 @@ class _Reader:
             try:
                 stream = self._open(source)
             except pa.ArrowInvalid as error:
-                if "skip initial" not in str(error):  # a header and nothing after it
-                    raise InvalidFile(self.name, [self._unreadable(error)]) from None
-                return pa.table({c: pa.array([], pa.large_string()) for c in self.columns})
+                raise InvalidFile(self.name, [self._unreadable(error)]) from None
             while True:
                 try:
                     batch = stream.read_next_batch()
@@ -110,17 +112,18 @@ class _Reader:
                 if self.rows_read + len(self.skipped) > self.limits.max_rows:
                     raise InvalidFile(self.name, [Problem(None, None, self.limits.rows_message())])
         self._explain_unclosed_quote(batches)
-        schema = pa.schema([(c, pa.large_string()) for c in self.columns])
-        return pa.Table.from_batches(batches, schema=schema)
+        if not batches:
+            return pa.table(
+                {f"c{i}": pa.array([], pa.large_string()) for i in range(len(self.columns))}
+            )
+        return pa.Table.from_batches(batches)
 
     def _open(self, source):
         # A block must hold the longest row; cells are limited, so rows are too.
         block = max(16 * MIB, 8 * self.limits.max_field_chars)
         return pacsv.open_csv(
             source,
-            read_options=pacsv.ReadOptions(
-                use_threads=False, block_size=block, column_names=self.columns, skip_rows=1
-            ),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=block),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=True,
                 ignore_empty_lines=False,
