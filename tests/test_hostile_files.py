@@ -6,9 +6,11 @@ bound, so a regression that reads them whole or parses them quadratically fails 
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -68,6 +70,8 @@ def test_import_refuses_and_leaves_the_store_byte_identical(case, tmp_path, caps
 def test_upload_page_rejects_every_case_with_the_files_name(tmp_path):
     at = AppTest.from_file(APP, default_timeout=120)
     at.switch_page("views/upload.py").run()
+    store = Path(os.environ["ATLAS_HOME"]) / "atlas.db"  # made by the page's first run
+    before = store.read_bytes()
     for case in CASES:
         data = case.make()
         at.file_uploader[0].set_value((case.name, data, "text/csv")).run()
@@ -86,6 +90,7 @@ def test_upload_page_rejects_every_case_with_the_files_name(tmp_path):
         assert not at.success, f"{case.id}: shown as valid"
         # A rejected file is let go: the uploader is empty again, ready for the next one.
         assert at.file_uploader[0].value is None
+    assert store.read_bytes() == before
 
 
 BOUND = """
