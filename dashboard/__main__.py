@@ -45,6 +45,32 @@ def _filters_from_args(args: argparse.Namespace, vocabulary):
     return Filters.parse(params, vocabulary)
 
 
+def _add_progress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="a progress line on stderr while reading and validating (auto: when stderr is a "
+        "terminal)",
+    )
+
+
+def _progress(args: argparse.Namespace):
+    from dashboard.progress import ProgressLine
+
+    return ProgressLine(enabled=getattr(args, "progress", "auto") != "never")
+
+
+def _read(args: argparse.Namespace):
+    from dashboard.formats import read_incidents
+
+    progress = _progress(args)
+    try:
+        return read_incidents(args.file, format=args.format, progress=progress)
+    finally:
+        progress.finish()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="atlas", description="Incident Atlas: validate, import, export and geocode incidents."
@@ -59,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", type=Path)
     validate.add_argument("--format", choices=FORMATS, default="auto")
+    _add_progress_option(validate)
 
     imp = commands.add_parser(
         "import",
@@ -70,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, default="auto")
     imp.add_argument("--db", help="SQLAlchemy URL of the store (default: the local SQLite store)")
+    _add_progress_option(imp)
 
     export = commands.add_parser(
         "export",
@@ -85,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True)
     export.add_argument(
         "--db", help="SQLAlchemy URL of a store (default: ATLAS_DATA, else the local store)"
+    )
+    export.add_argument(
+        "--no-formula-escape",
+        dest="formula_escape",
+        action="store_false",
+        help="CSV: write text exactly as stored. By default text cells starting with =, +, -, "
+        "@, tab or CR get a leading ' so a spreadsheet does not run them as formulas; use this "
+        "for files you will import back into Incident Atlas",
     )
     _add_filter_options(export)
 
@@ -129,9 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from dashboard.formats import read_incidents
-
-    incidents = read_incidents(args.file, format=args.format)
+    incidents = _read(args)
     print(f"{args.file}: valid, {len(incidents)} incident{'s' if len(incidents) != 1 else ''}")
     return 0
 
@@ -145,14 +179,19 @@ def _refuse_when_read_only(action: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from dashboard.progress import ProgressLine
     from dashboard.store import open_store
 
     _refuse_when_read_only("import")
+    # The file is read and validated before the store is opened: a bad file leaves the store
+    # untouched, byte for byte.
+    incidents = _read(args)
     store = open_store(args.db)
-    progress = ProgressLine()
+    progress = _progress(args)
     try:
-        batch = store.import_file(args.file, format=args.format, progress=progress)
+        batch = store.import_incidents(
+            incidents, name=args.file.name, source_file=str(args.file), format=args.format,
+            progress=progress,
+        )  # fmt: skip
     finally:
         progress.finish()
     print(f"imported {batch.rows} incidents from {args.file} as batch {batch.batch_id}")
@@ -268,6 +307,7 @@ def _purge(store, args: argparse.Namespace) -> int:
 
 BATCH_ACTIONS = {"remove": _remove, "restore": _restore, "purge": _purge}
 
+
 def _export(args: argparse.Namespace) -> int:
     from dashboard.datasource import DataSource
     from dashboard.formats.writers import write_incidents
@@ -280,7 +320,7 @@ def _export(args: argparse.Namespace) -> int:
                   file=sys.stderr)  # fmt: skip
         return 1
     selected = engine.frame(filters)
-    write_incidents(selected, args.output, args.format)
+    write_incidents(selected, args.output, args.format, formula_escape=args.formula_escape)
     span = engine.span(filters)
     words = filters.describe(count=len(selected), span=span, vocab=engine.vocabulary)
     print(f"wrote {words} to {args.output}")
@@ -316,6 +356,25 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"{error.filename}: no such file", file=sys.stderr)
         return 1
+    except OSError as error:
+        print(f"{error.filename or args.command}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(
+            f"atlas {args.command}: out of memory; lower ATLAS_MAX_ROWS or split the file",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print(f"atlas {args.command}: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the promise is one line, never a traceback
+        print(
+            f"atlas {args.command}: unexpected {type(error).__name__}: {error}. This is a bug in "
+            "Incident Atlas: please report it with the command and the file",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""A progress line for long imports on the command line.
+"""A progress line for long reads, validations and imports on the command line.
 
-The store reports `progress(stage, done, total)`; on a terminal the line is rewritten in place,
-elsewhere (logs, CI) one line is printed per stage and per quarter of the rows, so a log stays
-short.
+Readers and the store report `progress(stage, done, total)`; on a terminal the line is
+rewritten in place, elsewhere (logs, CI) one line is printed per stage and per quarter of the
+rows, so a log stays short.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import TextIO
 
 
 class ProgressLine:
-    def __init__(self, stream: TextIO | None = None):
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool = True):
         self.stream = stream or sys.stderr
+        self.enabled = enabled
         self.interactive = self.stream.isatty()
         self.started = time.monotonic()
         self._last_stage: str | None = None
@@ -22,6 +23,8 @@ class ProgressLine:
         self._open_line = False
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
         text = self.describe(stage, done, total)
         if self.interactive:
             self.stream.write("\r\033[K" + text)

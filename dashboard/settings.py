@@ -51,6 +51,29 @@ SETTINGS = {
         "'offline' (bundled Natural Earth borders, no tile server) or a tile URL template such as "
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png.",
     ),
+    "max_upload_mb": Setting(
+        "ATLAS_MAX_UPLOAD_MB",
+        "200",
+        "Largest file the upload page accepts, in MB (a 1,000,000-row CSV is about 300 MB: import "
+        "it with the CLI or as Parquet). Streamlit's own limit, server.maxUploadSize in "
+        ".streamlit/config.toml, must be at least as large.",
+    ),
+    "max_rows": Setting(
+        "ATLAS_MAX_ROWS",
+        "2000000",
+        "Most data rows one file may have (validate, import, upload); larger files are refused "
+        "before they fill the memory.",
+    ),
+    "max_columns": Setting(
+        "ATLAS_MAX_COLUMNS",
+        "1000",
+        "Most columns one file may have; checked on the header before the rest is read.",
+    ),
+    "max_field_chars": Setting(
+        "ATLAS_MAX_FIELD_CHARS",
+        "100000",
+        "Longest cell accepted, in characters (a long report fits in 100,000).",
+    ),
 }
 
 
@@ -72,6 +95,20 @@ def read_only() -> bool:
     raise BadSetting(
         f"ATLAS_READ_ONLY={value!r} is not understood: use 1 (read-only) or 0 (the default)"
     )
+
+
+def get_int(name: str) -> int:
+    """A setting that is a positive whole number; a bad value is a BadSetting, not a crash."""
+    from dashboard.errors import BadSetting
+
+    setting = SETTINGS[name]
+    text = setting.value().replace(",", "").replace("_", "")
+    if not text.isdigit() or int(text) < 1:
+        raise BadSetting(
+            f"{setting.env}={setting.value()!r} is not a positive whole number; "
+            f"unset it to use the default ({setting.default})"
+        )
+    return int(text)
 
 
 def settings_markdown() -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.formats import acled
 from dashboard.problems import Problem
-from dashboard.schema import COLUMNS
+from dashboard.schema import COLUMNS, parse_incidents
 
 NATIVE_HEADER = ["incident_id", "event_date", "location", "latitude", "longitude"]
 
@@ -202,13 +202,17 @@ def test_inter_label(code, label):
 # --- figures, precision, provenance -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fatalities, killed", [("0", "0"), ("8", "8"), ("", ""), (" 3 ", "3")])
+@pytest.mark.parametrize("fatalities, killed", [("0", 0), ("8", 8), ("", None), (" 3 ", 3)])
 def test_fatalities_become_killed_and_wounded_is_unknown(fatalities, killed):
     cells, problems = acled.to_canonical(one_row(fatalities=fatalities))
     assert problems == []
-    assert cells.loc[0, "killed"] == killed
     assert cells.loc[0, "wounded"] == ""  # unknown, never "0"
-    assert cells.loc[0, "acled_fatalities"] == fatalities.strip()
+    assert cells.loc[0, "acled_fatalities"] == fatalities  # kept verbatim
+    incidents, problems = parse_incidents(cells)  # the validator reads the figure
+    assert problems == []
+    value = incidents["killed"].iloc[0]
+    assert (pd.isna(value) and killed is None) or value == killed
+    assert pd.isna(incidents["wounded"].iloc[0])
 
 
 @pytest.mark.parametrize("value", ["1", "2", "3"])

@@ -1,24 +1,42 @@
 """Readers and writers, one module per format; `read_incidents` is the single way in.
 
-Every reader turns a file into text cells under canonical column names; `dashboard.schema`
-then types and validates them, and `dashboard.actors` maps actor names, so every format
-gets the same checks and the same error messages.
+A file is recognised by its content, not its name: Parquet (`parquet_table`, types kept) or
+CSV text (`csv_table`, pyarrow's parser); anything else (zip, gzip, UTF-16, images ...) is
+refused with a sentence saying what it is. ACLED and UCDP exports are mapped to canonical
+columns (`acled`, `ucdp`); `dashboard.schema` then types and validates every format the same
+way, and `dashboard.actors` maps actor names. Limits on rows, columns and cell length
+(`limits`) are checked before the work they bound. Every failure is an `InvalidFile` naming the
+file, and the row and column where there is one.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from dashboard import actors
+from dashboard.cell_parsers import arrow_strings, is_text
 from dashboard.errors import InvalidFile
+from dashboard.formats.csv_table import read_csv_cells
+from dashboard.formats.limits import Limits
+from dashboard.formats.parquet_table import read_parquet_cells
+from dashboard.formats.sniff import file_kind, latin1_guess, read_head, scan_text
 from dashboard.problems import Problem
 from dashboard.schema import parse_incidents
 
 FORMATS = ("auto", "native", "acled", "ucdp")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+# Set on a frame whose file was scanned and holds no control character, so the validator can
+# skip looking for them cell by cell.
+CLEAN_TEXT = "atlas_clean_text"
+
+# progress(stage, done, total): stages "checking encoding" and "reading" count bytes (or rows
+# for Parquet), "validating" counts steps; total is None when unknown.
+Progress = Callable[[str, int, "int | None"], None]
 
 
 def decode_text(data: bytes) -> tuple[str | None, list[Problem]]:
@@ -28,7 +46,7 @@ def decode_text(data: bytes) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as error:
         row = data[: error.start].count(b"\n") + 1
         byte = data[error.start : error.start + 1].hex()
-        hint = " (it looks like Windows-1252/Latin-1)" if _latin1_guess(data) else ""
+        hint = " (it looks like Windows-1252/Latin-1)" if latin1_guess(data) else ""
         message = (
             f"file is not UTF-8: byte 0x{byte} cannot be read{hint}; "
             "save the file as UTF-8 and try again"
@@ -36,46 +54,64 @@ def decode_text(data: bytes) -> tuple[str | None, list[Problem]]:
         return None, [Problem(row, None, message)]
 
 
-def _latin1_guess(data: bytes) -> bool:
-    return any(0xC0 <= b <= 0xFF for b in data) and b"\x00" not in data
-
-
-def read_text_table(path: str | Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """A CSV or Parquet file as text cells, indexed by spreadsheet row number (header = 1)."""
+def read_table(
+    path: str | Path,
+    *,
+    name: str | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """A CSV or Parquet file as cells indexed by spreadsheet row number (header = 1), and the
+    problems met reading it. Raises InvalidFile when the file cannot be read as a table."""
     path = Path(path)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        frame = pd.read_parquet(path)
-        frame = frame.astype("string").fillna("").astype(object)
-        frame.index = range(2, len(frame) + 2)
-        return frame, []
-    text, problems = decode_text(path.read_bytes())
-    if text is None:
-        return pd.DataFrame(), problems
-    return text_table_from_csv(text)
+    name = name or str(path)
+    limits = limits or Limits.from_settings()
+    try:
+        kind = file_kind(read_head(path, 64 * 1024))
+        if kind == "parquet":
+            frame, problems = read_parquet_cells(path, name, limits, progress)
+        elif kind == "text":
+            frame, problems = _read_text(path, name, limits, progress)
+        else:
+            raise InvalidFile(name, [Problem(None, None, kind)])
+    except (IsADirectoryError, PermissionError) as error:
+        problem = Problem(None, None, f"cannot read it: {error.strerror}")
+        raise InvalidFile(name, [problem]) from None
+    return frame, problems + _long_cells(frame, limits)
 
 
-def text_table_from_csv(text: str) -> tuple[pd.DataFrame, list[Problem]]:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        return pd.DataFrame(), [Problem(1, None, "file is empty: expected a header row")]
-    header = [h.strip() for h in rows[0]]
+# Kept for callers of the earlier name.
+read_text_table = read_table
+
+
+def _read_text(path: Path, name: str, limits: Limits, progress) -> tuple[pd.DataFrame, list]:
+    if Path(name).suffix.lower() in PARQUET_SUFFIXES or path.suffix.lower() in PARQUET_SUFFIXES:
+        message = (
+            "the file is named .parquet but holds text, not Parquet: if it is a CSV, name it .csv"
+        )
+        raise InvalidFile(name, [Problem(None, None, message)])
+    scan = scan_text(path, progress)
+    if scan.problems:
+        raise InvalidFile(name, scan.problems)
+    frame, problems = read_csv_cells(path, name, limits, progress)
+    frame.attrs[CLEAN_TEXT] = not scan.has_control_characters
+    return frame, problems
+
+
+def _long_cells(frame: pd.DataFrame, limits: Limits) -> list[Problem]:
     problems = []
-    body = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            body.append([""] * len(header))
+    for position, column in enumerate(frame.columns):
+        cells = frame.iloc[:, position]
+        if not is_text(cells):
             continue
-        if len(row) != len(header):
-            problems.append(
-                Problem(number, None, f"has {len(row)} cells but the header has {len(header)}")
-            )
-            row = (row + [""] * len(header))[: len(header)]
-        body.append(row)
-    frame = pd.DataFrame(body, columns=header, dtype=object, index=range(2, len(body) + 2))
-    blank = frame.apply(lambda r: not any(str(v).strip() for v in r), axis=1)
-    duplicated = [h for h in set(header) if header.count(h) > 1]
-    problems += [Problem(1, h, "column appears more than once in the header") for h in duplicated]
-    return frame[~blank] if len(frame) else frame, problems
+        values = arrow_strings(cells)
+        # Bytes are never fewer than characters: most files are done with the cheap count.
+        if (pc.max(pc.binary_length(values)).as_py() or 0) <= limits.max_field_chars:
+            continue
+        lengths = pd.Series(pc.utf8_length(values).to_numpy(zero_copy_only=False), cells.index)
+        for row, length in lengths[lengths > limits.max_field_chars].items():
+            problems.append(Problem(int(row), str(column), limits.field_message(int(length))))
+    return problems
 
 
 def detect_format(columns: list[str]) -> str:
@@ -95,13 +131,24 @@ def read_incidents(
     format: str = "auto",
     dataset: str | None = None,
     curated: bool = False,
+    name: str | None = None,
+    progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> pd.DataFrame:
-    """Read, map, type and validate a file; raise InvalidFile listing every problem."""
-    frame, problems = read_text_table(path)
-    if problems and frame.empty:
-        raise InvalidFile(path, problems)
+    """Read, map, type and validate a file; raise InvalidFile listing every problem.
+
+    `name` is how messages call the file (an upload's own name rather than a temporary path);
+    `progress(stage, done, total)` is called as the work advances.
+    """
+    frame, problems = read_table(path, name=name, limits=limits, progress=progress)
     return incidents_from_table(
-        frame, path, format=format, dataset=dataset, curated=curated, problems=problems
+        frame,
+        name or path,
+        format=format,
+        dataset=dataset,
+        curated=curated,
+        problems=problems,
+        progress=progress,
     )
 
 
@@ -113,28 +160,57 @@ def incidents_from_table(
     dataset: str | None = None,
     curated: bool = False,
     problems: list[Problem] | None = None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     problems = list(problems or [])
+    if frame.empty:
+        message = "no incidents: the file has a header but no data rows"
+        raise InvalidFile(path, problems or [Problem(None, None, message)])
     chosen = detect_format(list(frame.columns)) if format == "auto" else format
     source_columns: dict[str, str] = {}
     if chosen == "native":
-        cells = frame.rename(columns=lambda c: c.strip().lower())
+        cells = frame.rename(columns=lambda c: str(c).strip().lower())
+        # A repeated name is reported on the header; the first of them is the one read.
+        cells = cells.loc[:, ~cells.columns.duplicated()]
     else:
         from dashboard.formats import acled, ucdp
 
         mapper = {"acled": acled, "ucdp": ucdp}[chosen]
         cells, found = mapper.to_canonical(frame)
         problems += found
-        source_columns = mapper.SOURCE_COLUMNS
+        source_columns = _source_names(mapper)
     default_dataset = dataset or (chosen if chosen != "native" else f"upload:{Path(path).name}")
-    incidents, found = parse_incidents(cells, dataset=default_dataset, curated=curated)
-    # Name the column the user sees in their file, and keep a reader's own message for a cell
-    # rather than repeating it in the validator's words.
-    seen = {(p.row, p.column) for p in problems}
-    for problem in found:
-        column = source_columns.get(problem.column, problem.column)
-        if (problem.row, column) not in seen:
-            problems.append(Problem(problem.row, column, problem.message))
+    incidents, found = parse_incidents(
+        cells,
+        dataset=default_dataset,
+        curated=curated,
+        progress=progress,
+        check_text=not frame.attrs.get(CLEAN_TEXT, False),
+    )
+    problems += _in_users_words(found, source_columns, problems)
     if problems:
         raise InvalidFile(path, problems)
     return actors.canonicalise(incidents)
+
+
+def _source_names(mapper) -> dict[str, str]:
+    """Canonical or kept column -> the column the user sees in their file."""
+    prefix = f"{mapper.NAME}_"
+    columns = (*mapper.HEADER, *getattr(mapper, "LEGACY_HEADER", ()))
+    kept = {f"{prefix}{column}": column for column in columns}
+    return kept | dict(mapper.SOURCE_COLUMNS)
+
+
+def _in_users_words(found, source_columns, already) -> list[Problem]:
+    """Name the column the user sees in their file, and keep a reader's own message for a cell
+    rather than repeating it in the validator's words."""
+    seen = {(p.row, p.column) for p in already}
+    kept, messages = [], set()
+    for problem in found:
+        column = source_columns.get(problem.column, problem.column)
+        key = (problem.row, column)
+        if key in seen or (key, problem.message) in messages:
+            continue
+        messages.add((key, problem.message))
+        kept.append(Problem(problem.row, column, problem.message))
+    return kept

@@ -19,12 +19,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from dashboard.cell_parsers import Distinct, arrow_strings
 from dashboard.formats.source_cells import (
     cells_by_column,
+    choose,
     column_key,
     column_reader,
+    constant,
+    has_point,
     missing_required,
     parse_dates,
     spreadsheet_rows,
@@ -179,17 +186,21 @@ _WEAPON_WORDS: tuple[tuple[str, str], ...] = (
     ("small_arms", r"gunfire|gunmen|small arms|small-arms|rifles?|machine guns?|snipers?"
                    r"|opened fire|shot|shooting|gun battle|firefight"),
 )  # fmt: skip
-_WEAPON_PATTERNS = tuple(
-    (weapon, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for weapon, words in _WEAPON_WORDS
+_SEIZURE_WORDS = (
+    r"seiz(?:e|ed|es|ing|ure)|confiscat\w*|weapons? caches?|arms caches?|caches? of|impound\w*"
 )
-_SEIZURE = re.compile(
-    r"\b(?:seiz(?:e|ed|es|ing|ure)|confiscat\w*|weapons? caches?|arms caches?|caches? of"
-    r"|impound\w*)\b",
-    re.IGNORECASE,
+_INTERCEPTION_WORDS = r"intercept\w*|shot down|downed|air defen[cs]es?|air-defen[cs]es?"
+# Every keyword family the rules look for in the notes, one bit each (weapons in priority order,
+# then interception and seizure). The notes column is searched once per family, in pyarrow
+# (RE2), and the rules then run once per distinct (event type, sub-event type, bits).
+_FAMILIES: tuple[tuple[str, str], ...] = (
+    *_WEAPON_WORDS,
+    ("interception", _INTERCEPTION_WORDS),
+    ("seizure", _SEIZURE_WORDS),
 )
-_INTERCEPTION = re.compile(
-    r"\b(?:intercept\w*|shot down|downed|air defen[cs]es?|air-defen[cs]es?)\b", re.IGNORECASE
-)
+_FAMILY_PATTERNS = tuple(rf"\b(?:{words})\b" for _name, words in _FAMILIES)
+_COMPILED = tuple(re.compile(pattern, re.IGNORECASE) for pattern in _FAMILY_PATTERNS)
+_BIT = {name: 1 << bit for bit, (name, _words) in enumerate(_FAMILIES)}
 
 _MONTHS = {
     name: number
@@ -273,12 +284,31 @@ def inter_label(code: str) -> str:
     return INTER_LABELS.get(code.removesuffix(".0"), code)
 
 
-def notes_weapon(notes: str, allowed: tuple[str, ...] | None = None) -> str | None:
-    """First weapon family (optionally among `allowed`) whose keywords appear in the notes."""
-    for weapon, pattern in _WEAPON_PATTERNS:
-        if (allowed is None or weapon in allowed) and pattern.search(notes):
+def notes_flags(notes: str) -> int:
+    """The keyword families found in one note, as bits (see `_FAMILIES`)."""
+    return sum(1 << bit for bit, pattern in enumerate(_COMPILED) if pattern.search(notes))
+
+
+def notes_flags_column(notes: pd.Series) -> np.ndarray:
+    """`notes_flags` for a whole column, each family searched once by pyarrow."""
+    values = arrow_strings(notes)
+    flags = np.zeros(len(notes), dtype=np.int64)
+    for bit, pattern in enumerate(_FAMILY_PATTERNS):
+        found = pc.match_substring_regex(values, pattern, ignore_case=True)
+        flags |= pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(np.int64) << bit
+    return flags
+
+
+def _weapon_from(flags: int, allowed: tuple[str, ...] | None = None) -> str | None:
+    for weapon, _words in _WEAPON_WORDS:
+        if (allowed is None or weapon in allowed) and flags & _BIT[weapon]:
             return weapon
     return None
+
+
+def notes_weapon(notes: str, allowed: tuple[str, ...] | None = None) -> str | None:
+    """First weapon family (optionally among `allowed`) whose keywords appear in the notes."""
+    return _weapon_from(notes_flags(notes), allowed)
 
 
 def map_event(event_type: str, sub_event_type: str, notes: str = "") -> tuple[str, str]:
@@ -286,28 +316,62 @@ def map_event(event_type: str, sub_event_type: str, notes: str = "") -> tuple[st
 
     The weapon is "" for events that are not uses of force (protests, arrests, agreements ...).
     """
+    return map_event_flags(event_type, sub_event_type, notes_flags(notes))
+
+
+# Sub-event types whose weapon is fixed, or read from the notes among some families only.
+_FIXED_WEAPON = {"remote explosive/landmine/ied": "ied", "suicide bomb": "ied"}
+_WEAPON_FAMILIES = {
+    "air/drone strike": (("drone",), "aircraft"),
+    "shelling/artillery/missile attack": (
+        ("ballistic_missile", "rocket", "missile", "artillery"),
+        "unknown",
+    ),
+}
+
+
+def map_event_flags(event_type: str, sub_event_type: str, flags: int) -> tuple[str, str]:
+    """`map_event` with the notes given as their keyword bits."""
     sub = " ".join(sub_event_type.lower().split())
     kind = SUB_EVENT_TYPES.get(sub) or EVENT_TYPES.get(" ".join(event_type.lower().split()), "")
     if not kind:
         return "", ""
-    if sub == "air/drone strike":
-        return "airstrike", notes_weapon(notes, ("drone",)) or "aircraft"
-    if sub == "shelling/artillery/missile attack":
-        families = ("ballistic_missile", "rocket", "missile", "artillery")
-        return "attack", notes_weapon(notes, families) or "unknown"
-    if sub in ("remote explosive/landmine/ied", "suicide bomb"):
-        return "attack", "ied"
+    if sub in _FIXED_WEAPON:
+        return kind, _FIXED_WEAPON[sub]
+    if sub in _WEAPON_FAMILIES:
+        families, otherwise = _WEAPON_FAMILIES[sub]
+        return kind, _weapon_from(flags, families) or otherwise
     if sub == "disrupted weapons use":
-        if _INTERCEPTION.search(notes):
-            kind = "interception"
-        elif _SEIZURE.search(notes):
-            kind = "seizure"
-        return kind, notes_weapon(notes) or "unknown"
-    if kind == "other" and _SEIZURE.search(notes):
-        return "seizure", notes_weapon(notes) or "unknown"
+        return _disrupted(kind, flags), _weapon_from(flags) or "unknown"
+    if kind == "other" and flags & _BIT["seizure"]:
+        return "seizure", _weapon_from(flags) or "unknown"
     if kind in ("attack", "clash", "airstrike"):
-        return kind, notes_weapon(notes) or "unknown"
+        return kind, _weapon_from(flags) or "unknown"
     return kind, ""
+
+
+def _disrupted(kind: str, flags: int) -> str:
+    """Disrupted weapons use: an interception or a seizure when the notes say so."""
+    if flags & _BIT["interception"]:
+        return "interception"
+    if flags & _BIT["seizure"]:
+        return "seizure"
+    return kind
+
+
+def map_events(
+    event_type: pd.Series, sub_event_type: pd.Series, notes: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """`map_event` over whole columns: (event types, weapons) as text columns."""
+    bits = pa.array(notes_flags_column(notes)).cast(pa.large_string())
+    flags = pd.Series(pd.arrays.ArrowStringArray(bits), index=notes.index)
+    events = Distinct(
+        lambda kind, sub, bits: map_event_flags(kind, sub, int(bits)),
+        event_type,
+        sub_event_type,
+        flags,
+    )
+    return events.text(lambda pair: pair[0]), events.text(lambda pair: pair[1])
 
 
 def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
@@ -316,47 +380,41 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     cells = cells_by_column(raw)
     problems += missing_required(cells, REQUIRED, "ACLED")
     col = column_reader(cells, raw.index)
+    index = raw.index
 
-    rows = spreadsheet_rows(raw.index)
+    rows = spreadsheet_rows(index)
     dates, found = parse_dates(
         col("event_date"), parse_date, rows, "event_date", "ACLED", DATE_FORMATS_HELP
     )
     problems += found
+    event_types, weapons = map_events(col("event_type"), col("sub_event_type"), col("notes"))
+    countries = Distinct(country_code, col("iso"), col("country"), col("iso3")).text()
 
-    notes = col("notes")
-    events = [
-        map_event(kind, sub, note)
-        for kind, sub, note in zip(col("event_type"), col("sub_event_type"), notes, strict=True)
-    ]
-    has_point = col("latitude").ne("") & col("longitude").ne("")
-
-    out = pd.DataFrame(index=raw.index)
-    out["incident_id"] = col("event_id_cnty")
-    out["event_date"] = pd.Series(dates, index=raw.index, dtype=object)
-    out["time_precision"] = col("time_precision")
-    out["event_type"] = pd.Series([e for e, _w in events], index=raw.index, dtype=object)
-    out["weapon"] = pd.Series([w for _e, w in events], index=raw.index, dtype=object)
-    out["actor1"] = col("actor1")
-    out["actor2"] = col("actor2")
-    out["location"] = col("location")
-    out["site_id"] = ""
-    out["country"] = [
-        country_code(iso, name, iso3)
-        for iso, name, iso3 in zip(col("iso"), col("country"), col("iso3"), strict=True)
-    ]
-    out["admin1"] = col("admin1")
-    out["latitude"] = col("latitude")
-    out["longitude"] = col("longitude")
-    out["geo_precision"] = col("geo_precision")
-    out["geo_source"] = has_point.map({True: "source", False: ""})
-    out["killed"] = col("fatalities")
-    out["wounded"] = ""  # ACLED reports fatalities only: wounded is unknown, never 0
-    out["source"] = col("source")
-    out["source_url"] = ""  # ACLED gives publication names, no links
-    out["notes"] = notes
-    out["dataset"] = NAME
+    out = {
+        "incident_id": col("event_id_cnty"),
+        "event_date": dates,
+        "time_precision": col("time_precision"),
+        "event_type": event_types,
+        "weapon": weapons,
+        "actor1": col("actor1"),
+        "actor2": col("actor2"),
+        "location": col("location"),
+        "site_id": constant("", index),
+        "country": countries,
+        "admin1": col("admin1"),
+        "latitude": col("latitude"),
+        "longitude": col("longitude"),
+        "geo_precision": col("geo_precision"),
+        "geo_source": choose(has_point(col), "source", "", index),
+        "killed": col("fatalities"),
+        "wounded": constant("", index),  # ACLED reports fatalities only: never 0
+        "source": col("source"),
+        "source_url": constant("", index),  # ACLED gives publication names, no links
+        "notes": col("notes"),
+        "dataset": constant(NAME, index),
+    }
     for name, values in cells.items():
         if name in ("inter1", "inter2"):
-            values = values.map(inter_label)
+            values = Distinct(inter_label, values).text()
         out[f"{NAME}_{name}"] = values
-    return out.astype(object), problems
+    return pd.DataFrame(out, index=index), problems

@@ -11,15 +11,21 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
+from dashboard.cell_parsers import Distinct, shown
 from dashboard.formats.source_cells import (
     cells_by_column,
+    choose,
     column_key,
     column_reader,
+    constant,
+    has_point,
     missing_required,
     parse_dates,
     spreadsheet_rows,
+    stripped,
 )
 from dashboard.problems import Problem
 
@@ -163,26 +169,31 @@ def _code(text: str) -> str:
     return text.strip().removesuffix(".0")
 
 
+def _scale(cells: pd.Series, rows: np.ndarray, name: str, table: dict[str, str], what: str):
+    """A UCDP code column through its table; an unknown code is reported and left empty."""
+    mapped = Distinct(lambda text: (text, table.get(_code(text), "")), cells, na_value=("", ""))
+    unknown = mapped.where(lambda result: result[0].strip() and not result[1])
+    allowed = f"{min(table)}-{max(table)}"
+    problems = [
+        Problem(int(row), name, f"unknown UCDP {what} '{shown(text)}' (use {allowed})")
+        for row, (text, _code_) in zip(rows[unknown], mapped.results_at(unknown), strict=True)
+    ]
+    return mapped.text(lambda result: result[1]), problems
+
+
 def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """GED text cells -> canonical text cells (same index) and UCDP-specific problems."""
     problems: list[Problem] = []
     cells = cells_by_column(raw)
     problems += missing_required(cells, REQUIRED, "UCDP GED")
     col = column_reader(cells, raw.index)
-
-    rows = spreadsheet_rows(raw.index)
+    index = raw.index
+    rows = spreadsheet_rows(index)
 
     def scale(name: str, table: dict[str, str], what: str) -> pd.Series:
-        mapped = []
-        for label, text in col(name).items():
-            value = table.get(_code(text), "")
-            if text and not value:
-                allowed = f"{min(table)}-{max(table)}"
-                problems.append(
-                    Problem(rows[label], name, f"unknown UCDP {what} '{text}' (use {allowed})")
-                )
-            mapped.append(value)
-        return pd.Series(mapped, index=raw.index, dtype=object)
+        mapped, found = _scale(col(name), rows, name, table, what)
+        problems.extend(found)
+        return mapped
 
     dates, found = parse_dates(
         col("date_start"), parse_date, rows, "date_start", "UCDP", "YYYY-MM-DD"
@@ -191,36 +202,36 @@ def to_canonical(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
 
     location = col("where_coordinates")
     for fallback in ("adm_2", "adm_1", "country"):
-        location = location.where(location.ne(""), col(fallback))
-    has_point = col("latitude").ne("") & col("longitude").ne("")
-    ids = col("id").map(lambda v: f"ucdp-{_code(v)}" if v else "")
-
-    out = pd.DataFrame(index=raw.index)
-    out["incident_id"] = ids
-    out["event_date"] = pd.Series(dates, index=raw.index, dtype=object)
-    out["time_precision"] = scale("date_prec", TIME_PRECISION, "date precision")
+        location = location.where(stripped(location).ne(""), col(fallback))
+    ids = Distinct(lambda v: f"ucdp-{_code(v)}" if v.strip() else "", col("id"), na_value="")
     event_type = scale("type_of_violence", EVENT_TYPES, "type of violence")
-    out["event_type"] = event_type
-    out["weapon"] = event_type.map(lambda t: "unknown" if t else "")  # GED does not say
-    out["actor1"] = col("side_a")
-    out["actor2"] = col("side_b")
-    out["location"] = location
-    out["site_id"] = ""
-    out["country"] = [
-        country_code(cid, name) for cid, name in zip(col("country_id"), col("country"), strict=True)
-    ]
-    out["admin1"] = col("adm_1")
-    out["latitude"] = col("latitude")
-    out["longitude"] = col("longitude")
-    out["geo_precision"] = scale("where_prec", GEO_PRECISION, "location precision")
-    out["geo_source"] = has_point.map({True: "source", False: ""})
-    out["killed"] = col("best")
-    out["wounded"] = ""  # GED counts deaths only: wounded is unknown, never 0
     source = col("source_office")
-    out["source"] = source.where(source.ne(""), col("source_original"))
-    out["source_url"] = ""
-    out["notes"] = col("source_headline")
-    out["dataset"] = NAME
+    source = source.where(stripped(source).ne(""), col("source_original"))
+    countries = Distinct(country_code, col("country_id"), col("country")).text()
+
+    out = {
+        "incident_id": ids.text(),
+        "event_date": dates,
+        "time_precision": scale("date_prec", TIME_PRECISION, "date precision"),
+        "event_type": event_type,
+        "weapon": choose(event_type.ne("").to_numpy(), "unknown", "", index),
+        "actor1": col("side_a"),
+        "actor2": col("side_b"),
+        "location": location,
+        "site_id": constant("", index),
+        "country": countries,
+        "admin1": col("adm_1"),
+        "latitude": col("latitude"),
+        "longitude": col("longitude"),
+        "geo_precision": scale("where_prec", GEO_PRECISION, "location precision"),
+        "geo_source": choose(has_point(col), "source", "", index),
+        "killed": col("best"),
+        "wounded": constant("", index),  # the GED counts deaths only: never 0
+        "source": source,
+        "source_url": constant("", index),
+        "notes": col("source_headline"),
+        "dataset": constant(NAME, index),
+    }
     for name, values in cells.items():
         out[f"{NAME}_{name}"] = values
-    return out.astype(object), problems
+    return pd.DataFrame(out, index=index), problems

@@ -275,8 +275,7 @@ class Store:
 
         self._check_writable("import")
         progress = progress or _no_progress
-        progress("reading and validating", 0, None)
-        frame = read_incidents(path, format=format)
+        frame = read_incidents(path, format=format, progress=progress)
         return self.import_incidents(
             frame, name=Path(path).name, source_file=str(path), format=format, progress=progress
         )
