@@ -58,7 +58,9 @@ def _add_progress_option(parser: argparse.ArgumentParser) -> None:
 def _progress(args: argparse.Namespace):
     from dashboard.progress import ProgressLine
 
-    return ProgressLine(enabled=getattr(args, "progress", "auto") != "never")
+    mode = getattr(args, "progress", "auto")
+    # A progress line is for a person at a terminal; logs and pipes get it only when asked.
+    return ProgressLine(enabled=mode == "always" or (mode == "auto" and sys.stderr.isatty()))
 
 
 def _read(args: argparse.Namespace):

@@ -12,6 +12,11 @@ import time
 from typing import TextIO
 
 
+# What each stage counts (formats and store say so where they report): only rows are worth
+# printing as numbers; the rest is a share of the work.
+UNITS = {"importing": "rows", "committing": "rows"}
+
+
 class ProgressLine:
     def __init__(self, stream: TextIO | None = None, *, enabled: bool = True):
         self.stream = stream or sys.stderr
@@ -40,9 +45,11 @@ class ProgressLine:
 
     def describe(self, stage: str, done: int, total: int | None) -> str:
         elapsed = time.monotonic() - self.started
-        if total:
-            return f"{stage}: {done:,} of {total:,} rows ({100 * done // total}%), {elapsed:.1f} s"
-        return f"{stage}..., {elapsed:.1f} s"
+        if not total:
+            return f"{stage}..., {elapsed:.1f} s"
+        unit = UNITS.get(stage)
+        amount = f" ({done:,} of {total:,} {unit})" if unit else ""
+        return f"{stage}: {100 * done // total}%{amount}, {elapsed:.1f} s"
 
     def finish(self) -> None:
         if self._open_line:

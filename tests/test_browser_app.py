@@ -161,9 +161,11 @@ def hostile_app(tmp_path_factory):
         }
     )
     url = f"sqlite:///{folder / 'hostile.db'}"
-    Store(url, seed_csv=None).import_incidents(
-        coerce_dtypes(frame), name="hostile", mark_seeded=True
-    )
+    store = Store(url)
+    store.ensure_seeded()
+    store.remove_batch(store.curated_batch_id())  # only the hostile row on the page
+    store.import_incidents(coerce_dtypes(frame), name="hostile")
+    store.close()
     env = {"ATLAS_HOME": str(folder / "home"), "ATLAS_DATA": url}
     with running_app(env, ARTIFACTS / "hostile-app.log") as url:
         yield url

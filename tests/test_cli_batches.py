@@ -116,13 +116,13 @@ def test_import_prints_a_progress_line(store_url, tmp_path, capsys):
 
     path = tmp_path / "synthetic.csv"
     synthetic_incidents(60_000, seed=2).to_csv(path, index=False)
-    assert main(["import", str(path), "--db", store_url]) == 0
+    assert main(["import", str(path), "--db", store_url, "--progress", "always"]) == 0
     printed = capsys.readouterr()
     assert "imported 60000 incidents" in printed.out
     lines = printed.err.splitlines()
-    assert any(line.startswith("validating: 60,000 of 60,000 rows (100%)") for line in lines)
-    assert any(line.startswith("importing: 0 of 60,000 rows (0%)") for line in lines)
-    assert any(line.startswith("importing: 60,000 of 60,000 rows (100%)") for line in lines)
+    assert any(line.startswith("validating: 100%") for line in lines)
+    assert any(line.startswith("importing: 0% (0 of 60,000 rows)") for line in lines)
+    assert any(line.startswith("importing: 100% (60,000 of 60,000 rows)") for line in lines)
     assert lines[-1].startswith("committing")
 
 

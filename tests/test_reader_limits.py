@@ -130,7 +130,7 @@ def test_progress_is_reported_stage_by_stage(native_csv):
 def test_the_cli_prints_a_progress_line_when_asked(native_csv, capsys):
     assert main(["validate", str(native_csv), "--progress", "always"]) == 0
     captured = capsys.readouterr()
-    assert "validating: 20 of 20 rows (100%)" in captured.err
+    assert "validating: 100%" in captured.err
     assert "valid, 20 incidents" in captured.out
     assert main(["validate", str(native_csv), "--progress", "never"]) == 0
     assert capsys.readouterr().err == ""
@@ -194,7 +194,9 @@ def test_upload_page_refuses_a_file_over_the_upload_limit(monkeypatch, native_cs
     big = native_csv.read_bytes() * 500  # about 2.7 MB
     at.file_uploader[0].set_value(("big.csv", big, "text/csv")).run()
     assert not at.exception
-    assert "more than the 1 MB an upload may be (ATLAS_MAX_UPLOAD_MB)" in at.error[0].value
+    assert "more than the 1 MB an upload may be (ATLAS_MAX_UPLOAD_MB)" in at.error[0].value.replace(
+        "\\", ""
+    )
     assert at.error[0].value.replace("\\", "").startswith("big.csv: ")
 
 
