@@ -17,20 +17,13 @@ import streamlit.components.v1 as components
 from dashboard.errors import AtlasError
 from dashboard.views import common
 from dashboard.views.common import show_error
-from dashboard.views.filter_controls import show_problems, url_filters
+from dashboard.views.filter_controls import page_number, show_problems, url_filters
 from dashboard.views.map_panel import show_map
 
 
-def _int_param(name: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(st.query_params.get(name, default))
-    except ValueError:
-        return default
-    return min(max(value, low), high)
-
-
-REFRESH_SECONDS = _int_param("refresh", 300, 10, 86_400)
-HIGHLIGHT_DAYS = _int_param("days", 7, 1, 365)
+REFRESH_SECONDS, _refresh_problems = page_number("refresh", 300, 10, 86_400)
+HIGHLIGHT_DAYS, _days_problems = page_number("days", 7, 1, 365)
+SETTING_PROBLEMS = _refresh_problems + _days_problems
 LATEST_COUNT = 7  # as many as fit beside the map at 1920x1080 in 28 px type
 
 st.markdown(
@@ -116,7 +109,7 @@ def wall() -> None:
         show_error(error)
         return
     filters, problems = url_filters(engine)
-    show_problems(problems)
+    show_problems(SETTING_PROBLEMS + problems)
     numbers = common.headline(engine, engine.version, filters)
     newest = numbers.last_day
     recent_since = (

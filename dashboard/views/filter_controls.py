@@ -20,7 +20,9 @@ from dashboard.filters import (
     SIDE_ROLES,
     URL_KEYS,
     Filter,
+    FilterProblem,
     Filters,
+    misspelt_keys,
     umbrella_names,
 )
 from dashboard.views.common import choices, literal_markdown
@@ -38,6 +40,9 @@ ROLE_LABELS = {
     "either": "of either party",
 }
 NO_SITE = ""
+# URL parameters that are settings of a page, not filters (the wall's, and the map's view):
+# anything else that is not a filter is reported as misspelt.
+PAGE_KEYS = ("view", "days", "refresh", "scale")
 
 
 def query_params() -> dict[str, list[str]]:
@@ -45,8 +50,31 @@ def query_params() -> dict[str, list[str]]:
 
 
 def url_filters(engine: Engine) -> tuple[Filters, list]:
-    """Filters from the page's URL, and the problems with values that could not be used."""
-    return Filters.parse(query_params(), engine.vocabulary)
+    """Filters from the page's URL, and the problems with values that could not be used
+    (misspelt parameter names included)."""
+    params = query_params()
+    filters, problems = Filters.parse(params, engine.vocabulary)
+    return filters, problems + misspelt_keys(params, PAGE_KEYS)
+
+
+def page_number(
+    name: str, default: float, low: float, high: float, *, whole: bool = True
+) -> tuple[float, list[FilterProblem]]:
+    """A page setting from the URL (`days`, `refresh`, `scale`): the default when absent or
+    unreadable, clamped to [low, high]; a problem says what was done with a bad value."""
+    text = st.query_params.get(name)
+    if text is None or not text.strip():
+        return default, []
+    kind = "whole number" if whole else "number"
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        return default, [FilterProblem(name, text, f"not a {kind}; using {default:g}")]
+    if not (low <= value <= high) or not math.isfinite(value):
+        clamped = min(max(value, low), high) if math.isfinite(value) else default
+        message = f"must be {low:g} to {high:g}; using {clamped:g}"
+        return clamped, [FilterProblem(name, text, message)]
+    return value, []
 
 
 def write_url(filters: Filters) -> None:
@@ -60,7 +88,7 @@ def write_url(filters: Filters) -> None:
 def show_problems(problems: list) -> None:
     if problems:
         lines = "\n".join(f"- {literal_markdown(p.describe())}" for p in problems)
-        st.warning(f"Some of this link's filters could not be used:\n{lines}")
+        st.warning(f"Some of this link's parameters could not be used:\n{lines}")
 
 
 # ----------------------------------------------------------------------------- state
