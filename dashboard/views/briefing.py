@@ -20,7 +20,6 @@ from dashboard.views.common import show_error
 from dashboard.views.filter_controls import page_number, show_problems, url_filters
 from dashboard.views.map_panel import show_map
 
-
 REFRESH_SECONDS, _refresh_problems = page_number("refresh", 300, 10, 86_400)
 HIGHLIGHT_DAYS, _days_problems = page_number("days", 7, 1, 365)
 SETTING_PROBLEMS = _refresh_problems + _days_problems
