@@ -388,7 +388,9 @@ class Engine:
             FROM incidents WHERE {where} GROUP BY ALL ORDER BY {order}""",
             params,
         )
-        frame = frame.astype({"killed": float, "wounded": float, "casualties": float, "others": int})
+        frame = frame.astype(
+            {"killed": float, "wounded": float, "casualties": float, "others": int}
+        )
         if by == "month":
             frame["value"] = [_day(v) for v in frame["value"]]
         frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)

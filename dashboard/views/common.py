@@ -84,3 +84,8 @@ def cached_sites() -> pd.DataFrame | None:
 
     sites = pd.read_csv(DATA_DIR / "sites.csv", dtype={"id": "string", "name": "string"})
     return sites.rename(columns={"id": "site_id"})
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def breakdown(_engine: Engine, version: str, filters: Filters, by: str, limit: int):
+    return _engine.breakdown(filters, by, limit=limit)

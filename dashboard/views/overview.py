@@ -14,6 +14,7 @@ from dashboard.errors import AtlasError
 from dashboard.filters import Filters
 from dashboard.formats.writers import render
 from dashboard.views import common
+from dashboard.views.breakdowns import show_breakdowns
 from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
 from dashboard.views.map_panel import show_map
@@ -162,5 +163,6 @@ chart = build_timeline(counts, frequency=frequency, by=color_by)
 st.altair_chart(chart, width="stretch", on_select=apply_chart_span, key="timeline")
 st.caption(f"One bar per {frequency}; drag across the chart to filter the page to that span.")
 
+show_breakdowns(engine, filters)
 show_table(engine, filters, numbers.incidents, chosen_id)
 show_downloads(engine, filters)
