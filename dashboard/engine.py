@@ -316,18 +316,21 @@ class Engine:
         return "week" if days <= WEEKLY_UP_TO_DAYS else "month"
 
     def timeline(self, filters: Filters, *, by: str = "side", frequency: str | None = None):
-        """Incidents and known casualties per period, one row per (period, group)."""
+        """Incidents and known casualties per period, one row per (period, group): period
+        (its first day), group, incidents, casualties (killed + wounded where reported; NaN when
+        no incident of the row gives a figure, never 0), with_figures."""
         frequency = frequency or self.frequency(filters)
         group = {"side": "side1", "event_type": "event_type"}[by]
         where, params = self.where(filters)
         frame = self._frame(
             f"""SELECT date_trunc('{frequency}', event_date)::DATE AS period,
                 coalesce({group}, 'unknown') AS "group", count(*) AS incidents,
-                coalesce(sum(casualties), 0)::BIGINT AS casualties
+                sum(casualties)::DOUBLE AS casualties, count(casualties) AS with_figures
             FROM incidents WHERE {where} GROUP BY ALL ORDER BY period, "group" """,
             params,
         )
         frame["period"] = pd.to_datetime(frame["period"])
+        frame["casualties"] = frame["casualties"].astype(float)
         return frame
 
     def page(

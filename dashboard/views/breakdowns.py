@@ -140,7 +140,8 @@ def _month_chart(rows, pick, tooltip, opacity, bar_color):
     order = rows["label"].tolist()
     return (
         alt.Chart(rows)
-        .mark_bar(color=bar_color, cursor="pointer")
+        # However few the months, a bar stays a bar (never one block across the chart).
+        .mark_bar(color=bar_color, cursor="pointer", width={"expr": "min(bandwidth('x'), 56)"})
         .encode(
             x=alt.X(
                 "label:N",

@@ -18,7 +18,7 @@ from dashboard.views.breakdowns import show_breakdowns
 from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
 from dashboard.views.map_panel import show_map
-from dashboard.views.timeline import build_timeline, selected_span
+from dashboard.views.timeline import LABELS, build_timeline, selected_span
 
 TABLE_PAGE = 200
 DOWNLOADS = (
@@ -45,13 +45,17 @@ def figure_text(total: int | None, unknown: int, incidents: int) -> tuple[str, s
     return f"{total:,}", caption
 
 
+def previous_period(days: int) -> str:
+    return "the day before" if days == 1 else f"the previous {days:,} days"
+
+
 def show_headline(numbers: Headline) -> None:
     kpis = st.columns(5)
     change = numbers.change
     kpis[0].metric(
         "Incidents",
         f"{numbers.incidents:,}",
-        delta=None if change is None else f"{change:+,} vs previous {numbers.period_days} days",
+        delta=None if change is None else f"{change:+,} vs {previous_period(numbers.period_days)}",
         delta_color="inverse",
     )
     for column, label, total, unknown in (
@@ -159,9 +163,18 @@ if clicked_id and clicked_id != chosen_id:
 
 st.subheader("Timeline")
 counts, frequency = common.timeline(engine, version, filters, color_by)
-chart = build_timeline(counts, frequency=frequency, by=color_by)
+asked = (filters.start or numbers.first_day, filters.end or numbers.last_day)
+chart = build_timeline(counts, frequency=frequency, by=color_by, span=asked)
 st.altair_chart(chart, width="stretch", on_select=apply_chart_span, key="timeline")
-st.caption(f"One bar per {frequency}; drag across the chart to filter the page to that span.")
+line = (
+    "the line is killed + wounded where reported (a gap: no figure)"
+    if counts["casualties"].notna().any()
+    else "no incident here gives a casualty figure"
+)
+st.caption(
+    f"One bar per {LABELS[frequency]}; {line}. Drag across the chart to filter the page to "
+    "that span."
+)
 
 show_breakdowns(engine, filters)
 show_table(engine, filters, numbers.incidents, chosen_id)
