@@ -6,7 +6,6 @@ filters; nothing here holds or scans the whole set of incidents.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.engine import Engine, Headline
@@ -17,10 +16,10 @@ from dashboard.views import common
 from dashboard.views.breakdowns import show_breakdowns
 from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
+from dashboard.views.incident_table import show_table
 from dashboard.views.map_panel import show_map
 from dashboard.views.timeline import LABELS, build_timeline, selected_span
 
-TABLE_PAGE = 200
 DOWNLOADS = (
     ("CSV", "csv", "text/csv"),
     ("GeoJSON", "geojson", "application/geo+json"),
@@ -67,52 +66,6 @@ def show_headline(numbers: Headline) -> None:
         column.caption(caption)
     kpis[3].metric("Sites hit", f"{numbers.sites_hit:,}")
     kpis[4].metric("Countries", f"{numbers.countries:,}")
-
-
-def show_table(engine: Engine, filters: Filters, count: int, chosen_id: str | None) -> None:
-    st.subheader("Incidents")
-    pages = max(1, -(-count // TABLE_PAGE))
-    page = 0
-    if pages > 1:
-        page = (
-            st.number_input(
-                f"Page (newest first, {TABLE_PAGE} a page, {pages:,} pages)",
-                min_value=1,
-                max_value=pages,
-                value=1,
-                step=1,
-                key="table_page",
-            )  # fmt: skip
-            - 1
-        )
-    rows = common.table_page(engine, engine.version, filters, int(page), TABLE_PAGE)
-    chosen = engine.incident(chosen_id) if chosen_id else None
-    if chosen is not None:
-        st.info(f"Selected on the map: {literal_markdown(chosen_id)} (first row, highlighted)")
-        selected = pd.DataFrame([chosen])[list(rows.columns)]
-        rows = pd.concat([selected, rows[rows["incident_id"] != chosen_id]], ignore_index=True)
-    styled = rows.style.apply(
-        lambda row: [
-            "background-color: #fff3b0" if row["incident_id"] == chosen_id else "" for _ in row
-        ],
-        axis=1,
-    )
-    st.dataframe(
-        styled,
-        hide_index=True,
-        width="stretch",
-        key="incident_table",
-        column_config={
-            "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-            "event_type": "type",
-            "actor1": "attacker",
-            "actor2": "target",
-            "killed": st.column_config.NumberColumn("killed", format="%d"),
-            "wounded": st.column_config.NumberColumn("wounded", format="%d"),
-            "source_url": st.column_config.LinkColumn("link", display_text="open"),
-            "notes": st.column_config.TextColumn("notes", width="large"),
-        },
-    )
 
 
 def show_downloads(engine: Engine, filters: Filters) -> None:
@@ -177,5 +130,5 @@ st.caption(
 )
 
 show_breakdowns(engine, filters)
-show_table(engine, filters, numbers.incidents, chosen_id)
+show_table(engine, filters, numbers.incidents)
 show_downloads(engine, filters)
