@@ -3,6 +3,7 @@ every filterable row is a click target, and clicks read back as the value to fil
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pandas as pd
@@ -16,7 +17,7 @@ from dashboard.views.breakdowns import (
     PANELS,
     PICK_PARAM,
     breakdown_rows,
-    build_breakdown,
+    breakdown_spec,
     casualty_text,
     month_span,
     picked_key,
@@ -78,23 +79,35 @@ def test_counts_add_up_to_the_filtered_set(curated):
 
 @pytest.mark.parametrize("by", [p.by for p in PANELS])
 def test_every_row_is_a_click_target_with_its_key(curated, by):
-    spec = build_breakdown(rows_for(curated, by), by).to_dict()
+    spec = breakdown_spec(rows_for(curated, by), by)
     params = spec.get("params") or spec["layer"][0].get("params")
     (param,) = params
     assert param["name"] == PICK_PARAM
     if "layer" in spec:  # the whole row (its track) is the click target
         assert param["views"] == [spec["layer"][0]["name"]]
     assert param["select"]["type"] == "point" and param["select"]["fields"] == ["key"]
-    data = spec["datasets"][next(iter(spec["datasets"]))]
+    (data,) = spec["datasets"].values()
     assert [row["key"] for row in data] == rows_for(curated, by)["key"].tolist()
+    assert [row["order"] for row in data] == list(range(len(data)))  # drawn in this order
+    json.dumps(spec, allow_nan=False)  # plain JSON: no NaN reaches the browser
 
 
 def test_the_longest_bar_fills_the_row_and_others_are_proportional(curated):
-    spec = build_breakdown(rows_for(curated, "attacker"), "attacker").to_dict()
+    rows = rows_for(curated, "attacker")
+    spec = breakdown_spec(rows, "attacker")
     track, bars = spec["layer"][0], spec["layer"][1]
-    most = rows_for(curated, "attacker")["incidents"].max()
-    assert bars["encoding"]["x"]["scale"]["domain"] == [0, most]
-    assert track["encoding"]["x"]["field"] == "track"
+    (data,) = spec["datasets"].values()
+    # Bars and tracks share one x scale from 0, and every track is the largest count long.
+    assert {row["track"] for row in data} == {rows["incidents"].max()}
+    assert track["encoding"]["x"]["scale"] == bars["encoding"]["x"]["scale"]
+    assert bars["encoding"]["x"]["scale"] == {"nice": False, "zero": True}
+
+
+def test_the_chart_is_built_once_and_only_its_data_changes(curated):
+    syria = breakdown_spec(rows_for(curated, "site", filters=Filters(country=("SY",))), "site")
+    everything = breakdown_spec(rows_for(curated, "site"), "site")
+    assert syria["datasets"] != everything["datasets"]
+    assert {**syria, "datasets": None} == {**everything, "datasets": None}
 
 
 def test_a_click_reads_back_as_the_value_to_filter_on():

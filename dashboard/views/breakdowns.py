@@ -2,18 +2,20 @@
 weapon and month, each bar a filter.
 
 `breakdown_rows` turns the engine's answer into what a reader sees (names, not ids or codes;
-"no figure" rather than 0); `build_breakdown` is a pure function returning an Altair chart (tests
-read its spec); clicking a bar sets the matching sidebar widget, the way dragging across the
-timeline sets the dates. The wall draws the same rows as large HTML bars (`wall_panel_html`).
+"no figure" rather than 0); `breakdown_spec` is a pure function returning the Vega-Lite spec
+(built with Altair once per kind of breakdown; tests read it). Clicking a bar sets the matching
+sidebar widget, the way dragging across the timeline sets the dates. The wall draws the same
+rows as large HTML bars (`wall_panel_html`).
 """
 
 from __future__ import annotations
 
 import calendar
 import html
+import json
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 import altair as alt
 import pandas as pd
@@ -26,6 +28,8 @@ from dashboard.views import common
 from dashboard.views.filter_controls import set_date_span
 
 PICK_PARAM = "pick"
+DATA_NAME = "rows"
+BAR_COLOR = "#4c78a8"
 ROW_PX = 36  # a desk row: a line of text above a bar
 BAR_PX = 10
 BAR_OFFSET = 8  # below the middle of the row, under its text
@@ -95,12 +99,24 @@ def breakdown_rows(frame: pd.DataFrame, by: str, vocab: Vocabulary) -> pd.DataFr
     return rows[["label", "key", "incidents", "casualty_text", "text", "with_figures"]]
 
 
-def build_breakdown(rows: pd.DataFrame, by: str, *, bar_color: str = "#4c78a8"):
-    """A row per value: its name, count and casualties written above a bar of its incidents
-    (name on the left, figures on the right);
-    clicking anywhere on a row selects its `key` (the `pick` parameter). Months are columns in
-    time order instead. Text sits above the bars rather than beside them, so nothing is cut
-    off however narrow the column."""
+def breakdown_spec(rows: pd.DataFrame, by: str) -> dict:
+    """The Vega-Lite spec of one breakdown: the chart for `by` (built once) with `rows` as its
+    data. The chart depends on nothing but the rows' columns (order, bar lengths and the axis
+    come from the data), so a rerun costs a copy, not an Altair build and validation."""
+    spec = json.loads(_chart_json(by))
+    data = rows.assign(order=range(len(rows)), track=int(rows["incidents"].max() or 1))
+    records = data.astype(object).where(data.notna(), None).to_dict("records")
+    spec["datasets"] = {DATA_NAME: records}
+    return spec
+
+
+@cache
+def _chart_json(by: str) -> str:
+    chart = _month_chart(by) if by == "month" else _rows_chart(by)
+    return json.dumps(chart.to_dict())
+
+
+def _pick_and_tooltip(by: str):
     pick = alt.selection_point(name=PICK_PARAM, fields=["key"], on="click", clear=False)
     tooltip = [
         alt.Tooltip("label:N", title=BY_KEY[by].title.removeprefix("By ")),
@@ -108,21 +124,29 @@ def build_breakdown(rows: pd.DataFrame, by: str, *, bar_color: str = "#4c78a8"):
         alt.Tooltip("casualty_text:N", title="killed, wounded (known)"),
         alt.Tooltip("with_figures:Q", title="incidents giving figures", format=","),
     ]
-    # Bars that are not a filter (unknown, "others") are paler.
-    opacity = alt.condition(alt.datum.key != "", alt.value(1.0), alt.value(0.4))
-    if by == "month":
-        return _month_chart(rows, pick, tooltip, opacity, bar_color)
-    most = max(int(rows["incidents"].max()), 1) if len(rows) else 1
-    data = rows.assign(track=most)
-    y = alt.Y("label:N", sort=rows["label"].tolist(), axis=None)
-    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    scale = alt.Scale(domain=[0, most], nice=False)
-    x = alt.X("incidents:Q", axis=None, scale=scale)
+    return pick, tooltip
+
+
+# Bars that are not a filter (unknown, "others") are paler.
+_OPACITY = alt.condition(alt.datum.key != "", alt.value(1.0), alt.value(0.4))
+
+
+def _rows_chart(by: str):
+    """A row per value: its name and figures written above a bar of its incidents (name on the
+    left, count and casualties on the right), largest first; clicking anywhere on a row
+    selects its `key` (the `pick` parameter). Text sits above the bars rather than beside them,
+    so nothing is cut off however narrow the column."""
+    pick, tooltip = _pick_and_tooltip(by)
+    y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
+    base = alt.Chart(alt.Data(name=DATA_NAME)).encode(y=y, tooltip=tooltip)
+    # The track is as long as the longest bar, so the shared x domain is [0, largest count].
+    scale = alt.Scale(zero=True, nice=False)
+    bar = {"height": BAR_PX, "yOffset": BAR_OFFSET, "cursor": "pointer"}
     # A pale full-width track under each bar: the row's click target, and a guide to the eye.
-    track = base.mark_bar(color="#e6e9ef", height=BAR_PX, yOffset=BAR_OFFSET, cursor="pointer")
-    track = track.encode(x=alt.X("track:Q", axis=None, scale=scale)).add_params(pick)
-    bars = base.mark_bar(color=bar_color, height=BAR_PX, yOffset=BAR_OFFSET, cursor="pointer")
-    bars = bars.encode(x=x, opacity=opacity)
+    track = base.mark_bar(color="#e6e9ef", **bar).encode(x=alt.X("track:Q", axis=None, scale=scale))
+    bars = base.mark_bar(color=BAR_COLOR, **bar).encode(
+        x=alt.X("incidents:Q", axis=None, scale=scale), opacity=_OPACITY
+    )
     # The name on the left (cut with "…" when the column is narrow), the figures on the right.
     names = base.mark_text(
         align="left", baseline="bottom", dy=-1, fontSize=13, fontWeight="bold",
@@ -131,26 +155,27 @@ def build_breakdown(rows: pd.DataFrame, by: str, *, bar_color: str = "#4c78a8"):
     figures = base.mark_text(
         align="right", baseline="bottom", dy=-1, fontSize=13, cursor="pointer"
     ).encode(x=alt.value("width"), text="text:N")
-    return alt.layer(track, bars, names, figures).properties(
+    return alt.layer(track.add_params(pick), bars, names, figures).properties(
         height=alt.Step(ROW_PX), width="container", padding={"left": 2, "right": 2}
     )
 
 
-def _month_chart(rows, pick, tooltip, opacity, bar_color):
-    order = rows["label"].tolist()
+def _month_chart(by: str):
+    """Months as columns in time order; a click selects the month."""
+    pick, tooltip = _pick_and_tooltip(by)
     return (
-        alt.Chart(rows)
+        alt.Chart(alt.Data(name=DATA_NAME))
         # However few the months, a bar stays a bar (never one block across the chart).
-        .mark_bar(color=bar_color, cursor="pointer", width={"expr": "min(bandwidth('x'), 56)"})
+        .mark_bar(color=BAR_COLOR, cursor="pointer", width={"expr": "min(bandwidth('x'), 56)"})
         .encode(
             x=alt.X(
                 "label:N",
-                sort=order,
+                sort=alt.EncodingSortField("order"),
                 title=None,
                 axis=alt.Axis(labelAngle=0, labelOverlap="parity"),
             ),  # fmt: skip
             y=alt.Y("incidents:Q", title="incidents", axis=alt.Axis(format="d", tickMinStep=1)),
-            opacity=opacity,
+            opacity=_OPACITY,
             tooltip=tooltip,
         )
         .add_params(pick)
@@ -223,8 +248,8 @@ def _panel_chart(engine: Engine, filters: Filters, panel: Panel) -> None:
         st.caption("no incidents")
         return
     key = f"breakdown_{panel.by}_{st.session_state.get(f'_breakdown_generation_{panel.by}', 0)}"
-    st.altair_chart(
-        build_breakdown(rows, panel.by),
+    st.vega_lite_chart(
+        breakdown_spec(rows, panel.by),
         width="stretch",
         key=key,
         on_select=partial(apply_pick, panel.by, key),

@@ -18,7 +18,7 @@ from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
 from dashboard.views.incident_table import show_table
 from dashboard.views.map_panel import show_map
-from dashboard.views.timeline import LABELS, build_timeline, selected_span
+from dashboard.views.timeline import LABELS, selected_span
 
 DOWNLOADS = (
     ("CSV", "csv", "text/csv"),
@@ -68,6 +68,22 @@ def show_headline(numbers: Headline) -> None:
     kpis[4].metric("Countries", f"{numbers.countries:,}")
 
 
+def show_timeline(engine: Engine, filters: Filters, numbers: Headline, color_by: str) -> None:
+    st.subheader("Timeline")
+    asked = (filters.start or numbers.first_day, filters.end or numbers.last_day)
+    spec, frequency, figures = common.timeline(engine, engine.version, filters, color_by, asked)
+    st.vega_lite_chart(spec, width="stretch", on_select=apply_chart_span, key="timeline")
+    line = (
+        "the line is killed + wounded where reported (a gap: no figure)"
+        if figures
+        else "no incident here gives a casualty figure"
+    )
+    st.caption(
+        f"One bar per {LABELS[frequency]}; {line}. Drag across the chart to filter the page "
+        "to that span."
+    )
+
+
 def show_downloads(engine: Engine, filters: Filters) -> None:
     def data(fmt: str):
         return lambda: render(engine.frame(filters), fmt)
@@ -114,21 +130,7 @@ if clicked_id and clicked_id != chosen_id:
     st.session_state["selected_incident"] = clicked_id
     chosen_id = clicked_id
 
-st.subheader("Timeline")
-counts, frequency = common.timeline(engine, version, filters, color_by)
-asked = (filters.start or numbers.first_day, filters.end or numbers.last_day)
-chart = build_timeline(counts, frequency=frequency, by=color_by, span=asked)
-st.altair_chart(chart, width="stretch", on_select=apply_chart_span, key="timeline")
-line = (
-    "the line is killed + wounded where reported (a gap: no figure)"
-    if counts["casualties"].notna().any()
-    else "no incident here gives a casualty figure"
-)
-st.caption(
-    f"One bar per {LABELS[frequency]}; {line}. Drag across the chart to filter the page to "
-    "that span."
-)
-
+show_timeline(engine, filters, numbers, color_by)
 show_breakdowns(engine, filters)
 show_table(engine, filters, numbers.incidents)
 show_downloads(engine, filters)
