@@ -20,6 +20,25 @@ from dashboard.views.incident_table import show_table
 from dashboard.views.map_panel import show_map
 from dashboard.views.timeline import LABELS, selected_span
 
+# Phones (Streamlit stacks columns below 640 px): the five headline numbers as a grid of three
+# rather than a screenful of single lines, a smaller title, and a pointer to the hidden filters.
+DESK_CSS = """
+<style>
+.desk-phone-only { display: none; }
+@media (max-width: 640px) {
+  .st-key-kpis [data-testid="stHorizontalBlock"] { flex-wrap: wrap; gap: 0.5rem 1rem; }
+  .st-key-kpis [data-testid="stColumn"] {
+    min-width: calc(33% - 1rem) !important; flex: 1 1 calc(33% - 1rem) !important;
+  }
+  .st-key-kpis [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  .st-key-kpis [data-testid="stMetricLabel"] * { white-space: normal !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+  .st-key-kpis [data-testid="stCaptionContainer"] { font-size: 0.75rem; }
+  h1 { font-size: 2rem !important; }
+  .desk-phone-only { display: block; font-size: 0.9rem; color: #555; margin: -0.5rem 0 0.5rem; }
+}
+</style>
+"""
 DOWNLOADS = (
     ("CSV", "csv", "text/csv"),
     ("GeoJSON", "geojson", "application/geo+json"),
@@ -49,6 +68,11 @@ def previous_period(days: int) -> str:
 
 
 def show_headline(numbers: Headline) -> None:
+    with st.container(key="kpis"):
+        _headline_numbers(numbers)
+
+
+def _headline_numbers(numbers: Headline) -> None:
     kpis = st.columns(5)
     change = numbers.change
     kpis[0].metric(
@@ -109,7 +133,11 @@ filters, problems = filter_controls(engine)
 version = engine.version
 numbers = common.headline(engine, version, filters)
 
+st.markdown(DESK_CSS, unsafe_allow_html=True)
 st.title("Incident Atlas")
+st.markdown(
+    '<div class="desk-phone-only">Filters: tap » at the top left.</div>', unsafe_allow_html=True
+)
 show_problems(problems)
 span = (numbers.first_day, numbers.last_day) if numbers.first_day else None
 description = filters.describe(count=numbers.incidents, span=span, vocab=engine.vocabulary)
