@@ -201,22 +201,24 @@ def month_span(key: str) -> tuple[date, date]:
 # ----------------------------------------------------------------------------- the wall
 
 
-def wall_panel_html(rows: pd.DataFrame, by: str, *, css_class: str = "") -> str:
-    """One breakdown as HTML bars for the wall (sized by its CSS, no pointer needed); every
-    piece of text from the data is escaped."""
-    title = html.escape(BY_KEY[by].title)
+def wall_panel_html(rows: pd.DataFrame, by: str) -> str:
+    """One breakdown for the wall: per row, its name and count over a bar of its share of the
+    largest, then its casualties (sized by the wall's CSS; nobody clicks a wall). Every piece
+    of text from the data is escaped."""
+    title = html.escape(f"Incidents {BY_KEY[by].title.lower()}")
     most = max(int(rows["incidents"].max()), 1) if len(rows) else 1
     items = []
     for row in rows.itertuples():
         width = 100 * row.incidents / most
         items.append(
-            f'<div class="bd-row"><div class="bd-label">{html.escape(row.label)}</div>'
-            f'<div class="bd-track"><div class="bd-bar" style="width:{width:.1f}%"></div></div>'
-            f'<div class="bd-n">{row.incidents:,}</div>'
+            f'<div class="bd-row"><div class="bd-line">'
+            f'<div class="bd-bar" style="width:{width:.1f}%"></div>'
+            f'<div class="bd-label">{html.escape(row.label)}</div>'
+            f'<div class="bd-n">{row.incidents:,}</div></div>'
             f'<div class="bd-c">{html.escape(row.casualty_text)}</div></div>'
         )
-    body = "".join(items) or '<div class="bd-row">no incidents</div>'
-    return f'<div class="bd-panel {css_class}"><div class="bd-title">{title}</div>{body}</div>'
+    body = "".join(items) or '<div class="bd-none">no incidents</div>'
+    return f'<div class="wall-panel-title">{title}</div>{body}'
 
 
 # ----------------------------------------------------------------------------- the page
