@@ -120,10 +120,10 @@ def test_unknown_casualties_break_the_line_and_no_figures_draw_no_line(small):
     _, _, spec = chart_for(small)
     line = spec["layer"][1]
     assert line["mark"]["invalid"] == "break-paths-show-domains"
-    values = {row["start"]: row["casualties"] for row in dataset(spec, line)}
-    assert values["2023-11-21"] == 13  # fx-2: 8 killed + 5 wounded
-    assert values["2023-11-20"] is None  # fx-1 gives no figure: a gap, not 0
-    assert values["2023-11-22"] is None  # no incident that day
+    values = {row["when"]: row["casualties"] for row in dataset(spec, line)}
+    assert values["21 Nov 2023"] == 13  # fx-2: 8 killed + 5 wounded
+    assert values["20 Nov 2023"] is None  # fx-1 gives no figure: a gap, not 0
+    assert values["22 Nov 2023"] is None  # no incident that day
     unknown_only = Filters(site=("ain-al-asad",))
     _, _, spec = chart_for(small, unknown_only)
     assert [layer["mark"]["type"] for layer in layers(spec)] == ["bar"]

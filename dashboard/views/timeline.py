@@ -55,6 +55,15 @@ def periods_shown(counts: pd.DataFrame, frequency: str, span=None) -> list[pd.Ti
     return starts
 
 
+def period_names(starts: pd.Series, frequency: str) -> list[str]:
+    """'2 Feb 2024', 'week from 29 Jan 2024', 'Feb 2024' (tooltips)."""
+    days = pd.to_datetime(starts)
+    if frequency == "month":
+        return [f"{d:%b %Y}" for d in days]
+    prefix = "week from " if frequency == "week" else ""
+    return [f"{prefix}{d.day} {d:%b %Y}" for d in days]
+
+
 def _utc(day: pd.Timestamp) -> alt.DateTime:
     return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
 
@@ -93,6 +102,7 @@ def build_timeline(counts: pd.DataFrame, *, frequency: str, by: str, dark: bool 
     end = starts[-1] + STEP[frequency]
     x_scale = alt.Scale(type="utc", domain=[_utc(starts[0]), _utc(end)], nice=False)
     bars_data = counts.assign(
+        when=period_names(counts["period"], frequency),
         start=_day_text(counts["period"]),
         end=_day_text(counts["period"] + STEP[frequency]) if len(counts) else [],
     )
@@ -127,7 +137,7 @@ def build_timeline(counts: pd.DataFrame, *, frequency: str, by: str, dark: bool 
 
 def _tooltip(frequency: str, label: str) -> list:
     return [
-        alt.Tooltip("start:T", title=f"{frequency} from", format="%d %b %Y", formatType="utc"),
+        alt.Tooltip("when:N", title=frequency),
         alt.Tooltip("group:N", title=label),
         alt.Tooltip("sum(incidents):Q", title="incidents"),
     ]
@@ -147,7 +157,7 @@ def _casualty_line(counts: pd.DataFrame, frequency: str, x_scale, dark: bool):
     data = pd.DataFrame(
         {
             "middle": [m.strftime("%Y-%m-%dT%H:%M:%SZ") for m in middles],
-            "start": _day_text(pd.Series(totals.index)),
+            "when": period_names(pd.Series(totals.index), frequency),
             "casualties": totals["casualties"].to_numpy(dtype=float),
             "known": totals["with_figures"].fillna(0).astype(int).to_numpy(),
             "incidents": totals["incidents"].fillna(0).astype(int).to_numpy(),
