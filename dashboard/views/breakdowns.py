@@ -174,7 +174,7 @@ def _month_chart(by: str):
                 title=None,
                 axis=alt.Axis(labelAngle=0, labelOverlap="parity"),
             ),  # fmt: skip
-            y=alt.Y("incidents:Q", title="incidents", axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("incidents:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
             opacity=_OPACITY,
             tooltip=tooltip,
         )

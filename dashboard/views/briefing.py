@@ -73,7 +73,7 @@ def _css(panels: int) -> str:
 [data-testid="stMarkdownContainer"] {{ margin-bottom: 0 !important; }}
 .wall {{ font-size: var(--text); line-height: 1.15; color: #f5f7fa; }}
 .wall-head {{ display: flex; justify-content: space-between; gap: calc(3 * var(--u));
-  height: calc(17 * var(--u)); overflow: hidden; }}
+  height: calc(18 * var(--u)); overflow: hidden; }}
 .wall-title {{ font-size: calc(6 * var(--u)); font-weight: 700; line-height: 1.1; margin: 0; }}
 .wall-sub {{ color: #d0d6de; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden; }}
@@ -85,7 +85,7 @@ def _css(panels: int) -> str:
   color: #ffd54f; }}
 .wall-kpi .l {{ color: #e0e6ee; }}
 .st-key-wall-map iframe {{ height: var(--body-h) !important; }}
-:root {{ --body-h: calc(100vh - 36 * var(--u)); }}
+:root {{ --body-h: calc(100vh - 37 * var(--u)); }}
 .wall-panels {{ display: grid; height: var(--body-h); overflow: hidden; }}
 .wall-panel {{ grid-area: 1 / 1; opacity: 0; visibility: hidden; min-width: 0;
   animation: wall-turn {ROTATE_SECONDS * panels}s infinite; }}
@@ -182,12 +182,13 @@ def _kpi(value: str, label: str) -> str:
     return f'<div class="wall-kpi"><div class="n">{value}</div><div class="l">{label}</div></div>'
 
 
-def header_html(description: str, numbers: Headline, loaded: str) -> str:
-    """Title, description (two lines at most), clock, freshness; then the headline numbers."""
+def header_html(description: str, numbers: Headline, loaded: str, scale: float) -> str:
+    """Title, description (two lines at most), clock, freshness; then the headline numbers.
+    The map's scale is written on the page (`data-map-scale`) for whoever checks the wall."""
     fresh = f"latest {day_text(numbers.last_day)}" if numbers.last_day else "no incidents"
     now = datetime.now(UTC)
     return (
-        '<div class="wall"><div class="wall-head"><div>'
+        f'<div class="wall" data-map-scale="{scale:g}"><div class="wall-head"><div>'
         '<div class="wall-title">Incident Atlas</div>'
         f'<div class="wall-sub">{html.escape(description)}</div></div>'
         f'<div class="wall-time"><time id="wall-clock" datetime="{now.isoformat()}">'
@@ -224,7 +225,7 @@ def wall() -> None:
     span = (numbers.first_day, newest) if newest else None
     description = filters.describe(count=numbers.incidents, span=span, vocab=engine.vocabulary)
     loaded = datetime.now(UTC).strftime("%H:%M UTC")
-    st.markdown(header_html(description, numbers, loaded), unsafe_allow_html=True)
+    st.markdown(header_html(description, numbers, loaded, MAP_SCALE), unsafe_allow_html=True)
     left, right = st.columns([11, 9])
     with left, st.container(key="wall-map"):
         # The iframe's height is set by CSS (--body-h); this is its height before the CSS.
