@@ -164,13 +164,12 @@ def _casualty_line(counts: pd.DataFrame, frequency: str, x_scale, dark: bool):
         }
     )
     highest = data["casualties"].max()
+    ink = "#222222" if not dark else "#f5f5f5"
     return (
         alt.Chart(data)
         .mark_line(
-            point=True,
-            color="#222222" if not dark else "#f5f5f5",
-            invalid="break-paths-show-domains",
-        )  # fmt: skip
+            point={"color": ink, "filled": True}, color=ink, invalid="break-paths-show-domains"
+        )
         .encode(
             x=alt.X("middle:T", scale=x_scale),
             y=alt.Y(
