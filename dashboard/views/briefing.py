@@ -202,7 +202,7 @@ def header_html(description: str, numbers: Headline, loaded: str, scale: float) 
     )
 
 
-st.markdown(_css(1 + len(PANELS)), unsafe_allow_html=True)
+st.html(_css(1 + len(PANELS)))
 SCREEN = screen()
 MAP_SCALE = SCALE or map_scale(SCREEN)
 

@@ -133,11 +133,9 @@ filters, problems = filter_controls(engine)
 version = engine.version
 numbers = common.headline(engine, version, filters)
 
-st.markdown(DESK_CSS, unsafe_allow_html=True)
+st.html(DESK_CSS)
 st.title("Incident Atlas")
-st.markdown(
-    '<div class="desk-phone-only">Filters: tap » at the top left.</div>', unsafe_allow_html=True
-)
+st.html('<div class="desk-phone-only">Filters: tap » at the top left.</div>')
 show_problems(problems)
 span = (numbers.first_day, numbers.last_day) if numbers.first_day else None
 description = filters.describe(count=numbers.incidents, span=span, vocab=engine.vocabulary)
