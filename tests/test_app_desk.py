@@ -142,3 +142,22 @@ def test_breakdowns_count_the_filtered_incidents_by_name():
 def test_the_timeline_caption_says_what_a_bar_is(query, bar):
     at = run_app(query)
     assert any(c.value.startswith(f"One bar per {bar};") for c in at.caption)
+
+
+def test_downloads_keep_unknown_figures_as_empty_cells():
+    """The table says "unknown"; the CSV the page offers (render of Engine.frame, as the
+    download buttons build it) keeps the cell empty, as the source left it."""
+    import io
+
+    from dashboard.engine import Engine
+    from dashboard.filters import Filters
+    from dashboard.formats import read_incidents
+    from dashboard.formats.writers import render
+
+    engine = Engine(read_incidents(DATA_DIR / "incidents.csv"), search_in_background=False)
+    exported = pd.read_csv(io.StringIO(render(engine.frame(Filters()), "csv")), dtype=str,
+                           keep_default_na=False).set_index("incident_id")  # fmt: skip
+    curated = CURATED.set_index("incident_id").loc[exported.index]
+    assert (exported["killed"] == "").sum() == (curated["killed"] == "").sum() > 0
+    assert ((exported["killed"] == "") == (curated["killed"] == "")).all()
+    assert "unknown" not in set(exported["killed"]) | set(exported["wounded"])
