@@ -167,3 +167,37 @@ def test_the_message_goes_once_the_user_changes_the_filters():
     assert at.warning
     at.multiselect(key="filter_country").set_value(["SY"]).run()
     assert not at.warning
+
+
+def wall_markup(at: AppTest) -> str:
+    return "".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"scale": "big"}, "scale='big': not a number; using a scale worked out from the screen"),
+        ({"scale": "0.1"}, "scale='0.1': must be 0.5 to 20; using 0.5"),
+        ({"rotate": "1"}, "rotate='1': must be 5 to 3600; using 5"),
+        ({"refresh": "soon"}, "refresh='soon': not a whole number; using 300"),
+    ],
+)
+def test_a_wall_setting_it_cannot_use_is_named(query, message):
+    at = run_app({"view": "briefing", **query})
+    assert not at.exception
+    assert message in warnings(at)
+
+
+def test_the_walls_map_scale_comes_from_the_link_or_the_screen():
+    # No browser here to report the screen: the scale for a 1080-px-high window.
+    at = run_app({"view": "briefing"})
+    assert 'data-map-scale="3.66"' in wall_markup(at)
+    at = run_app({"view": "briefing", "scale": "6"})
+    assert 'data-map-scale="6"' in wall_markup(at)
+
+
+def test_the_wall_rotates_its_panels_at_the_linked_pace():
+    at = run_app({"view": "briefing", "rotate": "20"})
+    shown = wall_markup(at)
+    assert "animation-delay: 100s" in shown  # the sixth panel starts after five of 20 s
+    assert "wall-turn 120s infinite" in "".join(h.proto.body for h in at.get("html"))

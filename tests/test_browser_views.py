@@ -14,8 +14,8 @@ import pytest
 from dashboard import actors
 from dashboard.paths import DATA_DIR
 from dashboard.synthetic import synthetic_incidents
-from dashboard.views.briefing import map_scale
 from dashboard.views.screen import Screen
+from dashboard.views.wall import map_scale
 from tests.browser import ARTIFACTS, REPO, RequestLog, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

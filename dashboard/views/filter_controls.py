@@ -40,9 +40,13 @@ ROLE_LABELS = {
     "either": "of either party",
 }
 NO_SITE = ""
-# URL parameters that are settings of a page, not filters (the wall's, and the map's view):
-# anything else that is not a filter is reported as misspelt.
-PAGE_KEYS = ("view", "days", "refresh", "scale")
+# URL parameters that are settings of a page, not filters: anything else that is not a filter
+# is reported as misspelt. The wall's (view, days, refresh, rotate, scale); the map's view and
+# playback (map, play, window, speed) and the site dossier's (id, within), from the map branch.
+PAGE_KEYS = (
+    "view", "days", "refresh", "rotate", "scale", "map", "play", "window", "speed", "id",
+    "within",
+)  # fmt: skip
 
 
 def query_params() -> dict[str, list[str]]:
@@ -58,21 +62,30 @@ def url_filters(engine: Engine) -> tuple[Filters, list]:
 
 
 def page_number(
-    name: str, default: float, low: float, high: float, *, whole: bool = True
+    name: str,
+    default: float,
+    low: float,
+    high: float,
+    *,
+    whole: bool = True,
+    default_words: str | None = None,
 ) -> tuple[float, list[FilterProblem]]:
     """A page setting from the URL (`days`, `refresh`, `scale`): the default when absent or
-    unreadable, clamped to [low, high]; a problem says what was done with a bad value."""
+    unreadable, clamped to [low, high]; a problem says what was done with a bad value
+    (`default_words` says what the default means when it is not a number to show)."""
     text = st.query_params.get(name)
     if text is None or not text.strip():
         return default, []
     kind = "whole number" if whole else "number"
+    fallback = default_words or f"{default:g}"
     try:
         value = int(text) if whole else float(text)
     except ValueError:
-        return default, [FilterProblem(name, text, f"not a {kind}; using {default:g}")]
+        return default, [FilterProblem(name, text, f"not a {kind}; using {fallback}")]
     if not (low <= value <= high) or not math.isfinite(value):
         clamped = min(max(value, low), high) if math.isfinite(value) else default
-        message = f"must be {low:g} to {high:g}; using {clamped:g}"
+        used = f"{clamped:g}" if math.isfinite(value) else fallback
+        message = f"must be {low:g} to {high:g}; using {used}"
         return clamped, [FilterProblem(name, text, message)]
     return value, []
 

@@ -11,6 +11,7 @@ The server hears of the size on the page's second run; until then, and where no 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import streamlit as st
 
@@ -52,7 +53,11 @@ export default function(component) {
 }
 """
 
-_component = st.components.v2.component("atlas_screen", js=_JS, isolate_styles=False)
+
+@lru_cache(maxsize=1)
+def _component():
+    """Registered on first use (importing this module registers nothing)."""
+    return st.components.v2.component("atlas_screen", js=_JS, isolate_styles=False)
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ def screen(key: str = "screen") -> Screen:
     """The viewport as last reported (ASSUMED until the browser has said). Place it outside
     any fragment: a new size reruns the whole page."""
     known = st.session_state.get(f"_{key}_size")
-    result = _component(
+    result = _component()(
         key=key, data=known, default={"size": None}, on_size_change=lambda: None,
         height="content", width="stretch",
     )  # fmt: skip
