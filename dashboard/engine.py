@@ -42,8 +42,8 @@ WEEKLY_UP_TO_DAYS = 3 * 366
 UNKNOWN = actors.UNKNOWN_SIDE
 OPTIONAL_COLUMNS = ("actor1_original", "actor2_original", "batch_id")
 TABLE_COLUMNS = (
-    "event_date", "event_type", "weapon", "actor1", "actor2", "location", "country", "killed",
-    "wounded", "source", "source_url", "notes", "incident_id",
+    "event_date", "event_type", "weapon", "actor1", "actor2", "location", "site_id", "country",
+    "killed", "wounded", "source", "source_url", "notes", "incident_id",
 )  # fmt: skip
 BREAKDOWNS = {
     "attacker": "actor1",

@@ -85,6 +85,9 @@ def test_the_table_names_countries_and_keeps_unknown_figures_unknown():
     rows = table(at).set_index("incident_id")
     curated = CURATED.set_index("incident_id").loc[rows.index]
     assert set(rows["country"]) == {countries.name_of(c) for c in curated["country"]}
+    sited = curated["site_id"] != ""
+    assert (rows.loc[sited, "site_id"] == curated.loc[sited, "site_id"].map(SITE_NAMES)).all()
+    assert (rows.loc[~sited, "site_id"] == "").all()  # no site: blank, not "unknown"
     unknown = curated["killed"] == ""
     assert unknown.any() and rows.loc[unknown, "killed"].isna().all()  # not 0
     known = curated.loc[~unknown, "killed"].astype(float)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import countries
 from dashboard.engine import Engine
-from dashboard.filters import Filters, day_text
+from dashboard.filters import Filters, Vocabulary, day_text
 from dashboard.views import common
 from dashboard.views.common import literal_markdown
 
@@ -35,6 +35,7 @@ COLUMNS = {
     "actor1": "attacker",
     "actor2": "target",
     "location": "place",
+    "site_id": st.column_config.TextColumn("site", help="the gazetteer's site, when matched"),
     "killed": st.column_config.NumberColumn("killed", help="as reported; unknown: no figure"),
     "wounded": st.column_config.NumberColumn("wounded", help="as reported; unknown: no figure"),
     "country": "country",
@@ -46,9 +47,10 @@ COLUMNS = {
 }
 
 
-def readable(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows as a reader names things: country names, categories as words."""
+def readable(rows: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
+    """The rows as a reader names things: country and site names, categories as words."""
     shown = rows.copy()
+    shown["site_id"] = [None if pd.isna(s) else vocab.site_name(s) for s in shown["site_id"]]
     shown["country"] = [None if pd.isna(c) else countries.name_of(c) for c in shown["country"]]
     for column in ("event_type", "weapon"):
         shown[column] = [None if pd.isna(v) else str(v).replace("_", " ") for v in shown[column]]
@@ -125,7 +127,7 @@ def show_table(engine: Engine, filters: Filters, count: int) -> None:
     key = f"incident_table_{st.session_state.get(_GENERATION, 0)}_{page}"
     ticked = [ids.index(chosen_id)] if chosen_id in ids else []
     st.dataframe(
-        styled(readable(rows), chosen_id),
+        styled(readable(rows, engine.vocabulary), chosen_id),
         hide_index=True,
         width="stretch",
         key=key,
