@@ -100,9 +100,8 @@ def test_an_incident_chosen_on_the_map_comes_first_ticked_and_described():
     oldest = CURATED.sort_values("event_date").iloc[0]
     at = run_app(state={"selected_incident": oldest["incident_id"]})
     assert table(at)["incident_id"].iloc[0] == oldest["incident_id"]
-    selection = json.loads(at.dataframe[-1].proto.selection_default or "{}") or None
-    if selection is not None:  # older Streamlit kept it on the proto as JSON
-        assert selection["selection"]["rows"] == [0]
+    ticked = json.loads(at.dataframe[-1].proto.selection_default)
+    assert ticked["selection"]["rows"] == [0]  # its row's tick box is ticked
     assert any(oldest["location"] in unescaped(i.value) for i in at.info)
     at.button(key="clear_selection").click().run()
     assert at.session_state["selected_incident"] is None
