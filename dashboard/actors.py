@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from dashboard.paths import DATA_DIR
 
 ACTORS_CSV = DATA_DIR / "actors.csv"
 UNKNOWN_SIDE = "Unknown"
+# rapidfuzz ratio (0-100) above which a name that matches nothing is offered as "did you mean":
+# one slipped letter in a 10-letter name scores about 90, unrelated names under 60.
+SUGGEST_SCORE = 85
 _ACLED_PERIOD = re.compile(r"\s*\(\d{4}-(\d{4})?\)\s*$")
 
 
@@ -52,6 +57,20 @@ def canonical_actor(text: str | None, path: Path = ACTORS_CSV) -> str | None:
     if text is None or pd.isna(text) or not str(text).strip():
         return None
     return _lookup(str(text), path)
+
+
+def closest_actor(
+    text: str, extra_names: Iterable[str] = (), path: Path = ACTORS_CSV
+) -> str | None:
+    """The canonical name whose spelling (name, alias or one of `extra_names`) is nearest to
+    `text` when it is near enough to be a slip of the keyboard; None otherwise."""
+    choices = dict(_alias_index(path))
+    for name in extra_names:
+        choices.setdefault(normalise_name(name), name)
+    found = process.extractOne(
+        normalise_name(text), list(choices), scorer=fuzz.ratio, score_cutoff=SUGGEST_SCORE
+    )
+    return choices[found[0]] if found else None
 
 
 @lru_cache(maxsize=65536)

@@ -42,8 +42,8 @@ WEEKLY_UP_TO_DAYS = 3 * 366
 UNKNOWN = actors.UNKNOWN_SIDE
 OPTIONAL_COLUMNS = ("actor1_original", "actor2_original", "batch_id")
 TABLE_COLUMNS = (
-    "event_date", "event_type", "weapon", "actor1", "actor2", "location", "country", "killed",
-    "wounded", "source", "source_url", "notes", "incident_id",
+    "event_date", "event_type", "weapon", "actor1", "actor2", "location", "site_id", "country",
+    "killed", "wounded", "source", "source_url", "notes", "incident_id",
 )  # fmt: skip
 BREAKDOWNS = {
     "attacker": "actor1",
@@ -316,18 +316,21 @@ class Engine:
         return "week" if days <= WEEKLY_UP_TO_DAYS else "month"
 
     def timeline(self, filters: Filters, *, by: str = "side", frequency: str | None = None):
-        """Incidents and known casualties per period, one row per (period, group)."""
+        """Incidents and known casualties per period, one row per (period, group): period
+        (its first day), group, incidents, casualties (killed + wounded where reported; NaN when
+        no incident of the row gives a figure, never 0), with_figures."""
         frequency = frequency or self.frequency(filters)
         group = {"side": "side1", "event_type": "event_type"}[by]
         where, params = self.where(filters)
         frame = self._frame(
             f"""SELECT date_trunc('{frequency}', event_date)::DATE AS period,
                 coalesce({group}, 'unknown') AS "group", count(*) AS incidents,
-                coalesce(sum(casualties), 0)::BIGINT AS casualties
+                sum(casualties)::DOUBLE AS casualties, count(casualties) AS with_figures
             FROM incidents WHERE {where} GROUP BY ALL ORDER BY period, "group" """,
             params,
         )
         frame["period"] = pd.to_datetime(frame["period"])
+        frame["casualties"] = frame["casualties"].astype(float)
         return frame
 
     def page(
@@ -369,29 +372,40 @@ class Engine:
 
     def breakdown(self, filters: Filters, by: str, *, limit: int = 8) -> pd.DataFrame:
         """Counts and known casualties by attacker, target, site, weapon, type, side, country or
-        month, largest first; beyond `limit` groups the rest are one "other" row."""
+        month: one row per value, largest first (months in order, every month kept).
+
+        Columns: value (as stored: a name, site id, ISO code, category, or the month's first
+        day; None where the incidents do not say), incidents, killed, wounded, casualties
+        (sums of known figures; NaN when no incident of the row gives one, never 0),
+        with_figures (incidents giving killed or wounded), others (0, or on the last row the
+        number of smaller values lumped into it when there are more than `limit`)."""
+        if by != "month" and by not in BREAKDOWNS:
+            raise ValueError(f"cannot break down by {by!r}: use month or {', '.join(BREAKDOWNS)}")
         where, params = self.where(filters)
-        if by == "month":
-            key = "strftime(date_trunc('month', event_date), '%Y-%m')"
-            order = "value"
-        else:
-            key = f"coalesce({BREAKDOWNS[by]}, 'unknown')"
-            order = "incidents DESC, value"
+        key = "date_trunc('month', event_date)::DATE" if by == "month" else BREAKDOWNS[by]
+        order = "value" if by == "month" else "incidents DESC, value NULLS LAST"
         frame = self._frame(
             f"""SELECT {key} AS value, count(*) AS incidents, sum(killed) AS killed,
-                sum(wounded) AS wounded, count(casualties) AS with_figures
+                sum(wounded) AS wounded, sum(casualties) AS casualties,
+                count(casualties) AS with_figures, 0 AS others
             FROM incidents WHERE {where} GROUP BY ALL ORDER BY {order}""",
             params,
         )
+        frame = frame.astype(
+            {"killed": float, "wounded": float, "casualties": float, "others": int}
+        )
+        if by == "month":
+            frame["value"] = [_day(v) for v in frame["value"]]
+        frame["value"] = frame["value"].astype(object).where(frame["value"].notna(), None)
         if by == "month" or len(frame) <= limit:
             return frame
         head, rest = frame.iloc[: limit - 1], frame.iloc[limit - 1 :]
         other = {
-            "value": f"{len(rest)} others",
+            "value": None,
             "incidents": rest["incidents"].sum(),
-            "killed": rest["killed"].sum(min_count=1),
-            "wounded": rest["wounded"].sum(min_count=1),
+            **{c: rest[c].sum(min_count=1) for c in ("killed", "wounded", "casualties")},
             "with_figures": rest["with_figures"].sum(),
+            "others": len(rest),
         }
         return pd.concat([head, pd.DataFrame([other])], ignore_index=True)
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, fields, make_dataclass, replace
 from datetime import date
 from typing import Any, ClassVar
 
+from rapidfuzz import fuzz, process
+
 from dashboard import actors, countries
 from dashboard.schema import EVENT_TYPES, WEAPONS
 
@@ -279,7 +281,9 @@ class ActorFilter(ChoiceFilter):
         return _actor_name(text, vocab)
 
     def unknown(self, text, vocab):
-        return "unknown actor: no actor, alias or umbrella group has this name"
+        message = "unknown actor: no actor, alias or umbrella group has this name"
+        nearest = actors.closest_actor(text, umbrella_names() | vocab.data_actors)
+        return f"{message}; did you mean {nearest}?" if nearest else message
 
     def words(self, value, vocab):
         return f"{self.preposition} {_or_list(list(value))}" if value else None
@@ -663,6 +667,21 @@ REGISTRY: tuple[Filter, ...] = (
 )  # fmt: skip
 BY_NAME: dict[str, Filter] = {f.name: f for f in REGISTRY}
 URL_KEYS: tuple[str, ...] = tuple(k for f in REGISTRY for k in (f.keys or (f.name,)))
+
+
+def misspelt_keys(params: Params, other_keys: Iterable[str] = ()) -> list[FilterProblem]:
+    """A problem for each parameter that is neither a filter nor one of `other_keys` (the
+    page's own settings), naming the nearest known key: "?contry=IQ" is not silently ignored."""
+    known = [*URL_KEYS, *other_keys]
+    problems = []
+    for key in params:
+        if key in known:
+            continue
+        value = ",".join(_values(params, key))
+        nearest = process.extractOne(key.lower(), known, scorer=fuzz.ratio, score_cutoff=60)
+        hint = f"did you mean {nearest[0]}?" if nearest else f"known: {', '.join(known)}"
+        problems.append(FilterProblem(key, value, f"not a filter; {hint}"))
+    return problems
 
 
 def _filters_namespace() -> dict[str, Any]:

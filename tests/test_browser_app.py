@@ -118,7 +118,7 @@ def test_clicking_a_marker_opens_its_popup(app_url, page):
 
 def test_briefing_view_is_full_screen_with_no_sidebar(app_url, page):
     page.goto(f"{app_url}/?view=briefing&refresh=300")
-    wait_for_text(page, "Incident Atlas — briefing")
+    page.locator(".wall-kpi").first.wait_for(timeout=WAIT)
     map_frame(page)
     assert (
         page.locator("[data-testid='stSidebar']").count() == 0

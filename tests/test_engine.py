@@ -110,10 +110,47 @@ def test_cells_only_in_the_view(synthetic):
 def test_breakdown_lumps_the_tail_into_one_row(synthetic):
     frame, engine = synthetic
     by_site = engine.breakdown(Filters(), "site", limit=5)
-    assert len(by_site) == 5 and by_site["value"].iloc[-1].endswith("others")
+    assert len(by_site) == 5
+    assert by_site["others"].tolist()[:4] == [0, 0, 0, 0] and by_site["others"].iloc[-1] > 1
+    assert by_site["value"].iloc[-1] is None
     assert by_site["incidents"].sum() == len(frame)
     months = engine.breakdown(Filters(), "month")
-    assert months["value"].is_monotonic_increasing
+    assert all(isinstance(v, date) and v.day == 1 for v in months["value"])
+    assert months["value"].is_monotonic_increasing and months["incidents"].sum() == len(frame)
+
+
+@pytest.mark.parametrize(
+    ("by", "column"),
+    [("attacker", "actor1"), ("target", "actor2"), ("site", "site_id"), ("weapon", "weapon")],
+)
+def test_breakdown_counts_and_known_casualties_per_value(synthetic, by, column):
+    frame, engine = synthetic
+    table = engine.breakdown(Filters(), by, limit=1000)
+    expected = frame.groupby(frame[column].astype(object).fillna("(none)"), dropna=False)
+    for row in table.itertuples():
+        group = expected.get_group("(none)" if row.value is None else row.value)
+        assert row.incidents == len(group)
+        if group["killed"].notna().any():
+            assert row.killed == group["killed"].sum()
+        else:
+            assert pd.isna(row.killed)
+        figures = group["killed"].notna() | group["wounded"].notna()
+        assert row.with_figures == figures.sum()
+    assert table["incidents"].is_monotonic_decreasing
+
+
+def test_breakdown_keeps_unknown_casualties_unknown(small):
+    # fx-1 (the only incident at ain-al-asad) gives no figure: NaN, not 0.
+    row = small.breakdown(Filters(), "site").set_index("value").loc["ain-al-asad"]
+    assert row["incidents"] == 1 and row["with_figures"] == 0
+    assert pd.isna(row["killed"]) and pd.isna(row["casualties"])
+
+
+def test_breakdown_follows_the_filters_and_refuses_unknown_keys(small):
+    by_weapon = small.breakdown(Filters(attacker=("Kataib Hezbollah",)), "weapon")
+    assert by_weapon["incidents"].sum() == small.count(Filters(attacker=("Kataib Hezbollah",)))
+    with pytest.raises(ValueError, match="cannot break down by 'colour'"):
+        small.breakdown(Filters(), "colour")
 
 
 def test_data_source_rebuilds_when_the_file_changes(tmp_path):

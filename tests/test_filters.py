@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from dashboard.engine import Engine
-from dashboard.filters import REGISTRY, Filters, Near
+from dashboard.filters import REGISTRY, Filters, Near, misspelt_keys
 from dashboard.formats import read_incidents
 
 
@@ -122,6 +122,39 @@ def test_unusable_values_are_reported_with_their_key(engine, params, key, reason
     # The rest of the view still works: the same as the link without the bad value.
     usable, _ = parse(engine, **{k: v for k, v in params.items() if k != key})
     assert filters == usable
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("Kataib Hezbolah", "Kataib Hezbollah"),  # one letter dropped
+        ("Islamic Resistence in Iraq", "Islamic Resistance in Iraq"),
+        ("Nobody Brigade", None),  # nothing near: no guess
+        ("Hamas Brigade", None),
+    ],
+)
+def test_a_near_miss_actor_is_answered_with_the_nearest_name(engine, text, suggested):
+    _, problems = parse(engine, attacker=text)
+    message = problems[0].message
+    if suggested:
+        assert message.endswith(f"did you mean {suggested}?")
+    else:
+        assert "did you mean" not in message
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"contry": "IQ"}, ["contry='IQ': not a filter; did you mean country?"]),
+        ({"atacker": "KH"}, ["atacker='KH': not a filter; did you mean attacker?"]),
+        ({"country": "IQ", "view": "briefing"}, []),  # a filter and a page setting
+        ({"zzz": "1"}, ["zzz='1': not a filter; known: "]),
+    ],
+)
+def test_parameters_that_are_not_filters_are_named(params, expected):
+    problems = [p.describe() for p in misspelt_keys(params, ("view",))]
+    assert len(problems) == len(expected)
+    assert all(p.startswith(e) for p, e in zip(problems, expected, strict=True))
 
 
 def test_every_filter_round_trips_through_its_url(engine):

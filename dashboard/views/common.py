@@ -38,9 +38,17 @@ def headline(_engine: Engine, version: str, filters: Filters) -> Headline:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def timeline(_engine: Engine, version: str, filters: Filters, by: str) -> tuple[pd.DataFrame, str]:
+def timeline(
+    _engine: Engine, version: str, filters: Filters, by: str, span
+) -> tuple[dict, str, bool]:
+    """The timeline's Vega-Lite spec, its bucket ('day', 'week', 'month') and whether any
+    incident in it gives a casualty figure (built once per view: Altair is slow to build)."""
+    from dashboard.views.timeline import build_timeline
+
     frequency = _engine.frequency(filters)
-    return _engine.timeline(filters, by=by, frequency=frequency), frequency
+    counts = _engine.timeline(filters, by=by, frequency=frequency)
+    chart = build_timeline(counts, frequency=frequency, by=by, span=span)
+    return chart.to_dict(), frequency, bool(counts["casualties"].notna().any())
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -84,3 +92,8 @@ def cached_sites() -> pd.DataFrame | None:
 
     sites = pd.read_csv(DATA_DIR / "sites.csv", dtype={"id": "string", "name": "string"})
     return sites.rename(columns={"id": "site_id"})
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def breakdown(_engine: Engine, version: str, filters: Filters, by: str, limit: int):
+    return _engine.breakdown(filters, by, limit=limit)

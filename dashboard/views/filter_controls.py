@@ -20,7 +20,9 @@ from dashboard.filters import (
     SIDE_ROLES,
     URL_KEYS,
     Filter,
+    FilterProblem,
     Filters,
+    misspelt_keys,
     umbrella_names,
 )
 from dashboard.views.common import choices, literal_markdown
@@ -38,6 +40,13 @@ ROLE_LABELS = {
     "either": "of either party",
 }
 NO_SITE = ""
+# URL parameters that are settings of a page, not filters: anything else that is not a filter
+# is reported as misspelt. The wall's (view, days, refresh, rotate, scale); the map's view and
+# playback (map, play, window, speed) and the site dossier's (id, within), from the map branch.
+PAGE_KEYS = (
+    "view", "days", "refresh", "rotate", "scale", "map", "play", "window", "speed", "id",
+    "within",
+)  # fmt: skip
 
 
 def query_params() -> dict[str, list[str]]:
@@ -45,8 +54,40 @@ def query_params() -> dict[str, list[str]]:
 
 
 def url_filters(engine: Engine) -> tuple[Filters, list]:
-    """Filters from the page's URL, and the problems with values that could not be used."""
-    return Filters.parse(query_params(), engine.vocabulary)
+    """Filters from the page's URL, and the problems with values that could not be used
+    (misspelt parameter names included)."""
+    params = query_params()
+    filters, problems = Filters.parse(params, engine.vocabulary)
+    return filters, problems + misspelt_keys(params, PAGE_KEYS)
+
+
+def page_number(
+    name: str,
+    default: float,
+    low: float,
+    high: float,
+    *,
+    whole: bool = True,
+    default_words: str | None = None,
+) -> tuple[float, list[FilterProblem]]:
+    """A page setting from the URL (`days`, `refresh`, `scale`): the default when absent or
+    unreadable, clamped to [low, high]; a problem says what was done with a bad value
+    (`default_words` says what the default means when it is not a number to show)."""
+    text = st.query_params.get(name)
+    if text is None or not text.strip():
+        return default, []
+    kind = "whole number" if whole else "number"
+    fallback = default_words or f"{default:g}"
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        return default, [FilterProblem(name, text, f"not a {kind}; using {fallback}")]
+    if not (low <= value <= high) or not math.isfinite(value):
+        clamped = min(max(value, low), high) if math.isfinite(value) else default
+        used = f"{clamped:g}" if math.isfinite(value) else fallback
+        message = f"must be {low:g} to {high:g}; using {used}"
+        return clamped, [FilterProblem(name, text, message)]
+    return value, []
 
 
 def write_url(filters: Filters) -> None:
@@ -60,7 +101,7 @@ def write_url(filters: Filters) -> None:
 def show_problems(problems: list) -> None:
     if problems:
         lines = "\n".join(f"- {literal_markdown(p.describe())}" for p in problems)
-        st.warning(f"Some of this link's filters could not be used:\n{lines}")
+        st.warning(f"Some of this link's parameters could not be used:\n{lines}")
 
 
 # ----------------------------------------------------------------------------- state

@@ -29,8 +29,12 @@ def show_map(
     highlight_days: int | None = None,
     height: int = 560,
     returned_objects: list[str] | None = None,
+    scale: float = 1.0,
 ) -> str | None:
-    """Draw the map for `filters`; returns the id of an incident the user clicked, if any."""
+    """Draw the map for `filters`; returns the id of an incident the user clicked, if any.
+
+    scale: multiplies symbol, legend and label sizes (a wall display). Accepted here for the
+    wall; the map package being rewritten applies it (branch `map`)."""
     located = engine.located_count(filters)
     frame = engine.points(filters, limit=MAX_POINTS if located <= MAX_POINTS else 200_000)
     try:

@@ -6,7 +6,6 @@ filters; nothing here holds or scans the whole set of incidents.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.engine import Engine, Headline
@@ -14,12 +13,32 @@ from dashboard.errors import AtlasError
 from dashboard.filters import Filters
 from dashboard.formats.writers import render
 from dashboard.views import common
+from dashboard.views.breakdowns import show_breakdowns
 from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
+from dashboard.views.incident_table import show_table
 from dashboard.views.map_panel import show_map
-from dashboard.views.timeline import build_timeline, selected_span
+from dashboard.views.timeline import LABELS, selected_span
 
-TABLE_PAGE = 200
+# Phones (Streamlit stacks columns below 640 px): the five headline numbers as a grid of three
+# rather than a screenful of single lines, a smaller title, and a pointer to the hidden filters.
+DESK_CSS = """
+<style>
+.desk-phone-only { display: none; }
+@media (max-width: 640px) {
+  .st-key-kpis [data-testid="stHorizontalBlock"] { flex-wrap: wrap; gap: 0.5rem 1rem; }
+  .st-key-kpis [data-testid="stColumn"] {
+    min-width: calc(33% - 1rem) !important; flex: 1 1 calc(33% - 1rem) !important;
+  }
+  .st-key-kpis [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  .st-key-kpis [data-testid="stMetricLabel"] * { white-space: normal !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+  .st-key-kpis [data-testid="stCaptionContainer"] { font-size: 0.75rem; }
+  h1 { font-size: 2rem !important; }
+  .desk-phone-only { display: block; font-size: 0.9rem; color: #555; margin: -0.5rem 0 0.5rem; }
+}
+</style>
+"""
 DOWNLOADS = (
     ("CSV", "csv", "text/csv"),
     ("GeoJSON", "geojson", "application/geo+json"),
@@ -44,13 +63,22 @@ def figure_text(total: int | None, unknown: int, incidents: int) -> tuple[str, s
     return f"{total:,}", caption
 
 
+def previous_period(days: int) -> str:
+    return "the day before" if days == 1 else f"the previous {days:,} days"
+
+
 def show_headline(numbers: Headline) -> None:
+    with st.container(key="kpis"):
+        _headline_numbers(numbers)
+
+
+def _headline_numbers(numbers: Headline) -> None:
     kpis = st.columns(5)
     change = numbers.change
     kpis[0].metric(
         "Incidents",
         f"{numbers.incidents:,}",
-        delta=None if change is None else f"{change:+,} vs previous {numbers.period_days} days",
+        delta=None if change is None else f"{change:+,} vs {previous_period(numbers.period_days)}",
         delta_color="inverse",
     )
     for column, label, total, unknown in (
@@ -64,49 +92,19 @@ def show_headline(numbers: Headline) -> None:
     kpis[4].metric("Countries", f"{numbers.countries:,}")
 
 
-def show_table(engine: Engine, filters: Filters, count: int, chosen_id: str | None) -> None:
-    st.subheader("Incidents")
-    pages = max(1, -(-count // TABLE_PAGE))
-    page = 0
-    if pages > 1:
-        page = (
-            st.number_input(
-                f"Page (newest first, {TABLE_PAGE} a page, {pages:,} pages)",
-                min_value=1,
-                max_value=pages,
-                value=1,
-                step=1,
-                key="table_page",
-            )  # fmt: skip
-            - 1
-        )
-    rows = common.table_page(engine, engine.version, filters, int(page), TABLE_PAGE)
-    chosen = engine.incident(chosen_id) if chosen_id else None
-    if chosen is not None:
-        st.info(f"Selected on the map: {literal_markdown(chosen_id)} (first row, highlighted)")
-        selected = pd.DataFrame([chosen])[list(rows.columns)]
-        rows = pd.concat([selected, rows[rows["incident_id"] != chosen_id]], ignore_index=True)
-    styled = rows.style.apply(
-        lambda row: [
-            "background-color: #fff3b0" if row["incident_id"] == chosen_id else "" for _ in row
-        ],
-        axis=1,
+def show_timeline(engine: Engine, filters: Filters, numbers: Headline, color_by: str) -> None:
+    st.subheader("Timeline")
+    asked = (filters.start or numbers.first_day, filters.end or numbers.last_day)
+    spec, frequency, figures = common.timeline(engine, engine.version, filters, color_by, asked)
+    st.vega_lite_chart(spec, width="stretch", on_select=apply_chart_span, key="timeline")
+    line = (
+        "the line is killed + wounded where reported (a gap: no figure)"
+        if figures
+        else "no incident here gives a casualty figure"
     )
-    st.dataframe(
-        styled,
-        hide_index=True,
-        width="stretch",
-        key="incident_table",
-        column_config={
-            "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-            "event_type": "type",
-            "actor1": "attacker",
-            "actor2": "target",
-            "killed": st.column_config.NumberColumn("killed", format="%d"),
-            "wounded": st.column_config.NumberColumn("wounded", format="%d"),
-            "source_url": st.column_config.LinkColumn("link", display_text="open"),
-            "notes": st.column_config.TextColumn("notes", width="large"),
-        },
+    st.caption(
+        f"One bar per {LABELS[frequency]}; {line}. Drag across the chart to filter the page "
+        "to that span."
     )
 
 
@@ -135,7 +133,9 @@ filters, problems = filter_controls(engine)
 version = engine.version
 numbers = common.headline(engine, version, filters)
 
+st.html(DESK_CSS)
 st.title("Incident Atlas")
+st.html('<div class="desk-phone-only">Filters: tap » at the top left.</div>')
 show_problems(problems)
 span = (numbers.first_day, numbers.last_day) if numbers.first_day else None
 description = filters.describe(count=numbers.incidents, span=span, vocab=engine.vocabulary)
@@ -156,11 +156,7 @@ if clicked_id and clicked_id != chosen_id:
     st.session_state["selected_incident"] = clicked_id
     chosen_id = clicked_id
 
-st.subheader("Timeline")
-counts, frequency = common.timeline(engine, version, filters, color_by)
-chart = build_timeline(counts, frequency=frequency, by=color_by)
-st.altair_chart(chart, width="stretch", on_select=apply_chart_span, key="timeline")
-st.caption(f"One bar per {frequency}; drag across the chart to filter the page to that span.")
-
-show_table(engine, filters, numbers.incidents, chosen_id)
+show_timeline(engine, filters, numbers, color_by)
+show_breakdowns(engine, filters)
+show_table(engine, filters, numbers.incidents)
 show_downloads(engine, filters)
