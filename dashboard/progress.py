@@ -11,7 +11,6 @@ import sys
 import time
 from typing import TextIO
 
-
 # What each stage counts (formats and store say so where they report): only rows are worth
 # printing as numbers; the rest is a share of the work.
 UNITS = {"importing": "rows", "committing": "rows"}
