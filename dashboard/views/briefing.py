@@ -140,7 +140,7 @@ def wall() -> None:
     with left:
         show_map(
             engine, filters, key="briefing_map", theme="dark", highlight_days=HIGHLIGHT_DAYS,
-            height=680, returned_objects=[],
+            height=680, draw=False, link_view=False, description=description,
         )  # fmt: skip
     with right:
         latest = engine.page(filters, limit=LATEST_COUNT)

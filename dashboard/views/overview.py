@@ -16,7 +16,7 @@ from dashboard.formats.writers import render
 from dashboard.views import common
 from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
-from dashboard.views.map_panel import show_map
+from dashboard.views.map_panel import map_display_controls, show_map
 from dashboard.views.timeline import build_timeline, selected_span
 
 TABLE_PAGE = 200
@@ -142,16 +142,12 @@ description = filters.describe(count=numbers.incidents, span=span, vocab=engine.
 st.markdown(f"**{literal_markdown(description)}**")
 show_headline(numbers)
 
-color_by = st.radio(
-    "Colour incidents by",
-    ["side", "event_type"],
-    horizontal=True,
-    key="color_by",
-    format_func=lambda v: {"side": "attacker's side", "event_type": "event type"}[v],
-)
-heat = st.toggle("Heat layer")
+color_by, metric, heat = map_display_controls()
 chosen_id = st.session_state.get("selected_incident")
-clicked_id = show_map(engine, filters, key="incident_map", color_by=color_by, heat=heat)
+clicked_id = show_map(
+    engine, filters, key="incident_map", color_by=color_by, metric=metric, heat=heat,
+    focus_id=chosen_id, description=description,
+)  # fmt: skip
 if clicked_id and clicked_id != chosen_id:
     st.session_state["selected_incident"] = clicked_id
     chosen_id = clicked_id
