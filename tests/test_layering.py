@@ -9,7 +9,8 @@ DATA_LAYER = [
     "dashboard.schema", "dashboard.formats", "dashboard.formats.acled", "dashboard.formats.ucdp",
     "dashboard.formats.writers", "dashboard.actors", "dashboard.store", "dashboard.filters",
     "dashboard.engine", "dashboard.datasource", "dashboard.countries", "dashboard.textsearch",
-    "dashboard.settings", "dashboard.synthetic", "dashboard.geocoding",
+    "dashboard.settings", "dashboard.synthetic", "dashboard.geocoding", "dashboard.mapview",
+    "dashboard.mapcontent",
     "dashboard.ingest", "dashboard.views.map", "dashboard.views.timeline", "dashboard.__main__",
 ]  # fmt: skip
 

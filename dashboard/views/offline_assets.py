@@ -22,7 +22,7 @@ STATIC_URL = "/app/static"
 VENDOR_URL = f"{STATIC_URL}/vendor"
 BASEMAP_URL = f"{STATIC_URL}/basemap/middle-east.geojson"
 # Leaflet's default marker icons: its path detection fails inside st_folium (the stylesheet is
-# added after the scripts), so build_map sets L.Icon.Default.imagePath to this explicitly.
+# added after the scripts), so the map's setup sets L.Icon.Default.imagePath to this explicitly.
 ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
 
 # Same (name, url) keys folium uses, so anything that dedups by name keeps working. Dropped on

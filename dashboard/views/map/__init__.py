@@ -15,6 +15,7 @@ from dashboard.views.map.build import (
     Display,
     MapSummary,
     base_map,
+    build_map,
     map_layers,
     standalone_map,
 )
@@ -33,6 +34,6 @@ from dashboard.views.map.palette import (
 
 __all__ = [
     "DEFAULT_CENTER", "DEFAULT_ZOOM", "Display", "MapSummary", "OTHER_COLOR", "SIDE_COLORS",
-    "TYPE_COLORS", "UNKNOWN_COLOR", "base_map", "drawing_signature", "drawn_filter",
+    "TYPE_COLORS", "UNKNOWN_COLOR", "base_map", "build_map", "drawing_signature", "drawn_filter",
     "incident_id_from_click", "map_layers", "standalone_map", "view_from_return",
 ]  # fmt: skip

@@ -199,3 +199,27 @@ def standalone_map(base: folium.Map, layers: folium.FeatureGroup) -> folium.Map:
     """The base map with the layers added: one page that works on its own (tests, saving)."""
     base.add_child(layers)
     return base
+
+
+def build_map(
+    incidents, *, color_by: str = "side", theme: str = "light", basemap: str = "offline"
+) -> folium.Map:
+    """A self-contained map of a few incidents (a frame in the canonical schema), each drawn
+    one by one and fitted: for small sets outside the engine, e.g. an article's candidates."""
+    from dashboard.mapview import MapQuery
+    from dashboard.views.map.points import located
+
+    placed = located(incidents)
+    bounds = None
+    if len(placed):
+        bounds = (placed["_lat"].min(), placed["_lon"].min(), placed["_lat"].max(),
+                  placed["_lon"].max())  # fmt: skip
+    content = MapContent(
+        mode="points" if len(placed) else "empty", query=MapQuery((-90, -180, 90, 180), 0, 0),
+        resolution=None, in_box=len(placed), located=len(placed), total=len(incidents),
+        points=placed.drop(columns=["_lat", "_lon"]),
+    )  # fmt: skip
+    display = Display(color_by=color_by, theme=theme, offline=basemap == "offline")
+    layers = map_layers(content, display, fit=("incidents", bounds))
+    return standalone_map(base_map(theme=theme, basemap=basemap, draw=False, snapshot=False),
+                          layers)  # fmt: skip
