@@ -29,5 +29,11 @@ else:
             icon=":material/upload_file:",
             url_path="upload",
         ),
+        st.Page(
+            "views/site.py",
+            title="Site dossier",
+            icon=":material/location_on:",
+            url_path="site",
+        ),
     ]
 st.navigation(pages, position="hidden" if briefing else "sidebar").run()

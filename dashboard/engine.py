@@ -504,11 +504,14 @@ class Engine:
         )
         return frame
 
-    def retaliation(self, attacks: Filters, *, days: int, limit: int = 500) -> pd.DataFrame:
+    def retaliation(
+        self, attacks: Filters, *, days: int, any_target: bool = False, limit: int = 500
+    ) -> pd.DataFrame:
         """Each selected incident (an attack) with the strikes that followed it: incidents
         anywhere whose attacker is on the attack's target side and whose target is on the
-        attacker's side, 1 to `days` days later (dates are days, so a same-day strike cannot
-        be placed after the attack and is left out).
+        attacker's side (with `any_target`, on any side but the striker's own), 1 to `days`
+        days later (dates are days, so a same-day strike cannot be placed after the attack
+        and is left out).
 
         One row per attack, oldest first: attack_id, attack_date, attacker, attacker_side,
         target_side, location, strikes (how many followed), and the first of them:
@@ -517,6 +520,7 @@ class Engine:
         if days < 1:
             raise ValueError("days must be at least 1")
         where, params = self.where(attacks)
+        struck = "s.side2 IS DISTINCT FROM a.side2" if any_target else "s.side2 = a.side1"
         return self._frame(
             f"""WITH attacks AS (
                 SELECT incident_id, event_date, actor1, side1, side2, location
@@ -531,7 +535,7 @@ class Engine:
                     row_number() OVER (PARTITION BY a.incident_id
                                        ORDER BY s.event_date, s.incident_id) AS rank
                 FROM attacks a JOIN incidents s
-                  ON s.side1 = a.side2 AND s.side2 = a.side1
+                  ON s.side1 = a.side2 AND {struck}
                  AND s.event_date > a.event_date
                  AND s.event_date <= a.event_date + to_days(?)
                 WHERE a.side1 <> '{UNKNOWN}' AND a.side2 <> '{UNKNOWN}')

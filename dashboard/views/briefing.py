@@ -19,6 +19,7 @@ from dashboard.views import common
 from dashboard.views.common import show_error
 from dashboard.views.filter_controls import show_problems, url_filters
 from dashboard.views.map_panel import show_map
+from dashboard.views.playback import playback_from_url
 
 
 def _int_param(name: str, default: int, low: int, high: int) -> int:
@@ -138,9 +139,12 @@ def wall() -> None:
     )
     left, right = st.columns([3, 2])
     with left:
+        playback, playback_problems = playback_from_url()
+        show_problems(playback_problems)
         show_map(
             engine, filters, key="briefing_map", theme="dark", highlight_days=HIGHLIGHT_DAYS,
             height=680, draw=False, link_view=False, description=description,
+            playback=playback, loop=True, autoplay=True,
         )  # fmt: skip
     with right:
         latest = engine.page(filters, limit=LATEST_COUNT)

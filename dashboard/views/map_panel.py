@@ -25,6 +25,7 @@ from dashboard.errors import AtlasError
 from dashboard.filters import Filters
 from dashboard.mapcontent import MapContent, map_content
 from dashboard.mapview import MapQuery, MapView, parse_view_param, plan, view_param
+from dashboard.playback import Playback
 from dashboard.views import common
 from dashboard.views.common import cached_sites, show_error
 from dashboard.views.filter_controls import set_map_filter
@@ -41,6 +42,7 @@ from dashboard.views.map import (
 )
 from dashboard.views.map.draw import filter_shapes
 from dashboard.views.map.fit import fit_key
+from dashboard.views.playback import current_frame, frames_for, show_frame_header, state_of
 
 VIEW_PARAM = "map"
 SELECTED = "selected_incident"  # session key the page's table reads
@@ -91,23 +93,49 @@ def show_map(
     draw: bool = True,
     link_view: bool = True,
     description: str | None = None,
+    playback: Playback | None = None,
+    loop: bool = False,
+    autoplay: bool = False,
 ) -> str | None:
     """Draw the map for `filters` in a fragment of its own (zoom and pan rerun only the map);
     returns the id of the incident last clicked on it, if any.
 
     scale multiplies symbol, legend and label sizes (a wall display); focus_id rings an
-    incident and centres the map on it once; draw adds the draw tool and snapshot button."""
+    incident and centres the map on it once; draw adds the draw tool and snapshot button.
+    playback: step through the period (frames, numbers and a timeline above the map, which
+    stays the same map); loop and autoplay for a wall, where there are no controls."""
     options = MapOptions(
         key=key, color_by=color_by, metric=metric, theme=theme, heat=heat,
         highlight_days=highlight_days, height=height, scale=scale, draw=draw,
         link_view=link_view,
     )  # fmt: skip
-    return _map_fragment(engine, filters, options, focus_id, description)
+    run_every = None
+    if playback is not None and state_of(key, autoplay=autoplay).playing:
+        run_every = playback.seconds
+    fragment = st.fragment(_map_body, run_every=run_every)
+    return fragment(engine, filters, options, focus_id, description, playback, loop, autoplay)
 
 
-@st.fragment
-def _map_fragment(engine, filters, options, focus_id, description):
-    return draw_map(engine, filters, options, focus_id=focus_id, description=description)
+def _map_body(engine, filters, options, focus_id, description, playback, loop, autoplay):
+    # The header sits above the map whether or not it plays, so the map keeps its place on
+    # the page (and its iframe, and the user's view) when playback is switched on or off.
+    header = st.container()
+    window = None
+    if playback is not None:
+        frames = frames_for(engine, filters, playback)
+        if frames:
+            state = state_of(options.key, autoplay=autoplay)
+            frame, stopped = current_frame(frames, state, playback, loop=loop)
+            with header:
+                show_frame_header(engine, filters, frames, frame, playback, state,
+                                  key=options.key, controls=not autoplay, wall=autoplay)
+            window = (frame.start, frame.end)
+            if stopped:
+                st.rerun(scope="app")  # the last frame: stop the frame timer
+    if window is not None:  # the timeline's cursor says when; "recent" rings would not
+        options = replace(options, highlight_days=None)
+    return draw_map(engine, filters, options, focus_id=focus_id,
+                    description=description if window is None else None, window=window)
 
 
 def draw_map(

@@ -17,6 +17,7 @@ from dashboard.views import common
 from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
 from dashboard.views.map_panel import map_display_controls, show_map
+from dashboard.views.playback import playback_controls
 from dashboard.views.timeline import build_timeline, selected_span
 
 TABLE_PAGE = 200
@@ -143,10 +144,11 @@ st.markdown(f"**{literal_markdown(description)}**")
 show_headline(numbers)
 
 color_by, metric, heat = map_display_controls()
+playback = playback_controls()
 chosen_id = st.session_state.get("selected_incident")
 clicked_id = show_map(
     engine, filters, key="incident_map", color_by=color_by, metric=metric, heat=heat,
-    focus_id=chosen_id, description=description,
+    focus_id=chosen_id, description=description, playback=playback,
 )  # fmt: skip
 if clicked_id and clicked_id != chosen_id:
     st.session_state["selected_incident"] = clicked_id
