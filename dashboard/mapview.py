@@ -72,8 +72,11 @@ class MapView:
         zoom = max_zoom
         while zoom > MIN_ZOOM:
             view = cls.around(lat, lon, zoom, size_px)
-            if view.south <= south and view.north >= north and view.west <= west and (
-                view.east >= east
+            if (
+                view.south <= south
+                and view.north >= north
+                and view.west <= west
+                and (view.east >= east)
             ):
                 break
             zoom -= 1

@@ -5,7 +5,6 @@ links, and reading what the browser returns."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from datetime import date
 
@@ -26,10 +25,10 @@ from dashboard.views.map import (
     drawn_filter,
     incident_id_from_click,
     map_layers,
+    palette,
     standalone_map,
     view_from_return,
 )
-from dashboard.views.map import palette
 from dashboard.views.map.draw import filter_shapes
 from dashboard.views.map.style import THEME_STYLE
 
@@ -75,9 +74,9 @@ def points_content(frame: pd.DataFrame, **extra) -> MapContent:
     return MapContent(**values)
 
 
-def engine_content(frame: pd.DataFrame, filters=Filters(), query=QUERY, **options):
+def engine_content(frame: pd.DataFrame, filters=None, query=QUERY, **options):
     engine = Engine(frame.drop(columns=["side1"], errors="ignore"), search_in_background=False)
-    return engine, map_content(engine, filters, query, **options)
+    return engine, map_content(engine, filters or Filters(), query, **options)
 
 
 def layer_of(group: folium.FeatureGroup, kind: str):

@@ -17,9 +17,9 @@ import folium.plugins
 import pandas as pd
 import pytest
 
-from dashboard.paths import STATIC_DIR
 from dashboard.mapcontent import MapContent
 from dashboard.mapview import MapQuery
+from dashboard.paths import STATIC_DIR
 from dashboard.views.map import Display, base_map, map_layers, standalone_map
 from dashboard.views.offline_assets import (
     BASEMAP_URL,

@@ -127,15 +127,30 @@ def _map_body(engine, filters, options, focus_id, description, playback, loop, a
             state = state_of(options.key, autoplay=autoplay)
             frame, stopped = current_frame(frames, state, playback, loop=loop)
             with header:
-                show_frame_header(engine, filters, frames, frame, playback, state,
-                                  key=options.key, controls=not autoplay, wall=autoplay)
+                show_frame_header(
+                    engine,
+                    filters,
+                    frames,
+                    frame,
+                    playback,
+                    state,
+                    key=options.key,
+                    controls=not autoplay,
+                    wall=autoplay,
+                )
             window = (frame.start, frame.end)
             if stopped:
                 st.rerun(scope="app")  # the last frame: stop the frame timer
     if window is not None:  # the timeline's cursor says when; "recent" rings would not
         options = replace(options, highlight_days=None)
-    return draw_map(engine, filters, options, focus_id=focus_id,
-                    description=description if window is None else None, window=window)
+    return draw_map(
+        engine,
+        filters,
+        options,
+        focus_id=focus_id,
+        description=description if window is None else None,
+        window=window,
+    )
 
 
 def draw_map(
@@ -149,11 +164,14 @@ def draw_map(
 ) -> str | None:
     """The map without a fragment of its own (for a caller's fragment, e.g. playback).
     window: only incidents of these days are drawn; the fit and the link stay the filters'."""
+    reported = view_from_return(st.session_state.get(options.key))
     try:
-        fmap, layers = _build(engine, filters, options, focus_id, description, window)
+        fmap, layers = _build(engine, filters, options, focus_id, description, window, reported)
     except AtlasError as error:
         show_error(error)
         return None
+    if options.link_view and reported is not None:
+        _link(reported)
     returned = st_folium(
         fmap, key=options.key, height=options.height, use_container_width=True,
         feature_group_to_add=layers,
@@ -162,11 +180,12 @@ def draw_map(
     return _read_return(returned, options)
 
 
-def _build(engine, filters, options, focus_id, description, window):
-    """(base map, feature group) for this rerun."""
+def _build(engine, filters, options, focus_id, description, window, reported):
+    """(base map, feature group) for this rerun; `reported`: the view the browser reported
+    last (None before it has)."""
     version = engine.version
     bounds = _bounds(engine, version, filters)
-    view = view_from_return(st.session_state.get(options.key)) or _linked_view(options)
+    view = reported or _linked_view(options)
     if view is None and bounds is not None:
         view = MapView.fitting(bounds)
     shown = filters if window is None else _windowed(filters, window)
@@ -236,8 +255,10 @@ def _focus(engine: Engine, focus_id: str | None, options: MapOptions):
     incident = engine.incident(focus_id)
     if incident is None:
         return None
-    clicked_here = st.session_state.get(f"_{options.key}_clicked") == focus_id
-    return incident, not clicked_here
+    clicked = f"_{options.key}_clicked"
+    if st.session_state.get(clicked) not in (None, focus_id):
+        st.session_state[clicked] = None  # chosen elsewhere since: a later choice of it pans
+    return incident, st.session_state.get(clicked) != focus_id
 
 
 def _read_return(returned, options: MapOptions) -> str | None:
@@ -245,11 +266,6 @@ def _read_return(returned, options: MapOptions) -> str | None:
     drawn shape to the filters. The last two change the whole page: it reruns."""
     if not returned:
         return None
-    view = view_from_return(returned)
-    if options.link_view and view is not None:
-        text = view_param(view)
-        if st.query_params.get(VIEW_PARAM) != text:
-            st.query_params[VIEW_PARAM] = text
     rerun = _apply_drawing(returned, options)
     clicked = incident_id_from_click(returned)
     tooltip = returned.get("last_object_clicked_tooltip")
@@ -262,6 +278,12 @@ def _read_return(returned, options: MapOptions) -> str | None:
     if rerun:
         st.rerun(scope="app")
     return clicked
+
+
+def _link(view: MapView) -> None:
+    text = view_param(view)
+    if st.query_params.get(VIEW_PARAM) != text:
+        st.query_params[VIEW_PARAM] = text
 
 
 def _apply_drawing(returned, options: MapOptions) -> bool:

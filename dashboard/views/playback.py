@@ -137,8 +137,7 @@ def _html_line(markdown_line: str) -> str:
 def _buttons_and_scrubber(frames: list[Frame], state: PlaybackState, key: str) -> None:
     left, right = st.columns([1, 6])
     label = "Pause" if state.playing else "Play"
-    if left.button(label, key=f"{key}_button", icon=":material/pause:" if state.playing
-                   else ":material/play_arrow:"):  # fmt: skip
+    if left.button(label, key=f"{key}_button", width="stretch"):
         state.playing = not state.playing
         state.last_tick = time.monotonic()
         if state.playing and state.index >= len(frames) - 1:
@@ -176,8 +175,8 @@ def timeline_with_cursor(engine: Engine, filters: Filters, playback: Playback, f
     )  # fmt: skip
     window = pd.DataFrame({"start": [pd.Timestamp(frame.start)],
                            "end": [pd.Timestamp(frame.end) + pd.Timedelta(days=1)]})  # fmt: skip
-    shade = alt.Chart(window).mark_rect(color="#d62728", opacity=0.18).encode(
-        x="start:T", x2="end:T"
+    shade = (
+        alt.Chart(window).mark_rect(color="#d62728", opacity=0.18).encode(x="start:T", x2="end:T")
     )
     cursor = alt.Chart(window).mark_rule(color=ink, strokeWidth=2).encode(x="end:T")
     chart = alt.layer(shade, bars, cursor).properties(height=90)

@@ -109,8 +109,11 @@ def _bars(frame: pd.DataFrame, title: str) -> alt.Chart:
 
 def _breakdowns(engine, filters: Filters) -> None:
     left, middle, right = st.columns(3)
-    for column, by, title in ((left, "attacker", "Who claimed or was blamed"),
-                              (middle, "weapon", "Weapons"), (right, "type", "Event types")):
+    for column, by, title in (
+        (left, "attacker", "Who claimed or was blamed"),
+        (middle, "weapon", "Weapons"),
+        (right, "type", "Event types"),
+    ):
         column.altair_chart(_bars(engine.breakdown(filters, by), title), width="stretch")
 
 
@@ -161,7 +164,9 @@ def _incidents(engine, filters: Filters) -> None:
     sources = _readable(engine.sources(filters), {})
     st.markdown("**Sources**")
     st.dataframe(
-        sources, hide_index=True, width="stretch",
+        sources,
+        hide_index=True,
+        width="stretch",
         column_config={"source_url": st.column_config.LinkColumn("link", display_text="open")},
     )
 

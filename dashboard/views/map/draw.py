@@ -39,8 +39,12 @@ def filter_shapes(filters) -> list[dict]:
                        "radius": near.km * 1000})  # fmt: skip
     if filters.bbox:
         south, west, north, east = filters.bbox
-        shapes.append({"kind": "polygon",
-                       "latlngs": [[south, west], [north, west], [north, east], [south, east]]})
+        shapes.append(
+            {
+                "kind": "polygon",
+                "latlngs": [[south, west], [north, west], [north, east], [south, east]],
+            }
+        )
     if filters.area:
         shapes.append({"kind": "polygon", "latlngs": [list(corner) for corner in filters.area]})
     return shapes

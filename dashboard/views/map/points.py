@@ -143,7 +143,12 @@ def incident_features(
 def points_layer(features: list[dict], *, style: Mapping[str, str], scale: float) -> AtlasLayer:
     data = {"type": "FeatureCollection", "features": features}
     options = {"stroke": style["stroke"], "ring": style["recent"], "scale": scale}
-    layer = AtlasLayer("points", data, options, kind="IncidentLayer",
-                       name=f"Incidents ({figure(sum(f['properties']['n'] for f in features))})")
+    layer = AtlasLayer(
+        "points",
+        data,
+        options,
+        kind="IncidentLayer",
+        name=f"Incidents ({figure(sum(f['properties']['n'] for f in features))})",
+    )
     layer.features = features
     return layer
