@@ -97,12 +97,6 @@ def _latitude(y: float) -> float:
 # ----------------------------------------------------------------------------- the link
 
 
-def view_param(view: MapView) -> str:
-    """The link's `map` value: 'lat,lon,zoom' (4 decimals: about 10 m)."""
-    lat, lon = view.center
-    return f"{lat:.4f},{lon:.4f},{view.zoom}"
-
-
 def parse_view_param(text: str | None) -> tuple[float, float, int] | None:
     """(lat, lon, zoom) from 'lat,lon,zoom', or None when the text is not one."""
     if not text:

@@ -172,7 +172,12 @@ def test_a_site_popup_opens_its_dossier(app_url, page):
     frame = map_frame(page)
     frame.evaluate("""() => Atlas.layers.sites.getLayers()
         .find(m => m.feature.properties.id === "ain-al-asad").openPopup()""")
-    frame.get_by_text("Open the site dossier").click()
+    requests = page.requests
+    page.context.on("request", requests.record)  # the new tab's requests too
+    with page.context.expect_page(timeout=WAIT) as opened:  # a new tab: the map stays
+        frame.get_by_text("Open the site dossier").click()
+    page = opened.value
+    page.requests = requests
     page.wait_for_url(re.compile(r"/site\?id=ain-al-asad"), timeout=WAIT)
     page.get_by_role("heading", name="Ain al-Asad Air Base").wait_for(timeout=WAIT)
     wait_for_text(page, "What followed: strikes by the other side")

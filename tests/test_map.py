@@ -28,6 +28,7 @@ from dashboard.views.map import (
     palette,
     standalone_map,
     view_from_return,
+    view_link,
 )
 from dashboard.views.map.draw import filter_shapes
 from dashboard.views.map.style import THEME_STYLE
@@ -333,7 +334,7 @@ def test_sites_layer_counts_incidents_and_links_dossiers():
     drawn = {f["properties"]["id"]: f["properties"] for f in features(group, "SiteLayer")}
     assert {k: v["n"] for k, v in drawn.items()} == {"ain-al-asad": 4, "erbil": 0}
     assert drawn["ain-al-asad"]["t"] == "Site: Ain al-Asad (air base) \u00b7 4 incidents"
-    assert 'href="/site?id=ain-al-asad" target="_top"' in drawn["ain-al-asad"]["p"]
+    assert 'href="/site?id=ain-al-asad" target="_blank"' in drawn["ain-al-asad"]["p"]
     assert group.atlas_summary.sites == 2
 
 
@@ -490,6 +491,10 @@ def test_view_from_what_the_browser_returns():
     returned = {"bounds": {"_southWest": {"lat": 30.5, "lng": 38.0},
                            "_northEast": {"lat": 36.0, "lng": 47.5}}, "zoom": 7}  # fmt: skip
     assert view_from_return(returned) == MapView(30.5, 38.0, 36.0, 47.5, 7)
+    assert view_link(returned) == "33.2500,42.7500,7"  # no centre reported: the bounds' middle
+    assert view_link({**returned, "center": {"lat": 33.4012345, "lng": 42.75}}) == (
+        "33.4012,42.7500,7"
+    )
     for broken in (None, {}, {"bounds": None, "zoom": 5},
                    {"bounds": {"_southWest": {"lat": None, "lng": None},
                                "_northEast": {"lat": None, "lng": None}}, "zoom": 5}):  # fmt: skip

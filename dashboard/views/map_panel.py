@@ -24,7 +24,7 @@ from dashboard.engine import Engine
 from dashboard.errors import AtlasError
 from dashboard.filters import Filters
 from dashboard.mapcontent import MapContent, map_content
-from dashboard.mapview import MapQuery, MapView, parse_view_param, plan, view_param
+from dashboard.mapview import MapQuery, MapView, parse_view_param, plan
 from dashboard.playback import Playback
 from dashboard.views import common
 from dashboard.views.common import cached_sites, show_error
@@ -39,6 +39,7 @@ from dashboard.views.map import (
     incident_id_from_click,
     map_layers,
     view_from_return,
+    view_link,
 )
 from dashboard.views.map.draw import filter_shapes
 from dashboard.views.map.fit import fit_key
@@ -170,8 +171,8 @@ def draw_map(
     except AtlasError as error:
         show_error(error)
         return None
-    if options.link_view and reported is not None:
-        _link(reported)
+    if options.link_view:
+        _link(view_link(st.session_state.get(options.key)))
     returned = st_folium(
         fmap, key=options.key, height=options.height, use_container_width=True,
         feature_group_to_add=layers,
@@ -280,9 +281,8 @@ def _read_return(returned, options: MapOptions) -> str | None:
     return clicked
 
 
-def _link(view: MapView) -> None:
-    text = view_param(view)
-    if st.query_params.get(VIEW_PARAM) != text:
+def _link(text: str | None) -> None:
+    if text and st.query_params.get(VIEW_PARAM) != text:
         st.query_params[VIEW_PARAM] = text
 
 

@@ -24,6 +24,7 @@ from dashboard.views.map.clicks import (
     drawn_filter,
     incident_id_from_click,
     view_from_return,
+    view_link,
 )
 from dashboard.views.map.palette import (
     OTHER_COLOR,
@@ -35,5 +36,5 @@ from dashboard.views.map.palette import (
 __all__ = [
     "DEFAULT_CENTER", "DEFAULT_ZOOM", "Display", "MapSummary", "OTHER_COLOR", "SIDE_COLORS",
     "TYPE_COLORS", "UNKNOWN_COLOR", "base_map", "build_map", "drawing_signature", "drawn_filter",
-    "incident_id_from_click", "map_layers", "standalone_map", "view_from_return",
+    "incident_id_from_click", "map_layers", "standalone_map", "view_from_return", "view_link",
 ]  # fmt: skip

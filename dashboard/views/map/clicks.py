@@ -48,6 +48,20 @@ def view_from_return(result: Mapping[str, Any] | None) -> MapView | None:
     return MapView(max(south, -90.0), max(west, -180.0), min(north, 90.0), min(east, 180.0), zoom)
 
 
+def view_link(result: Mapping[str, Any] | None) -> str | None:
+    """The link's `map` value ('lat,lon,zoom') for the centre and zoom the browser reported;
+    the centre as Leaflet gives it (the middle of the bounds is not, in Web Mercator)."""
+    view = view_from_return(result)
+    if view is None:
+        return None
+    center = result.get("center") or {}
+    try:
+        lat, lon = float(center["lat"]), float(center["lng"])
+    except (TypeError, KeyError, ValueError):
+        lat, lon = view.center
+    return f"{lat:.4f},{lon:.4f},{view.zoom}"
+
+
 def _ring(feature: Mapping[str, Any]) -> list[tuple[float, float]] | None:
     geometry = feature.get("geometry") or {}
     if geometry.get("type") != "Polygon" or not geometry.get("coordinates"):
