@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.engine import Engine  # noqa: E402
 from dashboard.filters import Filters  # noqa: E402
-from dashboard.mapcontent import map_content  # noqa: E402
+from dashboard.mapcontent import map_content, selection  # noqa: E402
 from dashboard.mapview import MapView, plan  # noqa: E402
 from dashboard.playback import Playback  # noqa: E402
 from dashboard.synthetic import synthetic_incidents  # noqa: E402
@@ -82,21 +82,23 @@ def sent_bytes(layers) -> tuple[int, int]:
     return len(data), len(gzip.compress(data, 6))
 
 
-def step(engine: Engine, filters: Filters, view: MapView, sites) -> dict:
-    """One zoom step or frame: engine answer + layers + streamlit-folium strings, timed."""
+def step(engine: Engine, filters: Filters, view: MapView, sites, about, bounds) -> dict:
+    """One zoom step or frame: engine answer + layers + streamlit-folium strings, timed.
+    `about` and `bounds` belong to the selection: the app asks them once per selection."""
     from dashboard.views.map import Display, map_layers
 
-    start = time.perf_counter()
-    content = map_content(engine, filters, plan(view))
+    start, cpu = time.perf_counter(), time.process_time()
+    content = map_content(engine, filters, plan(view), about=about)
     answered = time.perf_counter()
     layers = map_layers(content, Display(), sites=sites, description="bench",
-                        fit=("bench", engine.map_bounds(filters)))  # fmt: skip
+                        fit=("bench", bounds))  # fmt: skip
     size, zipped = sent_bytes(layers)
     done = time.perf_counter()
     return {
         "zoom": view.zoom, "mode": content.mode, "symbols": layers.atlas_summary.features,
         "resolution": content.resolution, "in_view": content.in_box,
         "engine_s": round(answered - start, 3), "server_s": round(done - start, 3),
+        "cpu_s": round(time.process_time() - cpu, 3),
         "bytes": size, "gzip_bytes": zipped,
     }  # fmt: skip
 
@@ -139,9 +141,15 @@ def frames(engine: Engine, sites) -> tuple[list[dict], dict]:
     picks = chosen[:: max(1, len(chosen) // PLAYBACK_FRAMES)][:PLAYBACK_FRAMES]
     view = MapView.around(*BASE, 6, MAP_SIZE)
     results = []
+    bounds = engine.map_bounds(Filters())
     for frame in picks:
         windowed = Filters(start=frame.start, end=frame.end)
-        results.append({"frame": frame.label(), **step(engine, windowed, view, sites)})
+        start, cpu = time.perf_counter(), time.process_time()
+        about = selection(engine, windowed)  # each frame is a new selection: timed with it
+        result = step(engine, windowed, view, sites, about, bounds)
+        result["server_s"] = round(time.perf_counter() - start, 3)
+        result["cpu_s"] = round(time.process_time() - cpu, 3)
+        results.append({"frame": frame.label(), **result})
     return results, precomputed_frames(engine, Filters(), view)
 
 
@@ -203,28 +211,38 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:.2f}"
 
 
-def report(n: int, build_s: float, zooms, playback, precomputed, old) -> None:
-    print(f"\n== {n:,} incidents (engine built in {build_s:.1f} s, once per data version)")
-    print("zoom steps, new code            mode   symbols  in view   server s  sent MB  gzip MB")
+HEADER = "mode  symbols  in view  server s    CPU s  sent MB  gzip MB"
+
+
+def _row(name: str, r: dict) -> str:
+    return (f"  {name:<28} {r['mode']:>6} {r['symbols']:>8,} {r['in_view']:>8,} "
+            f"{r['server_s']:>9.3f} {r['cpu_s']:>8.3f} {_mb(r['bytes']):>8} "
+            f"{_mb(r['gzip_bytes']):>8}")  # fmt: skip
+
+
+def report(n: int, build_s: float, selection_s: float, zooms, playback, precomputed,
+           old) -> None:  # fmt: skip
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"\n== {n:,} incidents (engine built in {build_s:.1f} s, once per data version; "
+          f"load average {load} on {os.cpu_count()} cores)")  # fmt: skip
+    print(f"selection's counts and bounds, once per filter change: {selection_s:.3f} s")
+    print(f"{'zoom steps, new code':<33}{HEADER}")
     for name, r in zooms:
-        print(f"  {name:<28} {r['mode']:>6} {r['symbols']:>8,} {r['in_view']:>8,} "
-              f"{r['server_s']:>9.3f} {_mb(r['bytes']):>8} {_mb(r['gzip_bytes']):>8}")  # fmt: skip
-    worst = max(r["server_s"] for _, r in zooms), max(r["bytes"] for _, r in zooms)
-    print(f"  worst step: {worst[0]:.3f} s server, {_mb(worst[1])} MB sent")
+        print(_row(name, r))
+    worst = [max(r[k] for _, r in zooms) for k in ("server_s", "cpu_s", "bytes")]
+    print(f"  worst step: {worst[0]:.3f} s server ({worst[1]:.3f} s CPU), "
+          f"{_mb(worst[2])} MB sent")  # fmt: skip
     if old:
         o = old["all"]
         print(f"old code (bd34aa1), any rerun rebuilds the map: {o['symbols']:,} symbols, "
               f"{o['server_s']:.2f} s server, {_mb(o['bytes'])} MB page "
               f"({_mb(o['gzip_bytes'])} MB gzip); zooming refined nothing")  # fmt: skip
-    print("playback frames (week, 30-day window), new code:")
+    print(f"{'playback, week step, 30 days':<33}{HEADER}")
     for r in playback:
-        print(f"  {r['frame']:<28} {r['mode']:>6} {r['symbols']:>8,} {r['in_view']:>8,} "
-              f"{r['server_s']:>9.3f} {_mb(r['bytes']):>8} {_mb(r['gzip_bytes']):>8}")  # fmt: skip
-    median = statistics.median(r["server_s"] for r in playback)
-    print(
-        f"  median frame: {median:.3f} s server, "
-        f"{_mb(statistics.median(r['bytes'] for r in playback))} MB sent"
-    )
+        print(_row(r["frame"], r))
+    median = [statistics.median(r[k] for r in playback) for k in ("server_s", "cpu_s", "bytes")]
+    print(f"  median frame: {median[0]:.3f} s server ({median[1]:.3f} s CPU), "
+          f"{_mb(median[2])} MB sent")  # fmt: skip
     print(f"  alternative, every frame up front: {precomputed['server_s']:.3f} s once, "
           f"{_mb(precomputed['bytes'])} MB ({_mb(precomputed['gzip_bytes'])} MB gzip) for "
           f"{precomputed['cells']:,} hexagons; redone on every zoom step")  # fmt: skip
@@ -247,13 +265,19 @@ def main() -> int:
         start = time.perf_counter()
         engine = Engine(frame, search_in_background=False)
         build_s = time.perf_counter() - start
-        zooms = [(name, step(engine, Filters(), view, sites)) for name, view in views()]
+        start = time.perf_counter()
+        about, bounds = selection(engine, Filters()), engine.map_bounds(Filters())
+        selection_s = time.perf_counter() - start
+        step(engine, Filters(), views()[3][1], sites, about, bounds)  # a server is warm
+        zooms = [(name, step(engine, Filters(), view, sites, about, bounds))
+                 for name, view in views()]  # fmt: skip
         playback, precomputed = frames(engine, sites)
         last = engine.data_span()[1]
         window = (last - timedelta(days=29), last)
         old = None if args.no_old else old_map(args.old, frame, window)
-        report(n, build_s, zooms, playback, precomputed, old)
+        report(n, build_s, selection_s, zooms, playback, precomputed, old)
         results.append({"rows": n, "engine_build_s": round(build_s, 2),
+                        "selection_s": round(selection_s, 3),
                         "zoom_steps": [{"step": name, **r} for name, r in zooms],
                         "playback_frames": playback, "precomputed_frames": precomputed,
                         "old": old})  # fmt: skip

@@ -446,7 +446,7 @@ class Engine:
             FROM incidents WHERE {where} GROUP BY ALL""",
             [recent_since or date.max, *params],
         )
-        return _fold_cells(groups, top)
+        return _fold_cells(groups, top, self._cursor())
 
     def cell_count(self, filters: Filters, *, resolution: int, bbox=None) -> int:
         """How many cells `cells` would return (cheap: no breakdowns)."""
@@ -454,6 +454,29 @@ class Engine:
         where, params = self._map_where(filters, bbox)
         key = f"((cell & {and_mask}::UBIGINT) | {or_bits}::UBIGINT)"
         return self._one(f"SELECT count(DISTINCT {key}) FROM incidents WHERE {where}", params)[0]
+
+    def view_counts(
+        self, filters: Filters, *, bbox, resolutions: tuple[int, ...] = ()
+    ) -> tuple[int, dict[int, int]]:
+        """In one scan: located incidents in `bbox`, and how many cells each of `resolutions`
+        would give there (what the map needs to choose points or cells, and their size)."""
+        where, params = self._map_where(filters, bbox)
+        keys = []
+        for resolution in resolutions:
+            and_mask, or_bits = parent_mask(resolution)
+            keys.append(f"count(DISTINCT ((cell & {and_mask}::UBIGINT) | {or_bits}::UBIGINT))")
+        row = self._one(f"SELECT {', '.join(['count(*)', *keys])} FROM incidents WHERE {where}",
+                        params)  # fmt: skip
+        return row[0], dict(zip(resolutions, row[1:], strict=True))
+
+    def selection_counts(self, filters: Filters) -> tuple[int, int]:
+        """(incidents, located incidents) in the selection, in one scan."""
+        where, params = self.where(filters)
+        return self._one(
+            f"""SELECT count(*), count(*) FILTER (WHERE latitude IS NOT NULL
+                AND longitude IS NOT NULL) FROM incidents WHERE {where}""",
+            params,
+        )
 
     def map_bounds(self, filters: Filters) -> tuple[float, float, float, float] | None:
         """(south, west, north, east) of the located selection, for fitting the map to it.
@@ -555,7 +578,7 @@ CELL_COLUMNS = (
 )  # fmt: skip
 
 
-def _fold_cells(groups: pd.DataFrame, top: int) -> pd.DataFrame:
+def _fold_cells(groups: pd.DataFrame, top: int, cursor) -> pd.DataFrame:
     """Per-(cell, side, type) groups -> one row per cell with its side and type mixes."""
     if groups.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CELL_COLUMNS})
@@ -565,8 +588,8 @@ def _fold_cells(groups: pd.DataFrame, top: int) -> pd.DataFrame:
     totals = by_cell[sums].sum().join(by_cell[known].sum(min_count=1))
     totals["latitude"] = totals["lat_sum"] / totals["incidents"]
     totals["longitude"] = totals["lon_sum"] / totals["incidents"]
-    totals["sides"] = _mixes(groups, "side", top)
-    totals["types"] = _mixes(groups, "type", top)
+    totals["sides"] = _mixes(cursor, groups, "side", top)
+    totals["types"] = _mixes(cursor, groups, "type", top)
     totals = totals.reset_index().sort_values(["incidents", "c"], ascending=[False, True])
     totals["cell"] = [h3.int_to_str(int(c)) for c in totals["c"]]
     for column in known:
@@ -574,14 +597,20 @@ def _fold_cells(groups: pd.DataFrame, top: int) -> pd.DataFrame:
     return totals[list(CELL_COLUMNS)].reset_index(drop=True)
 
 
-def _mixes(groups: pd.DataFrame, column: str, top: int) -> pd.Series:
-    """Per cell: [(value, count), ...] largest first, beyond `top` the rest as ("Other", n)."""
-    counts = groups.groupby(["c", column], sort=False)["incidents"].sum().reset_index()
-    counts = counts.sort_values(["c", "incidents", column], ascending=[True, False, True])
-    mixes: dict[int, list[tuple[str, int]]] = {}
-    for cell, value, n in counts.itertuples(index=False):
-        mixes.setdefault(cell, []).append((str(value), int(n)))
-    return pd.Series({cell: _top(pairs, top) for cell, pairs in mixes.items()})
+def _mixes(cursor, groups: pd.DataFrame, column: str, top: int) -> pd.Series:
+    """Per cell: [(value, count), ...] largest first, beyond `top` the rest as ("Other", n).
+    (DuckDB reads the `groups` frame in place.)"""
+    lists = cursor.sql(
+        f"""SELECT c, list(v ORDER BY n DESC, v) AS names, list(n ORDER BY n DESC, v) AS counts
+        FROM (SELECT c, {column} AS v, sum(incidents) AS n FROM groups GROUP BY ALL)
+        GROUP BY c"""
+    ).fetchall()
+    return pd.Series(
+        {
+            cell: _top(list(zip(map(str, names), map(int, counts), strict=True)), top)
+            for cell, names, counts in lists
+        }  # fmt: skip
+    )
 
 
 def _top(pairs: list[tuple[str, int]], top: int) -> list[tuple[str, int]]:

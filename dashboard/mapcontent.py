@@ -46,6 +46,23 @@ def initial_view(engine: Engine, filters: Filters) -> MapView | None:
     return None if bounds is None else MapView.fitting(bounds)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What the map needs about the whole selection, whatever the view (asked once per
+    selection, not on every zoom step)."""
+
+    total: int
+    located: int
+    site_counts: dict[str, int]
+    recent_since: date | None
+
+
+def selection(engine: Engine, filters: Filters, *, highlight_days: int | None = None):
+    total, located = engine.selection_counts(filters)
+    return Selection(total=total, located=located, site_counts=engine.site_counts(filters),
+                     recent_since=_recent_since(engine, filters, highlight_days))  # fmt: skip
+
+
 def map_content(
     engine: Engine,
     filters: Filters,
@@ -54,23 +71,26 @@ def map_content(
     highlight_days: int | None = None,
     max_points: int = MAX_POINTS,
     max_cells: int = MAX_CELLS,
+    about: Selection | None = None,
 ) -> MapContent:
-    """Points or cells of `filters` inside `query.box`, plus per-site counts."""
-    total = engine.count(filters)
-    located = engine.located_count(filters)
-    in_box = engine.located_count(filters, bbox=query.box)
-    since = _recent_since(engine, filters, highlight_days)
+    """Points or cells of `filters` inside `query.box`, plus per-site counts. `about`: the
+    selection's numbers when already known (they do not change with the view)."""
+    about = about or selection(engine, filters, highlight_days=highlight_days)
+    candidates = tuple(range(query.resolution, query.safe_resolution, -1))
+    in_box, cell_counts = engine.view_counts(filters, bbox=query.box, resolutions=candidates)
     common = {
-        "query": query, "in_box": in_box, "located": located, "total": total,
-        "site_counts": engine.site_counts(filters), "recent_since": since,
+        "query": query, "in_box": in_box, "located": about.located, "total": about.total,
+        "site_counts": about.site_counts, "recent_since": about.recent_since,
     }  # fmt: skip
     if in_box == 0:
         return MapContent(mode="empty", resolution=None, **common)
     if in_box <= max_points:
         points = engine.points(filters, bbox=query.box, limit=max_points)
         return MapContent(mode="points", resolution=None, points=points, **common)
-    resolution = _resolution(engine, filters, query, max_cells)
-    cells = engine.cells(filters, resolution=resolution, bbox=query.box, recent_since=since)
+    resolution = next((r for r in candidates if cell_counts[r] <= max_cells),
+                      query.safe_resolution)  # fmt: skip
+    cells = engine.cells(filters, resolution=resolution, bbox=query.box,
+                         recent_since=about.recent_since)  # fmt: skip
     return MapContent(mode="cells", resolution=resolution, cells=cells, **common)
 
 
@@ -81,17 +101,6 @@ def content_for_view(engine: Engine, filters: Filters, view: MapView | None, **o
     if view is None:
         return None
     return map_content(engine, filters, plan(view), **options)
-
-
-def _resolution(engine: Engine, filters: Filters, query: MapQuery, max_cells: int) -> int:
-    """The finest resolution between the view's and the always-safe one whose cells in the
-    box number at most `max_cells` (counted: clustered data gets finer cells)."""
-    resolution = query.resolution
-    while resolution > query.safe_resolution:
-        if engine.cell_count(filters, resolution=resolution, bbox=query.box) <= max_cells:
-            return resolution
-        resolution -= 1
-    return resolution
 
 
 def _recent_since(engine: Engine, filters: Filters, days: int | None) -> date | None:

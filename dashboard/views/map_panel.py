@@ -23,7 +23,7 @@ from dashboard import settings
 from dashboard.engine import Engine
 from dashboard.errors import AtlasError
 from dashboard.filters import Filters
-from dashboard.mapcontent import MapContent, map_content
+from dashboard.mapcontent import MapContent, map_content, selection
 from dashboard.mapview import MapQuery, MapView, parse_view_param, plan
 from dashboard.playback import Playback
 from dashboard.views import common
@@ -67,10 +67,17 @@ class MapOptions:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _selection(_engine: Engine, version: str, filters: Filters, highlight_days: int | None):
+    """The selection's numbers: asked once per selection, not on every zoom step."""
+    return selection(_engine, filters, highlight_days=highlight_days)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _content(_engine: Engine, version: str, filters: Filters, query: MapQuery,
              highlight_days: int | None) -> MapContent:  # fmt: skip
     """Cached on the query (box snapped to a grid, resolution), so nearby views share it."""
-    return map_content(_engine, filters, query, highlight_days=highlight_days)
+    about = _selection(_engine, version, filters, highlight_days)
+    return map_content(_engine, filters, query, highlight_days=highlight_days, about=about)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.views.map.elements import AtlasLayer
 from dashboard.views.map.palette import NO_FIGURE_COLOR, SequentialScale, sequential_scale
-from dashboard.views.map.templates import is_missing, render
+from dashboard.views.map.templates import is_missing, label, mix, render
 
 METRICS = {"incidents": "Incidents per hexagon", "casualties": "Known killed + wounded per hexagon"}
 CELL_OPACITY = 0.78
@@ -54,7 +54,7 @@ def cell_features(
             "cell_tooltip.html", incidents=int(row.incidents), place=None,
             killed=row.killed, wounded=row.wounded, with_figures=int(row.with_figures),
             recent=int(row.recent) if highlight_days else 0, days=highlight_days,
-            sides=row.sides, types=row.types, km=km,
+            sides=mix(row.sides), types=mix(row.types, label), km=km,
         )  # fmt: skip
         props = {"c": color, "n": int(row.incidents), "h": int(bool(highlight_days) and
                  row.recent > 0), "t": str(tooltip)}  # fmt: skip
