@@ -185,7 +185,8 @@ def test_a_site_popup_opens_its_dossier(app_url, page):
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Incidents at the site")
     assert metric.first.inner_text().split("\n")[-1].strip() == str(at_site)
     wait_for_text(page, "attacks were followed within 7 days")
-    page.wait_for_timeout(1500)
+    page.set_viewport_size({"width": 1600, "height": 1750})  # down to what followed
+    page.wait_for_timeout(2500)
     screenshot(page, "site-dossier.png")
     assert page.requests.outside() == []
 

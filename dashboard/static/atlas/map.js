@@ -226,9 +226,18 @@
       div.innerHTML = html;
       var details = div.querySelector("details");
       if (details) {
-        var wide = map.getSize().x >= 560;
-        details.open = Atlas.state.legendOpen === undefined ? wide : Atlas.state.legendOpen;
-        details.addEventListener("toggle", function () { Atlas.state.legendOpen = details.open; });
+        // Open on a wide map, folded on a phone, until the user chooses; the iframe may be
+        // laid out after the legend is made, so the default follows the map's size.
+        var byWidth = function () {
+          if (Atlas.state.legendOpen === undefined) { details.open = map.getSize().x >= 560; }
+        };
+        details.open = Atlas.state.legendOpen === undefined ? map.getSize().x >= 560
+                                                            : Atlas.state.legendOpen;
+        details.querySelector("summary").addEventListener("click", function () {
+          setTimeout(function () { Atlas.state.legendOpen = details.open; }, 0);
+        });
+        map.on("resize", byWidth);
+        control.onRemove = function () { map.off("resize", byWidth); };
       }
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
