@@ -69,14 +69,26 @@ def _readable(frame: pd.DataFrame, unknown: dict[str, str]) -> pd.DataFrame:
     never "None"; dates as YYYY-MM-DD."""
     out = frame.copy()
     for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_datetime64_any_dtype(values) or values.map(
-            lambda v: hasattr(v, "isoformat")).any():  # fmt: skip
-            values = values.map(lambda v: v.isoformat()[:10] if hasattr(v, "isoformat") else v)
-        mask = values.isna()
-        values = values.astype(object).where(~mask, unknown.get(column, ""))
-        out[column] = values.map(lambda v: f"{int(v):,}" if isinstance(v, float) else v)
+        values = out[column].astype(object)
+        missing = values.map(_missing)
+        values = values.map(_shown).where(~missing, unknown.get(column, ""))
+        out[column] = values
     return out
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str | list) and bool(pd.isna(value)))
+
+
+def _shown(value):
+    """A date as YYYY-MM-DD, a whole float as an integer with separators, the rest as is."""
+    if _missing(value):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return value
 
 
 def _text(value) -> str:
