@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import folium
@@ -133,13 +133,7 @@ def map_layers(
     style = THEME_STYLE[display.theme]
     group = folium.FeatureGroup(name=name, control=False)
     mode, drawn, facts = _data_layers(group, content, display, style)
-    site_count = 0
-    if sites is not None:
-        features = site_features(sites, content.site_counts if content else {})
-        site_count = len(features)
-        if features:
-            group.add_child(sites_layer(features, scale=display.scale,
-                                        total=len(sites_frame(sites))))  # fmt: skip
+    site_count = _sites(group, sites, content, display)
     if shapes:
         group.add_child(outline_layer(list(shapes), color=style["outline"]))
     ring = None
@@ -147,7 +141,7 @@ def map_layers(
         ring = focus_layer(focus[0], pan=focus[1], color=style["selected"], scale=display.scale)
         if ring is not None:
             group.add_child(ring)
-    facts = facts.__class__(**{**facts.__dict__, "sites": site_count > 0})
+    facts = replace(facts, sites=site_count > 0)
     group.add_child(legend_layer(legend_html(facts, ring=style["recent"]),
                                  description=description))  # fmt: skip
     if fit is not None:  # after the legend: the fit leaves room for it
@@ -159,6 +153,17 @@ def map_layers(
         sites=site_count, selected=ring is not None,
     )  # fmt: skip
     return group
+
+
+def _sites(group, sites, content: MapContent | None, display: Display) -> int:
+    """Adds the sites layer; returns how many sites it draws."""
+    if sites is None:
+        return 0
+    features = site_features(sites, content.site_counts if content else {})
+    if features:
+        group.add_child(sites_layer(features, scale=display.scale,
+                                    total=len(sites_frame(sites))))  # fmt: skip
+    return len(features)
 
 
 def _data_layers(group, content: MapContent | None, display: Display, style) -> tuple:
