@@ -23,7 +23,15 @@ except settings.BadSetting as error:
 if briefing:
     pages = [st.Page("views/briefing.py", title="Briefing", default=True)]
 else:
-    pages = [st.Page("views/overview.py", title="Incidents", icon=":material/map:", default=True)]
+    pages = [
+        st.Page("views/overview.py", title="Incidents", icon=":material/map:", default=True),
+        st.Page(
+            "views/site.py",
+            title="Site dossier",
+            icon=":material/location_on:",
+            url_path="site",
+        ),
+    ]
     # A read-only deployment does not have the pages that change the store at all.
     if not read_only:
         pages += [

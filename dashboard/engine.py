@@ -182,6 +182,7 @@ class Engine:
             FROM source_table s
             LEFT JOIN actor_sides a1 ON s.actor1 = a1.name
             LEFT JOIN actor_sides a2 ON s.actor2 = a2.name
+            ORDER BY s.cell
             """
         )
         self._db.unregister("source_table")
@@ -435,50 +436,31 @@ class Engine:
         frame["event_date"] = pd.to_datetime(frame["event_date"])
         return frame
 
-    def cells(self, filters: Filters, *, resolution: int, bbox=None, top: int = 4):
+    def cells(
+        self, filters: Filters, *, resolution: int, bbox=None, top: int = 4, recent_since=None
+    ):
         """Located incidents grouped into H3 cells at `resolution` (0..CELL_RESOLUTION).
 
         One row per cell, largest first: cell (H3 string), latitude/longitude (mean of its
-        incidents), incidents, killed, wounded (sums of known figures, NaN when none),
-        with_figures, and sides / types: the `top` largest as [(name, count), ...], the rest
-        summed as ("Other", n)."""
+        incidents), incidents, killed, wounded, casualties (sums of known figures, NaN when
+        none), with_figures, recent (incidents on or after `recent_since`; 0 when not given),
+        and sides / types: the `top` largest as [(name, count), ...], the rest summed as
+        ("Other", n).
+
+        One scan groups by (cell, side, type); the few thousand groups are folded in pandas."""
         and_mask, or_bits = parent_mask(resolution)
         where, params = self._map_where(filters, bbox)
         key = f"((cell & {and_mask}::UBIGINT) | {or_bits}::UBIGINT)"
-        frame = self._frame(
-            f"""WITH chosen AS (
-                SELECT {key} AS c, latitude, longitude, killed, wounded, casualties,
-                    side1, coalesce(event_type, 'unknown') AS event_type
-                FROM incidents WHERE {where}),
-            totals AS (
-                SELECT c, count(*) AS incidents, avg(latitude) AS latitude,
-                    avg(longitude) AS longitude, sum(killed) AS killed,
-                    sum(wounded) AS wounded, count(casualties) AS with_figures
-                FROM chosen GROUP BY c),
-            sides AS (
-                SELECT c, list(v ORDER BY n DESC, v) AS side_names,
-                    list(n ORDER BY n DESC, v) AS side_counts
-                FROM (SELECT c, side1 AS v, count(*) AS n FROM chosen GROUP BY ALL) GROUP BY c),
-            types AS (
-                SELECT c, list(v ORDER BY n DESC, v) AS type_names,
-                    list(n ORDER BY n DESC, v) AS type_counts
-                FROM (SELECT c, event_type AS v, count(*) AS n FROM chosen GROUP BY ALL)
-                GROUP BY c)
-            SELECT * FROM totals JOIN sides USING (c) JOIN types USING (c)
-            ORDER BY incidents DESC, c""",
-            params,
+        groups = self._frame(
+            f"""SELECT {key} AS c, side1 AS side, coalesce(event_type, 'unknown') AS type,
+                count(*) AS incidents, sum(latitude) AS lat_sum, sum(longitude) AS lon_sum,
+                sum(killed) AS killed, sum(wounded) AS wounded, sum(casualties) AS casualties,
+                count(casualties) AS with_figures,
+                count(*) FILTER (WHERE event_date >= ?) AS recent
+            FROM incidents WHERE {where} GROUP BY ALL""",
+            [recent_since or date.max, *params],
         )
-        frame["cell"] = [h3.int_to_str(int(c)) for c in frame["c"]]
-        frame["sides"] = [
-            _top(n, c, top) for n, c in zip(frame["side_names"], frame["side_counts"], strict=True)
-        ]
-        frame["types"] = [
-            _top(n, c, top) for n, c in zip(frame["type_names"], frame["type_counts"], strict=True)
-        ]
-        return frame[[
-            "cell", "latitude", "longitude", "incidents", "killed", "wounded", "with_figures",
-            "sides", "types",
-        ]]  # fmt: skip
+        return _fold_cells(groups, top, self._cursor())
 
     def cell_count(self, filters: Filters, *, resolution: int, bbox=None) -> int:
         """How many cells `cells` would return (cheap: no breakdowns)."""
@@ -487,9 +469,165 @@ class Engine:
         key = f"((cell & {and_mask}::UBIGINT) | {or_bits}::UBIGINT)"
         return self._one(f"SELECT count(DISTINCT {key}) FROM incidents WHERE {where}", params)[0]
 
+    def view_counts(
+        self, filters: Filters, *, bbox, resolutions: tuple[int, ...] = ()
+    ) -> tuple[int, dict[int, int]]:
+        """In one scan: located incidents in `bbox`, and how many cells each of `resolutions`
+        would give there (what the map needs to choose points or cells, and their size)."""
+        where, params = self._map_where(filters, bbox)
+        keys = []
+        for resolution in resolutions:
+            and_mask, or_bits = parent_mask(resolution)
+            keys.append(f"count(DISTINCT ((cell & {and_mask}::UBIGINT) | {or_bits}::UBIGINT))")
+        row = self._one(f"SELECT {', '.join(['count(*)', *keys])} FROM incidents WHERE {where}",
+                        params)  # fmt: skip
+        return row[0], dict(zip(resolutions, row[1:], strict=True))
 
-def _top(names, counts, top: int) -> list[tuple[str, int]]:
-    pairs = [(str(n), int(c)) for n, c in zip(names, counts, strict=True)]
+    def selection_counts(self, filters: Filters) -> tuple[int, int]:
+        """(incidents, located incidents) in the selection, in one scan."""
+        where, params = self.where(filters)
+        return self._one(
+            f"""SELECT count(*), count(*) FILTER (WHERE latitude IS NOT NULL
+                AND longitude IS NOT NULL) FROM incidents WHERE {where}""",
+            params,
+        )
+
+    def map_bounds(self, filters: Filters) -> tuple[float, float, float, float] | None:
+        """(south, west, north, east) of the located selection, for fitting the map to it.
+
+        From 100 incidents on, the 0.5 % at each edge are left out: a few stray geocodes
+        should not zoom the view out to the world."""
+        where, params = self._map_where(filters, None)
+        row = self._one(
+            f"""SELECT count(*), min(latitude), min(longitude), max(latitude), max(longitude),
+                quantile_cont(latitude, [0.005, 0.995]), quantile_cont(longitude, [0.005, 0.995])
+            FROM incidents WHERE {where}""",
+            params,
+        )
+        count, south, west, north, east, lats, lons = row
+        if not count:
+            return None
+        if count >= 100:
+            south, north = lats
+            west, east = lons
+        return float(south), float(west), float(north), float(east)
+
+    def site_counts(self, filters: Filters) -> dict[str, int]:
+        """Selected incidents per gazetteer site id."""
+        where, params = self.where(filters)
+        rows = (
+            self._cursor()
+            .execute(
+                f"""SELECT site_id, count(*) FROM incidents
+            WHERE {where} AND site_id IS NOT NULL GROUP BY site_id""",
+                params,
+            )
+            .fetchall()
+        )
+        return {site: int(n) for site, n in rows}
+
+    # -- site dossiers --------------------------------------------------------------------
+    def sources(self, filters: Filters, *, limit: int = 50) -> pd.DataFrame:
+        """Publications behind the selection: source, source_url (one per source: the most
+        cited), incidents, first and last day; most cited first."""
+        where, params = self.where(filters)
+        frame = self._frame(
+            f"""SELECT coalesce(source, 'unknown') AS source,
+                mode(source_url) AS source_url, count(*) AS incidents,
+                min(event_date) AS first_day, max(event_date) AS last_day
+            FROM incidents WHERE {where}
+            GROUP BY ALL ORDER BY incidents DESC, source LIMIT ?""",
+            [*params, int(limit)],
+        )
+        return frame
+
+    def retaliation(
+        self, attacks: Filters, *, days: int, any_target: bool = False, limit: int = 500
+    ) -> pd.DataFrame:
+        """Each selected incident (an attack) with the strikes that followed it: incidents
+        anywhere whose attacker is on the attack's target side and whose target is on the
+        attacker's side (with `any_target`, on any side but the striker's own), 1 to `days`
+        days later (dates are days, so a same-day strike cannot be placed after the attack
+        and is left out).
+
+        One row per attack, oldest first: attack_id, attack_date, attacker, attacker_side,
+        target_side, location, strikes (how many followed), and the first of them:
+        strike_id, strike_date, striker, struck, strike_place, strike_type, lag_days (NULL
+        when none followed). Attacks with an unknown side on either end have no pairs."""
+        if days < 1:
+            raise ValueError("days must be at least 1")
+        where, params = self.where(attacks)
+        struck = "s.side2 IS DISTINCT FROM a.side2" if any_target else "s.side2 = a.side1"
+        return self._frame(
+            f"""WITH attacks AS (
+                SELECT incident_id, event_date, actor1, side1, side2, location
+                FROM incidents WHERE {where}
+                ORDER BY event_date, incident_id LIMIT ?),
+            pairs AS (
+                SELECT a.incident_id AS attack_id, s.incident_id AS strike_id,
+                    s.event_date AS strike_date, s.actor1 AS striker, s.actor2 AS struck,
+                    s.location AS strike_place, s.event_type AS strike_type,
+                    date_diff('day', a.event_date, s.event_date) AS lag_days,
+                    count(*) OVER (PARTITION BY a.incident_id) AS strikes,
+                    row_number() OVER (PARTITION BY a.incident_id
+                                       ORDER BY s.event_date, s.incident_id) AS rank
+                FROM attacks a JOIN incidents s
+                  ON s.side1 = a.side2 AND {struck}
+                 AND s.event_date > a.event_date
+                 AND s.event_date <= a.event_date + to_days(?)
+                WHERE a.side1 <> '{UNKNOWN}' AND a.side2 <> '{UNKNOWN}')
+            SELECT a.incident_id AS attack_id, a.event_date AS attack_date,
+                a.actor1 AS attacker, a.side1 AS attacker_side, a.side2 AS target_side,
+                a.location, coalesce(p.strikes, 0) AS strikes, p.strike_id, p.strike_date,
+                p.striker, p.struck, p.strike_place, p.strike_type, p.lag_days
+            FROM attacks a LEFT JOIN pairs p ON p.attack_id = a.incident_id AND p.rank = 1
+            ORDER BY a.event_date, a.incident_id""",
+            [*params, int(limit), int(days)],
+        )
+
+
+CELL_COLUMNS = (
+    "cell", "latitude", "longitude", "incidents", "killed", "wounded", "casualties",
+    "with_figures", "recent", "sides", "types",
+)  # fmt: skip
+
+
+def _fold_cells(groups: pd.DataFrame, top: int, cursor) -> pd.DataFrame:
+    """Per-(cell, side, type) groups -> one row per cell with its side and type mixes."""
+    if groups.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in CELL_COLUMNS})
+    sums = ["incidents", "lat_sum", "lon_sum", "with_figures", "recent"]
+    known = ["killed", "wounded", "casualties"]
+    by_cell = groups.groupby("c", sort=False)
+    totals = by_cell[sums].sum().join(by_cell[known].sum(min_count=1))
+    totals["latitude"] = totals["lat_sum"] / totals["incidents"]
+    totals["longitude"] = totals["lon_sum"] / totals["incidents"]
+    totals["sides"] = _mixes(cursor, groups, "side", top)
+    totals["types"] = _mixes(cursor, groups, "type", top)
+    totals = totals.reset_index().sort_values(["incidents", "c"], ascending=[False, True])
+    totals["cell"] = [h3.int_to_str(int(c)) for c in totals["c"]]
+    for column in known:
+        totals[column] = totals[column].astype("float64")
+    return totals[list(CELL_COLUMNS)].reset_index(drop=True)
+
+
+def _mixes(cursor, groups: pd.DataFrame, column: str, top: int) -> pd.Series:
+    """Per cell: [(value, count), ...] largest first, beyond `top` the rest as ("Other", n).
+    (DuckDB reads the `groups` frame in place.)"""
+    lists = cursor.sql(
+        f"""SELECT c, list(v ORDER BY n DESC, v) AS names, list(n ORDER BY n DESC, v) AS counts
+        FROM (SELECT c, {column} AS v, sum(incidents) AS n FROM groups GROUP BY ALL)
+        GROUP BY c"""
+    ).fetchall()
+    return pd.Series(
+        {
+            cell: _top(list(zip(map(str, names), map(int, counts), strict=True)), top)
+            for cell, names, counts in lists
+        }  # fmt: skip
+    )
+
+
+def _top(pairs: list[tuple[str, int]], top: int) -> list[tuple[str, int]]:
     if len(pairs) > top:
         pairs = pairs[: top - 1] + [("Other", sum(c for _, c in pairs[top - 1 :]))]
     return pairs

@@ -105,6 +105,24 @@ PACKAGES: list[dict] = [
             "webfonts/fa-v4compatibility.woff2": "fontawesome/webfonts/fa-v4compatibility.woff2",
         },
     },
+    {
+        "name": "leaflet-draw", "version": "1.0.4", "license": "MIT",
+        # The npm tarball has no licence file: LEAFLET_DRAW_LICENSE is the project's
+        # MIT-LICENSE.md at the same release (github.com/Leaflet/Leaflet.draw).
+        "license_file": None, "license_text": "LEAFLET_DRAW_LICENSE",
+        "files": {
+            "dist/leaflet.draw.js": "leaflet-draw/leaflet.draw.js",
+            "dist/leaflet.draw.css": "leaflet-draw/leaflet.draw.css",
+            "dist/images/spritesheet.png": "leaflet-draw/images/spritesheet.png",
+            "dist/images/spritesheet-2x.png": "leaflet-draw/images/spritesheet-2x.png",
+            "dist/images/spritesheet.svg": "leaflet-draw/images/spritesheet.svg",
+        },
+    },
+    {
+        "name": "html-to-image", "version": "1.11.13", "license": "MIT",
+        "license_file": "LICENSE",
+        "files": {"dist/html-to-image.js": "html-to-image/html-to-image.js"},
+    },
     # Licence texts only: the heat script comes from folium's wheel (below), built from these.
     {"name": "leaflet.heat", "version": "0.2.0", "license": "BSD-2-Clause",
      "license_file": "LICENSE", "files": {},
@@ -131,6 +149,30 @@ Country boundaries follow Natural Earth's de facto convention and are not an end
 """
 
 
+LEAFLET_DRAW_LICENSE = """\
+Copyright 2012-2017 Jon West, Jacob Toye, and Leaflet
+
+Permission is hereby granted, free of charge, to any person obtaining
+a copy of this software and associated documentation files (the
+"Software"), to deal in the Software without restriction, including
+without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to
+permit persons to whom the Software is furnished to do so, subject to
+the following conditions:
+
+The above copyright notice and this permission notice shall be
+included in all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND,
+EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF
+MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE
+LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION
+OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION
+WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -154,6 +196,14 @@ def extract(tarball: Path, dest: Path) -> Path:
     return dest / "package"
 
 
+def write_license(pkg: dict, src: Path) -> None:
+    target = LICENSES / license_name(pkg["name"])
+    if pkg["license_file"]:
+        shutil.copyfile(src / pkg["license_file"], target)
+    else:
+        target.write_text(globals()[pkg["license_text"]], encoding="utf-8")
+
+
 def vendor() -> None:
     manifest: dict = {"packages": [], "files": {}}
     shutil.rmtree(VENDOR, ignore_errors=True)
@@ -169,7 +219,7 @@ def vendor() -> None:
                 raise SystemExit(f"{spec}: npm returned version {record['version']}")
             tarball = tmpdir / record["filename"]
             src = extract(tarball, tmpdir / tarball.name.removesuffix(".tgz"))
-            shutil.copyfile(src / pkg["license_file"], LICENSES / license_name(pkg["name"]))
+            write_license(pkg, src)
             for inner, target in pkg["files"].items():
                 dest = VENDOR / target
                 dest.parent.mkdir(parents=True, exist_ok=True)

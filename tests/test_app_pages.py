@@ -43,7 +43,7 @@ def test_main_page_renders_every_curated_incident():
     at = run_app()
     assert not at.exception
     assert count_in(at) == len(CURATED)
-    script = map_component(at)["script"]
+    script = map_component(at)["feature_group"]  # the data travels in the swapped layers
     assert all(link.startswith("/app/static/") for link in map_component(at)["js_links"])
     for incident_id in CURATED["incident_id"].head(5):
         assert incident_id in script

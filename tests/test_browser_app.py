@@ -20,13 +20,12 @@ CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=Fal
 WAIT = 60_000
 
 COUNT_MARKERS = """() => {
-  const names = Object.keys(window).filter(k => k.startsWith("incident_layer_"));
-  return names.reduce((n, k) => n + window[k].getLayers().length, 0);
+  const layer = window.Atlas && Atlas.layers.points;
+  return layer ? layer.getLayers().length : 0;
 }"""
 FIRST_MARKER_POINT = """() => {
-  const map = window[Object.keys(window).find(k => k.startsWith("map_"))];
-  const layer = window[Object.keys(window).find(k => k.startsWith("incident_layer_"))];
-  const marker = layer.getLayers()[0];
+  const map = Atlas.map;
+  const marker = Atlas.layers.points.getLayers()[0];
   map.setView(marker.getLatLng(), 9, {animate: false});
   const p = map.latLngToContainerPoint(marker.getLatLng());
   return {x: p.x, y: p.y, id: marker.feature.properties.t};
@@ -34,14 +33,12 @@ FIRST_MARKER_POINT = """() => {
 
 
 def map_frame(page):
-    """The Leaflet map inside streamlit-folium's iframe, once its incident layer exists."""
+    """The Leaflet map inside streamlit-folium's iframe, once its data layers have arrived."""
     page.locator("iframe[title*='st_folium']").first.wait_for(timeout=WAIT)
     for _ in range(300):
         for frame in page.frames:
             try:
-                if frame.evaluate(
-                    "() => Object.keys(window).some(k => k.startsWith('incident_layer_'))"
-                ):
+                if frame.evaluate("() => !!(window.Atlas && Atlas.layers.legend)"):
                     return frame
             except Exception:  # noqa: BLE001 - frames come and go while the page renders
                 continue

@@ -11,11 +11,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 SEED = REPO / "tests" / "fixtures" / "articles" / "seed-the-national-2023-11-26.txt"
 
 # How many of the map's incidents came from an article: each popup lists its incidents' datasets.
-ARTICLE_INCIDENTS = """() => {
-  const layers = Object.keys(window).filter(k => k.startsWith("incident_layer_"));
-  return layers.flatMap(k => window[k].getLayers())
-    .reduce((n, l) => n + (l.feature.properties.p.match(/Dataset: article:/g) || []).length, 0);
-}"""
+ARTICLE_INCIDENTS = """() => Atlas.layers.points.getLayers()
+    .reduce((n, l) => n + (l.feature.properties.p.match(/Dataset: article:/g) || []).length, 0)
+"""
 
 
 @pytest.fixture

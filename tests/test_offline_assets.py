@@ -17,8 +17,10 @@ import folium.plugins
 import pandas as pd
 import pytest
 
+from dashboard.mapcontent import MapContent
+from dashboard.mapview import MapQuery
 from dashboard.paths import STATIC_DIR
-from dashboard.views.map import build_map
+from dashboard.views.map import Display, base_map, map_layers, standalone_map
 from dashboard.views.offline_assets import (
     BASEMAP_URL,
     ICON_IMAGE_PATH,
@@ -53,7 +55,11 @@ def _everything_map() -> folium.Map:
     sites = pd.DataFrame(
         {"site_id": ["s"], "name": ["Site"], "latitude": [33.8], "longitude": [42.4]}
     )
-    fmap = build_map(incidents, heat=True, sites=sites, highlight_days=3, selected_id="a")
+    content = MapContent(mode="points", query=MapQuery((30, 40, 37, 48), 5, 4), resolution=None,
+                         in_box=2, located=2, total=2, points=incidents)  # fmt: skip
+    layers = map_layers(content, Display(heat=True, highlight_days=3), sites=sites,
+                        focus=(incidents.iloc[0].to_dict(), True))  # fmt: skip
+    fmap = standalone_map(base_map(draw=True, snapshot=True), layers)
     # What the app might add on top: plugins whose asset lists use_offline_assets() patches.
     folium.plugins.MarkerCluster().add_to(fmap)
     folium.plugins.FastMarkerCluster([[33.0, 44.0]]).add_to(fmap)
@@ -79,7 +85,8 @@ def test_use_offline_assets_is_idempotent():
 def test_every_patched_link_is_local_and_exists():
     use_offline_assets()
     for url in offline_links():
-        assert url.startswith(STATIC_URL + "/vendor/"), url
+        # vendored packages, and our own map code under atlas/
+        assert url.startswith((STATIC_URL + "/vendor/", STATIC_URL + "/atlas/")), url
         assert local_path(url).is_file(), f"{url} -> {local_path(url)} is missing"
 
 

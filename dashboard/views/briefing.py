@@ -25,6 +25,7 @@ from dashboard.views.breakdowns import PANELS, breakdown_rows, wall_panel_html
 from dashboard.views.common import show_error
 from dashboard.views.filter_controls import page_number, show_problems, url_filters
 from dashboard.views.map_panel import show_map
+from dashboard.views.playback import playback_from_url
 from dashboard.views.screen import screen
 from dashboard.views.wall import (
     MAP_SHARE,
@@ -88,12 +89,16 @@ def wall() -> None:
         description, numbers, loaded=loaded, refresh_seconds=REFRESH_SECONDS, scale=MAP_SCALE
     )
     st.markdown(header, unsafe_allow_html=True)
+    playback, playback_problems = playback_from_url()
+    show_problems(playback_problems)
     left, right = st.columns([11, 9])
     with left, st.container(key="wall-map"):
         # The iframe's height is set by CSS (--body-h); this is its height before the CSS.
         show_map(
             engine, filters, key="briefing_map", theme="dark", highlight_days=HIGHLIGHT_DAYS,
-            height=int(SCREEN.height * MAP_SHARE), returned_objects=[], scale=MAP_SCALE,
+            height=int(SCREEN.height * MAP_SHARE), draw=False, link_view=False,
+            description=description, playback=playback, loop=True, autoplay=True,
+            scale=MAP_SCALE,
         )  # fmt: skip
     with right:
         panels = side_panels(engine, filters, recent_since)

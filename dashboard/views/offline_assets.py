@@ -6,7 +6,7 @@ class-level asset lists are pointed at the files vendored under `dashboard/stati
 (see `scripts/vendor_assets.py`), which Streamlit serves at `/app/static/...` when
 `[server] enableStaticServing = true`.
 
-`use_offline_assets()` is idempotent and cheap; `dashboard.views.map.build_map` calls it.
+`use_offline_assets()` is idempotent and cheap; the map package calls it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ STATIC_URL = "/app/static"
 VENDOR_URL = f"{STATIC_URL}/vendor"
 BASEMAP_URL = f"{STATIC_URL}/basemap/middle-east.geojson"
 # Leaflet's default marker icons: its path detection fails inside st_folium (the stylesheet is
-# added after the scripts), so build_map sets L.Icon.Default.imagePath to this explicitly.
+# added after the scripts), so the map's setup sets L.Icon.Default.imagePath to this explicitly.
 ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
 
 # Same (name, url) keys folium uses, so anything that dedups by name keeps working. Dropped on
@@ -54,6 +54,12 @@ FULLSCREEN_JS = [
 FULLSCREEN_CSS = [
     ("Control.FullScreen.css", f"{VENDOR_URL}/leaflet.fullscreen/Control.FullScreen.css"),
 ]
+DRAW_JS = [("leaflet_draw_js", f"{VENDOR_URL}/leaflet-draw/leaflet.draw.js")]
+DRAW_CSS = [("leaflet_draw_css", f"{VENDOR_URL}/leaflet-draw/leaflet.draw.css")]
+HTML_TO_IMAGE_JS = ("html-to-image", f"{VENDOR_URL}/html-to-image/html-to-image.js")
+# Our own map code (not vendored): the layers, keyboard access, fitting and snapshots.
+ATLAS_JS = ("atlas_map_js", f"{STATIC_URL}/atlas/map.js")
+ATLAS_CSS = ("atlas_map_css", f"{STATIC_URL}/atlas/map.css")
 
 # class -> {attribute: asset list}. FastMarkerCluster inherits MarkerCluster's lists.
 _PATCHES: dict[type, dict[str, list[tuple[str, str]]]] = {
@@ -64,6 +70,7 @@ _PATCHES: dict[type, dict[str, list[tuple[str, str]]]] = {
     },
     folium.plugins.HeatMap: {"default_js": HEATMAP_JS},
     folium.plugins.Fullscreen: {"default_js": FULLSCREEN_JS, "default_css": FULLSCREEN_CSS},
+    folium.plugins.Draw: {"default_js": DRAW_JS, "default_css": DRAW_CSS},
 }
 PATCHED_CLASSES: tuple[type, ...] = tuple(_PATCHES)
 
@@ -77,9 +84,11 @@ def use_offline_assets() -> None:
 
 
 def offline_links() -> list[str]:
-    """Every URL the patched classes reference (what tests check exists on disk)."""
-    return [url for attributes in _PATCHES.values() for links in attributes.values()
-            for _, url in links]  # fmt: skip
+    """Every URL the patched classes and the map's setup reference (what tests check exists
+    on disk)."""
+    patched = [url for attributes in _PATCHES.values() for links in attributes.values()
+               for _, url in links]  # fmt: skip
+    return [*patched, HTML_TO_IMAGE_JS[1], ATLAS_JS[1], ATLAS_CSS[1]]
 
 
 def local_path(url: str) -> Path:

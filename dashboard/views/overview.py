@@ -17,7 +17,8 @@ from dashboard.views.breakdowns import show_breakdowns
 from dashboard.views.common import literal_markdown, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
 from dashboard.views.incident_table import show_table
-from dashboard.views.map_panel import show_map
+from dashboard.views.map_panel import map_display_controls, show_map
+from dashboard.views.playback import playback_controls
 from dashboard.views.timeline import LABELS, selected_span
 
 # Phones (Streamlit stacks columns below 640 px): the five headline numbers as a grid of three
@@ -142,16 +143,13 @@ description = filters.describe(count=numbers.incidents, span=span, vocab=engine.
 st.markdown(f"**{literal_markdown(description)}**")
 show_headline(numbers)
 
-color_by = st.radio(
-    "Colour incidents by",
-    ["side", "event_type"],
-    horizontal=True,
-    key="color_by",
-    format_func=lambda v: {"side": "attacker's side", "event_type": "event type"}[v],
-)
-heat = st.toggle("Heat layer")
+color_by, metric, heat = map_display_controls()
+playback = playback_controls()
 chosen_id = st.session_state.get("selected_incident")
-clicked_id = show_map(engine, filters, key="incident_map", color_by=color_by, heat=heat)
+clicked_id = show_map(
+    engine, filters, key="incident_map", color_by=color_by, metric=metric, heat=heat,
+    focus_id=chosen_id, description=description, playback=playback,
+)  # fmt: skip
 if clicked_id and clicked_id != chosen_id:
     st.session_state["selected_incident"] = clicked_id
     chosen_id = clicked_id

@@ -1,0 +1,19 @@
+"""Fitting the map to the selection once per selection: a new filter shows its incidents, while
+zooming, panning, display options and playback frames keep the user's view (same key)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from dashboard.views.map.elements import AtlasLayer
+
+
+def fit_key(*parts: object) -> str:
+    """A short stable key for what the map was fitted to (the filters, the data version)."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
+def fit_layer(key: str, bounds) -> AtlasLayer:
+    """bounds: (south, west, north, east) or None (nothing to fit: only the key is recorded)."""
+    corners = None if bounds is None else [[bounds[0], bounds[1]], [bounds[2], bounds[3]]]
+    return AtlasLayer("fit", key, corners, kind="FitView")
