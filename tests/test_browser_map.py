@@ -229,7 +229,7 @@ def test_keyboard_reaches_incidents_and_opens_them(app_url, page):
     popup.wait_for(timeout=WAIT)
     incident_id = active.split(" \u00b7 ")[0].lstrip("#")
     assert f"#{incident_id}" in popup.inner_text()
-    wait_for_text(page, f"Selected on the map: {incident_id}")  # Enter chooses, like a click
+    wait_for_text(page, f"id {incident_id}, highlighted")  # Enter chooses, like a click
     page.keyboard.press("Escape")
     assert page.requests.outside() == []
 

@@ -24,6 +24,7 @@ from dashboard.views import common
 from dashboard.views.breakdowns import PANELS, breakdown_rows, wall_panel_html
 from dashboard.views.common import show_error
 from dashboard.views.filter_controls import page_number, show_problems, url_filters
+from dashboard.views.map.style import MAX_SCALE, MIN_SCALE
 from dashboard.views.map_panel import show_map
 from dashboard.views.playback import playback_from_url
 from dashboard.views.screen import screen
@@ -43,8 +44,9 @@ REFRESH_SECONDS, _refresh = page_number("refresh", 300, 10, 86_400)
 HIGHLIGHT_DAYS, _days = page_number("days", 7, 1, 365)
 ROTATE_SECONDS, _rotate = page_number("rotate", 15, 5, 3600)
 SCALE, _scale = page_number(
-    "scale", 0, 0.5, 20, whole=False, default_words="a scale worked out from the screen"
-)
+    "scale", 0, MIN_SCALE, MAX_SCALE, whole=False,
+    default_words="a scale worked out from the screen",
+)  # fmt: skip
 SETTING_PROBLEMS = _refresh + _days + _rotate + _scale
 
 

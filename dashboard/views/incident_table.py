@@ -120,7 +120,8 @@ def show_table(engine: Engine, filters: Filters, count: int) -> None:
     chosen = engine.incident(chosen_id) if chosen_id else None
     if chosen is not None:
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.info(f"Selected: {literal_markdown(_describe(chosen))} (highlighted)")
+        words = f"{_describe(chosen)} (id {chosen_id}, highlighted)"
+        left.info(f"Selected: {literal_markdown(words)}")
         right.button("Clear selection", on_click=_clear, key="clear_selection")
     ids = rows["incident_id"].tolist()
     st.session_state[_IDS] = ids

@@ -22,7 +22,6 @@ from dashboard.views import common
 from dashboard.views.common import cached_sites, literal_markdown, show_error
 from dashboard.views.filter_controls import show_problems, url_filters
 from dashboard.views.map_panel import show_map
-from dashboard.views.timeline import build_timeline
 
 DEFAULT_WITHIN = 7
 MAX_WITHIN = 90
@@ -191,12 +190,12 @@ def dossier(engine, site: pd.Series, filters: Filters) -> None:
     if not count:
         st.info("No incidents at this site in the data (or in the link's filters).")
         return
-    timeline, frequency = common.timeline(engine, engine.version, filters, "side")
+    span = common.span(engine, engine.version, filters)
+    spec, _frequency, _figures = common.timeline(engine, engine.version, filters, "side", span)
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Incidents over time")
-        st.altair_chart(build_timeline(timeline, frequency=frequency, by="side"),
-                        width="stretch")  # fmt: skip
+        st.vega_lite_chart(spec, width="stretch")
     with right:
         show_map(engine, filters, key="site_map", height=330, draw=False, link_view=False)
     _breakdowns(engine, filters)

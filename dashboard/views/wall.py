@@ -29,8 +29,10 @@ def map_scale(size: Screen) -> float:
     """The map's symbols and text scaled to match the wall's text: the map draws its text at
     MAP_TEXT_PX CSS px at scale 1, the wall at TEXT_U units of min(1vh, 1.25vw). 3.66 on a
     1080-px-high viewport (1080p at 100%, 4K at 200%), 7.31 on 4K at 100%."""
+    from dashboard.views.map.style import MAX_SCALE, MIN_SCALE
+
     unit = size.height / 100 if not size.measured else min(size.height, 1.25 * size.width) / 100
-    return round(TEXT_U * unit / MAP_TEXT_PX, 2)
+    return min(max(round(TEXT_U * unit / MAP_TEXT_PX, 2), MIN_SCALE), MAX_SCALE)
 
 
 def wall_css(panels: int, rotate_seconds: int) -> str:

@@ -29,7 +29,7 @@ THEME_STYLE = {
         "outline": "#c9a7ff",
     },
 }  # fmt: skip
-MIN_SCALE, MAX_SCALE = 0.5, 6.0
+MIN_SCALE, MAX_SCALE = 0.5, 20.0  # 20: an 8K wall at 100% scaling
 
 
 class MapSetup(JSCSSMixin, AtlasCall):
