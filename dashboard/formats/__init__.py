@@ -17,6 +17,7 @@ from dashboard import actors
 from dashboard.errors import InvalidFile
 from dashboard.problems import Problem
 from dashboard.schema import parse_incidents
+from dashboard.sources import check_sources_column
 
 FORMATS = ("auto", "native", "acled", "ucdp")
 
@@ -128,6 +129,7 @@ def incidents_from_table(
         source_columns = mapper.SOURCE_COLUMNS
     default_dataset = dataset or (chosen if chosen != "native" else f"upload:{Path(path).name}")
     incidents, found = parse_incidents(cells, dataset=default_dataset, curated=curated)
+    found += check_sources_column(incidents)
     # Name the column the user sees in their file, and keep a reader's own message for a cell
     # rather than repeating it in the validator's words.
     seen = {(p.row, p.column) for p in problems}

@@ -462,9 +462,7 @@ class Store:
         """The live sources of one incident, oldest first (empty when it is not live)."""
         with self.backend.reading(self.engine) as conn:
             removed = _removed_ids(conn)
-            live = sa.select(incidents.c.incident_id).where(
-                incidents.c.incident_id == incident_id
-            )
+            live = sa.select(incidents.c.incident_id).where(incidents.c.incident_id == incident_id)
             if removed:
                 live = live.where(incidents.c.batch_id.not_in(removed))
             query = (
