@@ -18,7 +18,9 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dashboard.problems import Problem
 
@@ -154,3 +156,28 @@ def check_sources_column(frame: pd.DataFrame) -> list[Problem]:
         except ValueError as error:
             problems.append(Problem(row, SOURCES_COLUMN, str(error)))
     return problems
+
+
+def nest_sources(incidents: pa.Table, sources: pa.Table) -> pa.Table:
+    """The incidents with a `sources` column: the list of each one's sources (the store's
+    sources table) as {publication, url, published, evidence}, oldest first; an incident with
+    none gets an empty list. Row order is not kept; schema metadata is."""
+    import duckdb
+
+    numbered = sources.append_column("position", pa.array(np.arange(sources.num_rows)))
+    db = duckdb.connect(":memory:")
+    try:
+        db.register("incidents_in", incidents)
+        db.register("sources_in", numbered)
+        nested = db.sql(
+            """SELECT i.*, coalesce(s.sources, []) AS sources FROM incidents_in i
+            LEFT JOIN (
+                SELECT incident_id, list({'publication': publication, 'url': url,
+                    'published': published, 'evidence': evidence}
+                    ORDER BY added_at, position) AS sources
+                FROM sources_in GROUP BY incident_id
+            ) s ON i.incident_id = s.incident_id"""
+        ).to_arrow_table()
+    finally:
+        db.close()
+    return nested.replace_schema_metadata(incidents.schema.metadata)
