@@ -377,6 +377,30 @@ class Engine:
         )
         return None if frame.empty else frame.iloc[0].to_dict()
 
+    def matches(self, candidates: pd.DataFrame) -> pd.DataFrame:
+        """The stored incidents each candidate likely duplicates, best first (dashboard.dedupe):
+        candidate (position in `candidates`), incident_id, rank, days_apart, km, same_site."""
+        from dashboard.dedupe import match_incidents
+
+        return match_incidents(self._cursor(), candidates)
+
+    def recorded(self, incident_ids) -> pd.DataFrame:
+        """What a person needs to recognise stored incidents: day, place, actors, type and
+        every source (one row each, in the order of `incident_ids`)."""
+        ids = list(dict.fromkeys(str(i) for i in incident_ids))
+        columns = ("incident_id", "event_date", "event_type", "weapon", "actor1", "actor2",
+                   "location", "site_id", "killed", "wounded", "source_count", "sources_text")  # fmt: skip
+        if not ids:
+            return pd.DataFrame(columns=list(columns))
+        frame = self._frame(
+            f"SELECT {_select(columns)} FROM incidents WHERE incident_id IN "
+            f"({', '.join('?' * len(ids))})",
+            ids,
+        )
+        order = {incident_id: n for n, incident_id in enumerate(ids)}
+        frame = frame.sort_values("incident_id", key=lambda s: s.map(order))
+        return frame.reset_index(drop=True)
+
     def sources_of(self, incident_id: str) -> pd.DataFrame:
         """Every source of one incident, oldest first: publication, url, published, evidence."""
         frame = self._frame(
