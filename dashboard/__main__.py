@@ -13,6 +13,8 @@ from dashboard.errors import AtlasError, InvalidFile
 from dashboard.formats import FORMATS
 from dashboard.formats.writers import WRITE_FORMATS
 
+DUPLICATE_CHOICES = ("import", "attach")
+
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     """One option per filter URL key, generated from the filter registry (so the CLI, the
@@ -65,11 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a file into the store as one batch (all or nothing)",
         description="Validate a file and import it into the store as one batch. If anything "
         "is wrong nothing is imported. Progress goes to stderr. Works while the app is "
-        "running on the same store.",
+        "running on the same store. Rows that likely report incidents already stored (same "
+        "site or within 5-10 km, same day within the time precision, compatible sides and "
+        "types) are listed on stderr, one line each.",
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, default="auto")
     imp.add_argument("--db", help="SQLAlchemy URL of the store (default: the local SQLite store)")
+    imp.add_argument(
+        "--duplicates",
+        choices=DUPLICATE_CHOICES,
+        default="import",
+        help="what to do with likely duplicates of stored incidents: 'import' them as new "
+        "incidents anyway (default: an unattended command never merges on a likely match), "
+        "or 'attach' them as sources of the stored incidents they match",
+    )
 
     export = commands.add_parser(
         "export",
@@ -145,6 +157,9 @@ def _refuse_when_read_only(action: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from dashboard.datasource import DataSource
+    from dashboard.dedupe import find_duplicates, split_duplicates
+    from dashboard.formats import read_incidents
     from dashboard.progress import ProgressLine
     from dashboard.store import open_store
 
@@ -152,10 +167,28 @@ def _import(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     progress = ProgressLine()
     try:
-        batch = store.import_file(args.file, format=args.format, progress=progress)
+        progress("reading and validating", 0, None)
+        incidents = read_incidents(args.file, format=args.format)
+        progress("looking for incidents already stored", 0, None)
+        duplicates = find_duplicates(incidents, DataSource(args.db or "").engine(server=False))
+        new, attach = incidents, None
+        if args.duplicates == "attach" and len(duplicates):
+            new, attach = split_duplicates(incidents, duplicates)
+        batch = store.import_incidents(
+            new, name=args.file.name, source_file=str(args.file), format=args.format,
+            progress=progress, attach=attach,
+        )  # fmt: skip
     finally:
         progress.finish()
-    print(f"imported {batch.rows} incidents from {args.file} as batch {batch.batch_id}")
+    for line in duplicates.lines(str(args.file)):
+        print(line, file=sys.stderr)
+    print(f"imported {batch.contents()} from {args.file} as batch {batch.batch_id}")
+    if len(duplicates) and args.duplicates == "import":
+        print(
+            f"{len(duplicates)} of them likely duplicate stored incidents (listed above); "
+            f"to add them as sources instead: atlas batches remove {batch.batch_id}, then "
+            f"atlas import {args.file} --duplicates attach"
+        )
     return 0
 
 
@@ -267,6 +300,7 @@ def _purge(store, args: argparse.Namespace) -> int:
 
 
 BATCH_ACTIONS = {"remove": _remove, "restore": _restore, "purge": _purge}
+
 
 def _export(args: argparse.Namespace) -> int:
     from dashboard.datasource import DataSource

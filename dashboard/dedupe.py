@@ -31,6 +31,8 @@ against 1,000,000 stored take seconds (bench/bench_match.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -86,11 +88,11 @@ def candidate_table(candidates: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-# Stored incidents within the candidates' dates, with their keys. The month key is
-# year * 12 + month; day keys are dates.
+# Stored incidents within the candidates' dates, with their keys (sid: the row, cheaper to
+# join on than the id). The month key is year * 12 + month; day keys are dates.
 _STORED = """
 stored AS (
-    SELECT incident_id, event_date AS day, coalesce(time_precision, 1) AS k,
+    SELECT rowid AS sid, incident_id, event_date AS day, coalesce(time_precision, 1) AS k,
         year(event_date) * 12 + month(event_date) AS month, event_type, weapon, side1,
         site_id, latitude AS lat, longitude AS lon, coalesce(geo_precision, 1) AS gp,
         floor(latitude / {cell})::BIGINT AS gy, floor(longitude / {cell})::BIGINT AS gx,
@@ -127,17 +129,17 @@ cells AS (
 # Pairs sharing a key: the same site, or a grid cell within reach, on a day or month allowed.
 _PAIRS = """
 by_site AS (
-    SELECT d.candidate, s.incident_id FROM days d JOIN cand c USING (candidate)
+    SELECT d.candidate, s.sid FROM days d JOIN cand c USING (candidate)
     JOIN stored s ON s.site_id = c.site_id AND s.k = d.k AND s.day = d.key_day
     UNION
-    SELECT d.candidate, s.incident_id FROM days d JOIN cand c USING (candidate)
+    SELECT d.candidate, s.sid FROM days d JOIN cand c USING (candidate)
     JOIN stored s ON s.site_id = c.site_id AND s.k = d.k AND s.month = d.month
 ),
 by_cell AS (
-    SELECT d.candidate, s.incident_id FROM days d JOIN cells g USING (candidate)
+    SELECT d.candidate, s.sid FROM days d JOIN cells g USING (candidate)
     JOIN stored s ON s.gx = g.x AND s.gy = g.y AND s.k = d.k AND s.day = d.key_day
     UNION
-    SELECT d.candidate, s.incident_id FROM days d JOIN cells g USING (candidate)
+    SELECT d.candidate, s.sid FROM days d JOIN cells g USING (candidate)
     JOIN stored s ON s.gx = g.x AND s.gy = g.y AND s.k = d.k AND s.month = d.month
 ),
 pairs AS (SELECT * FROM by_site UNION SELECT * FROM by_cell)"""
@@ -153,7 +155,7 @@ checked AS (
         c.event_type AS c_type, s.event_type AS s_type, c.side1 AS c_side, s.side1 AS s_side,
         c.weapon IS NOT DISTINCT FROM s.weapon AS same_weapon, s.source_count,
         year(c.day) * 12 + month(c.day) = s.month AS same_month, c.own_id
-    FROM pairs p JOIN cand c USING (candidate) JOIN stored s USING (incident_id)
+    FROM pairs p JOIN cand c USING (candidate) JOIN stored s USING (sid)
 )
 SELECT candidate, incident_id,
     row_number() OVER (PARTITION BY candidate ORDER BY same_site DESC, days_apart,
@@ -207,3 +209,66 @@ def best_matches(matches: pd.DataFrame) -> pd.DataFrame:
     """The best stored match of each candidate that has one (rank 1)."""
     return matches[matches["rank"] == 1].reset_index(drop=True)
 
+
+@dataclass(frozen=True)
+class Duplicates:
+    """The rows of a file that likely report incidents already stored: `rows` holds, for each
+    such row, its label (spreadsheet row), the row's day and place, and the stored incident it
+    matches best with that incident's description (see `describe`)."""
+
+    rows: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def positions(self) -> np.ndarray:
+        return self.rows["position"].to_numpy()
+
+    def lines(self, where: str) -> list[str]:
+        return [
+            f"{where}: row {r.row}: {r.day} {r.place} is likely stored incident "
+            f"{r.incident_id} ({r.recorded})"
+            for r in self.rows.itertuples()
+        ]
+
+
+def describe_recorded(row) -> str:
+    """'2024-01-20 · attack · Ain al-Asad air base · IRI → US forces · 2 sources'."""
+    day = pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
+    names = [str(row[c]) for c in ("actor1", "actor2") if not pd.isna(row[c])]
+    parts = [day, row["event_type"], row["location"], " → ".join(names)]
+    count = int(row["source_count"])
+    words = [str(p) for p in parts if not pd.isna(p) and str(p)]
+    return " · ".join([*words, f"{count} source{'s' if count != 1 else ''}"])
+
+
+def find_duplicates(incidents: pd.DataFrame, engine) -> Duplicates:
+    """The rows of `incidents` (index: spreadsheet rows) that match a stored incident, each with
+    its best match, in file order."""
+    best = best_matches(engine.matches(incidents))
+    recorded = engine.recorded(best["incident_id"]).set_index("incident_id")
+    chosen = incidents.iloc[best["candidate"].to_numpy()]
+    rows = pd.DataFrame(
+        {
+            "position": best["candidate"].to_numpy(),
+            "row": chosen.index.to_numpy(),
+            "day": pd.to_datetime(chosen["event_date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "place": chosen["location"].astype("string").fillna("(no place)").to_numpy(),
+            "incident_id": best["incident_id"].to_numpy(),
+            "recorded": [describe_recorded(recorded.loc[i].to_dict() | {"incident_id": i})
+                         for i in best["incident_id"]],
+        }
+    )  # fmt: skip
+    return Duplicates(rows)
+
+
+def split_duplicates(incidents: pd.DataFrame, duplicates: Duplicates):
+    """(rows to import as new incidents, sources to attach) when likely duplicates are to be
+    added as sources of the stored incidents they match."""
+    from dashboard.sources import attached_sources
+
+    is_duplicate = np.zeros(len(incidents), dtype=bool)
+    is_duplicate[duplicates.positions] = True
+    attach = attached_sources(incidents[is_duplicate], duplicates.rows["incident_id"])
+    return incidents[~is_duplicate], attach

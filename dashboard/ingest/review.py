@@ -84,20 +84,10 @@ def review_table(candidates: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def recorded_text(row) -> str:
-    """One line naming a stored incident: day, type, place, actors, how many sources."""
-    day = pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
-    actors = " → ".join(_text(row[c]) for c in ("actor1", "actor2") if _text(row[c]))
-    parts = [day, _text(row["event_type"]), _text(row["location"]), actors]
-    count = int(row["source_count"])
-    parts.append(f"{count} source{'s' if count != 1 else ''}")
-    return " · ".join(p for p in parts if p)
-
-
 def with_matches(table: pd.DataFrame, engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The review table with each candidate's best stored match (`recorded_as`, `recorded`,
     `record` = add as source), and the matched stored incidents (engine.recorded)."""
-    from dashboard.dedupe import best_matches
+    from dashboard.dedupe import best_matches, describe_recorded
 
     best = best_matches(engine.matches(table))
     recorded = engine.recorded(best["incident_id"])
@@ -105,7 +95,7 @@ def with_matches(table: pd.DataFrame, engine) -> tuple[pd.DataFrame, pd.DataFram
         return table, recorded
     out = table.copy()
     rows = out.index[best["candidate"].to_numpy()]
-    lines = {r.incident_id: recorded_text(r) for _, r in recorded.iterrows()}
+    lines = {r["incident_id"]: describe_recorded(r) for _, r in recorded.iterrows()}
     out.loc[rows, "recorded_as"] = best["incident_id"].to_numpy()
     out.loc[rows, "recorded"] = [f"already recorded: {lines[i]}" for i in best["incident_id"]]
     out.loc[rows, "record"] = RECORD_SOURCE

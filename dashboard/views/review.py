@@ -71,9 +71,9 @@ st.caption(
     "Paste a report or upload it (.txt or .html). Each candidate incident is read by rules and "
     "the offline gazetteer; its evidence is highlighted in the article. Correct what is wrong, "
     "untick what is not an incident, then import the rest as one batch (removable on the "
-    "upload page). A candidate the store already has is marked \"already recorded\": "
-    "importing adds the article as a source of that incident, unless you choose \"new "
-    "incident\"."
+    'upload page). A candidate the store already has is marked "already recorded": '
+    'importing adds the article as a source of that incident, unless you choose "new '
+    'incident".'
 )
 
 upload = st.file_uploader("Article file", type=["txt", "html", "htm"], key="review_upload")
