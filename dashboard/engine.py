@@ -58,6 +58,10 @@ COMPUTED = {
     SOURCES_COLUMN: "to_json(sources)",
 }
 EXPORT_COLUMNS = (*COLUMNS, "source_count", SOURCES_COLUMN)
+RECORDED_COLUMNS = (
+    "incident_id", "event_date", "event_type", "weapon", "actor1", "actor2", "location",
+    "site_id", "killed", "wounded", "source_count", "sources_text",
+)  # fmt: skip
 BREAKDOWNS = {
     "attacker": "actor1",
     "target": "actor2",
@@ -388,8 +392,7 @@ class Engine:
         """What a person needs to recognise stored incidents: day, place, actors, type and
         every source (one row each, in the order of `incident_ids`)."""
         ids = list(dict.fromkeys(str(i) for i in incident_ids))
-        columns = ("incident_id", "event_date", "event_type", "weapon", "actor1", "actor2",
-                   "location", "site_id", "killed", "wounded", "source_count", "sources_text")  # fmt: skip
+        columns = RECORDED_COLUMNS
         if not ids:
             return pd.DataFrame(columns=list(columns))
         frame = self._frame(
