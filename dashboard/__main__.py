@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         "is wrong nothing is imported. Progress goes to stderr. Works while the app is "
         "running on the same store. Rows that likely report incidents already stored (same "
         "site or within 5-10 km, same day within the time precision, compatible sides and "
-        "types) are listed on stderr, one line each.",
+        "types) are listed, one line each, before the closing line.",
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, default="auto")
@@ -181,8 +181,9 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     for line in duplicates.lines(str(args.file)):
-        print(line, file=sys.stderr)
-    print(f"imported {batch.contents()} from {args.file} as batch {batch.batch_id}")
+        print(line)
+    words = batch.contents(separators=False)
+    print(f"imported {words} from {args.file} as batch {batch.batch_id}")
     if len(duplicates) and args.duplicates == "import":
         print(
             f"{len(duplicates)} of them likely duplicate stored incidents (listed above); "
@@ -232,10 +233,18 @@ def _format_batches(store) -> str:
             when = f"removed {row.removed_at:%Y-%m-%d %H:%M}" if removed else ""
             mark = " (curated)" if row.batch_id == curated else ""
             lines.append(
-                f"{row.batch_id:>6}  {row.rows:>10,} incidents  imported "
+                f"{row.batch_id:>6}  {row.rows:>10,} incidents{_attached(row)}  imported "
                 f"{row.imported_at:%Y-%m-%d %H:%M} UTC  {row.name}{mark}  {when}".rstrip()
             )
     return "\n".join(lines) if lines else "No batches in the store."
+
+
+def _attached(row) -> str:
+    """' + 2 sources of stored incidents' for a batch that attached sources."""
+    count = getattr(row, "attached", None)
+    if count is None or count != count or not count:  # None, NaN (older batches) or 0
+        return ""
+    return f" + {int(count):,} source{'s' if count != 1 else ''} of stored incidents"
 
 
 def _batches(args: argparse.Namespace) -> int:

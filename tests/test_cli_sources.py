@@ -23,8 +23,8 @@ def _sources(incident_id: str, db: str | None = None) -> pd.DataFrame:
 def test_import_reports_likely_duplicates_and_imports_them_by_default(capsys):
     before = open_store().count()
     assert main(["import", ACLED]) == 0
-    out, err = capsys.readouterr()
-    reported = [line for line in err.splitlines() if "is likely stored incident" in line]
+    out, _ = capsys.readouterr()
+    reported = [line for line in out.splitlines() if "is likely stored incident" in line]
     assert reported == [
         f"{ACLED}: row 2: 2023-11-20 Ain al Asad Air Base is likely stored incident "
         f"{CURATED_MATCH} (2023-11-20 · attack · Ain Al Asad airbase · Iran-backed militias → "
@@ -63,8 +63,8 @@ def test_rows_already_stored_under_other_ids_are_reported(tmp_path, capsys):
     again.to_csv(path, index=False)
     capsys.readouterr()
     assert main(["import", str(path), "--duplicates", "attach"]) == 0
-    out, err = capsys.readouterr()
-    rows = [line.split(": ")[1] for line in err.splitlines() if "is likely stored" in line]
+    out, _ = capsys.readouterr()
+    rows = [line.split(": ")[1] for line in out.splitlines() if "is likely stored" in line]
     assert rows == [f"row {n}" for n in range(2, 2 + len(again))]
     assert f"imported 0 incidents, {len(again)} sources of stored incidents" in out
 

@@ -93,12 +93,14 @@ class Batch:
     def describe(self) -> str:
         return f"batch {self.batch_id} '{self.name}' ({self.contents()})"
 
-    def contents(self) -> str:
-        """'4 incidents', '1 incident, 2 sources of stored incidents'."""
-        words = [f"{self.rows:,} incident{'s' if self.rows != 1 else ''}"]
+    def contents(self, *, separators: bool = True) -> str:
+        """'4 incidents', '1,200 incidents, 2 sources of stored incidents' (no thousands
+        separators when `separators` is false, as the CLI has always printed counts)."""
+        number = "{:,}" if separators else "{}"
+        words = [f"{number.format(self.rows)} incident{'s' if self.rows != 1 else ''}"]
         if self.attached:
             plural = "s" if self.attached != 1 else ""
-            words.append(f"{self.attached:,} source{plural} of stored incidents")
+            words.append(f"{number.format(self.attached)} source{plural} of stored incidents")
         return ", ".join(words)
 
 

@@ -378,6 +378,14 @@ def _link(url: Any, text: Any) -> str:
     return f'<a href="{_e(url)}" target="_blank" rel="noopener noreferrer">{label or "link"}</a>'
 
 
+def _sources_line(sources: Any) -> str:
+    """'Sources (3): <a>AP</a> · <a>Reuters</a> · AFP' when an incident has several."""
+    if sources is None or isinstance(sources, str) or len(sources) < 2:
+        return ""
+    links = " \u00b7 ".join(_link(s.get("url"), s.get("publication")) or "source" for s in sources)
+    return f"<div>Sources ({len(sources)}): {links}</div>"
+
+
 def _date_text(date: Any, precision: Any) -> str:
     if _is_na(date):
         return "date unknown"
@@ -417,7 +425,10 @@ def _incident_texts(row: Mapping[str, Any]) -> tuple[str, str]:
         f"<div>Casualties: {_casualties(row.get('killed'), row.get('wounded'))}</div>",
     ]
     source = _link(row.get("source_url"), row.get("source"))
-    if source:
+    listed = _sources_line(row.get("sources"))  # from the engine: every source, oldest first
+    if listed:
+        lines.append(listed)
+    elif source:
         lines.append(f"<div>Source: {source}</div>")
     if notes:
         lines.append(f'<div class="ia-notes">{_e(notes)}</div>')

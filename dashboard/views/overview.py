@@ -105,6 +105,8 @@ def show_table(engine: Engine, filters: Filters, count: int, chosen_id: str | No
             "killed": st.column_config.NumberColumn("killed", format="%d"),
             "wounded": st.column_config.NumberColumn("wounded", format="%d"),
             "source_url": st.column_config.LinkColumn("link", display_text="open"),
+            "source_count": st.column_config.NumberColumn("sources", format="%d"),
+            "sources_text": st.column_config.TextColumn("every source", width="large"),
             "notes": st.column_config.TextColumn("notes", width="large"),
         },
     )

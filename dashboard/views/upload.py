@@ -42,6 +42,7 @@ def duplicates_choice(incidents, duplicates) -> str:
     )
     return st.radio("Likely duplicates", (ATTACH, IMPORT_ANYWAY), key="upload_duplicates")
 
+
 st.title("Load your own data")
 st.caption(
     "CSV or Parquet in the canonical columns, or an ACLED or UCDP export. Every problem is "
