@@ -18,9 +18,9 @@ IMPORT_ANYWAY = "import them as new incidents anyway"
 
 
 @st.cache_data(max_entries=2, show_spinner="Looking for incidents already stored...")
-def _duplicates(file_id: str, version: str, geocoded: bool, _incidents):
-    """Rows of the upload that likely report stored incidents (keyed on the upload, the
-    store's version and whether places were geocoded; the frame itself is not hashed)."""
+def _duplicates(file_id: str, file_format: str, version: str, geocoded: bool, _incidents):
+    """Rows of the upload that likely report stored incidents (keyed on the upload, its format,
+    the store's version and whether places were geocoded; the frame itself is not hashed)."""
     from dashboard.dedupe import find_duplicates
 
     return find_duplicates(_incidents, current_engine())
@@ -91,7 +91,7 @@ if upload is not None:
         st.dataframe(incidents.head(200), hide_index=True, width="stretch")
         geocoded = bool(missing.any() and st.session_state.get("upload_geocode", True))
         engine = current_engine()
-        duplicates = _duplicates(upload.file_id, engine.version, geocoded, incidents)
+        duplicates = _duplicates(upload.file_id, file_format, engine.version, geocoded, incidents)
         attach = None
         if len(duplicates) and duplicates_choice(incidents, duplicates) == ATTACH:
             from dashboard.dedupe import split_duplicates
