@@ -53,7 +53,7 @@ def naive_query() -> str:
     start = keyed.index("checked AS (")
     stored = dedupe._STORED.format(cell=dedupe.CELL_DEGREES)
     pairs = """pairs AS (
-        SELECT c.candidate, s.incident_id FROM cand c JOIN stored s
+        SELECT c.candidate, s.sid FROM cand c JOIN stored s
         ON s.day BETWEEN c.day - INTERVAL 31 DAY AND c.day + INTERVAL 31 DAY)"""
     return f"WITH {stored}, {pairs}, {keyed[start:]}"
 
