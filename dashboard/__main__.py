@@ -13,6 +13,8 @@ from dashboard.errors import AtlasError, InvalidFile
 from dashboard.formats import FORMATS
 from dashboard.formats.writers import WRITE_FORMATS
 
+DUPLICATE_CHOICES = ("import", "attach")
+
 
 def _add_filter_options(parser: argparse.ArgumentParser) -> None:
     """One option per filter URL key, generated from the filter registry (so the CLI, the
@@ -94,12 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a file into the store as one batch (all or nothing)",
         description="Validate a file and import it into the store as one batch. If anything "
         "is wrong nothing is imported. Progress goes to stderr. Works while the app is "
-        "running on the same store.",
+        "running on the same store. Rows that likely report incidents already stored (same "
+        "site or within 5-10 km, same day within the time precision, compatible sides and "
+        "types) are listed, one line each, before the closing line.",
     )
     imp.add_argument("file", type=Path)
     imp.add_argument("--format", choices=FORMATS, default="auto")
     imp.add_argument("--db", help="SQLAlchemy URL of the store (default: the local SQLite store)")
     _add_progress_option(imp)
+    imp.add_argument(
+        "--duplicates",
+        choices=DUPLICATE_CHOICES,
+        default="import",
+        help="what to do with likely duplicates of stored incidents: 'import' them as new "
+        "incidents anyway (default: an unattended command never merges on a likely match), "
+        "or 'attach' them as sources of the stored incidents they match",
+    )
 
     export = commands.add_parser(
         "export",
@@ -181,6 +193,8 @@ def _refuse_when_read_only(action: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from dashboard.datasource import DataSource
+    from dashboard.dedupe import find_duplicates, split_duplicates
     from dashboard.store import open_store
 
     _refuse_when_read_only("import")
@@ -190,13 +204,27 @@ def _import(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     progress = _progress(args)
     try:
+        progress("looking for incidents already stored", 0, None)
+        duplicates = find_duplicates(incidents, DataSource(args.db or "").engine(server=False))
+        new, attach = incidents, None
+        if args.duplicates == "attach" and len(duplicates):
+            new, attach = split_duplicates(incidents, duplicates)
         batch = store.import_incidents(
-            incidents, name=args.file.name, source_file=str(args.file), format=args.format,
-            progress=progress,
+            new, name=args.file.name, source_file=str(args.file), format=args.format,
+            progress=progress, attach=attach,
         )  # fmt: skip
     finally:
         progress.finish()
-    print(f"imported {batch.rows} incidents from {args.file} as batch {batch.batch_id}")
+    for line in duplicates.lines(str(args.file)):
+        print(line)
+    words = batch.contents(separators=False)
+    print(f"imported {words} from {args.file} as batch {batch.batch_id}")
+    if len(duplicates) and args.duplicates == "import":
+        print(
+            f"{len(duplicates)} of them likely duplicate stored incidents (listed above); "
+            f"to add them as sources instead: atlas batches remove {batch.batch_id}, then "
+            f"atlas import {args.file} --duplicates attach"
+        )
     return 0
 
 
@@ -240,10 +268,18 @@ def _format_batches(store) -> str:
             when = f"removed {row.removed_at:%Y-%m-%d %H:%M}" if removed else ""
             mark = " (curated)" if row.batch_id == curated else ""
             lines.append(
-                f"{row.batch_id:>6}  {row.rows:>10,} incidents  imported "
+                f"{row.batch_id:>6}  {row.rows:>10,} incidents{_attached(row)}  imported "
                 f"{row.imported_at:%Y-%m-%d %H:%M} UTC  {row.name}{mark}  {when}".rstrip()
             )
     return "\n".join(lines) if lines else "No batches in the store."
+
+
+def _attached(row) -> str:
+    """' + 2 sources of stored incidents' for a batch that attached sources."""
+    count = getattr(row, "attached", None)
+    if count is None or count != count or not count:  # None, NaN (older batches) or 0
+        return ""
+    return f" + {int(count):,} source{'s' if count != 1 else ''} of stored incidents"
 
 
 def _batches(args: argparse.Namespace) -> int:

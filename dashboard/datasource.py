@@ -24,9 +24,10 @@ import pyarrow.parquet as pq
 from dashboard.engine import Engine, with_cells
 from dashboard.paths import atlas_home
 from dashboard.schema import COLUMNS
+from dashboard.sources import SOURCES_COLUMN, nest_sources
 
 # Bump when the snapshot layout changes, so old snapshots are never read by newer code.
-SNAPSHOT_LAYOUT = "1"
+SNAPSHOT_LAYOUT = "2"  # 2: with the sources of each incident
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,11 @@ class DataSource:
             from dashboard.formats import read_incidents
 
             return frame_to_arrow(read_incidents(self.path))
-        return self.store().incidents_table()
+        store = self.store()
+        # Incidents first: their version names the snapshot. Sources read a moment later may
+        # be newer, never older, so a change in between is seen (and reloaded) on the next rerun.
+        incidents = store.incidents_table()
+        return nest_sources(incidents, store.sources_table())
 
     def _snapshot_path(self, version: str) -> Path:
         source = hashlib.sha1(f"{self._identity()}".encode()).hexdigest()[:16]
@@ -104,7 +109,11 @@ def frame_to_arrow(frame) -> pa.Table:
     """Canonical pandas incidents -> Arrow (dates as date32, the rest as their dtypes say)."""
     out = frame.copy()
     out["event_date"] = out["event_date"].dt.date
-    keep = [c for c in out.columns if c in COLUMNS or c.endswith("_original") or c == "batch_id"]
+    keep = [
+        c
+        for c in out.columns
+        if c in COLUMNS or c.endswith("_original") or c in ("batch_id", SOURCES_COLUMN)
+    ]
     return pa.Table.from_pandas(out[keep], preserve_index=False)
 
 

@@ -11,7 +11,10 @@ Columns added to the canonical schema when the snapshot is built:
 - cell: the H3 cell (resolution `CELL_RESOLUTION`) of the point, NULL without coordinates;
   coarser cells are computed from it by bit arithmetic (`parent_mask`), so aggregation at any
   zoom is one GROUP BY;
-- search_text: places and notes normalised for transliteration-aware search (textsearch).
+- search_text: places and notes normalised for transliteration-aware search (textsearch);
+- sources: every source of the incident, oldest first, as a list of
+  {publication, url, published, evidence} (from the store's sources table, a file's `sources`
+  JSON column, or else the incident's own source/source_url); source_count: how many.
 
 Each call opens its own DuckDB cursor, so concurrent sessions (threads) never share one.
 """
@@ -34,6 +37,7 @@ import pyarrow as pa
 from dashboard import actors
 from dashboard.filters import Filters, Vocabulary
 from dashboard.schema import COLUMNS
+from dashboard.sources import SOURCES_COLUMN
 from dashboard.textsearch import search_text_sql
 
 CELL_RESOLUTION = 9  # about 0.1 km² a cell: finer than any zoom the offline map shows
@@ -43,7 +47,21 @@ UNKNOWN = actors.UNKNOWN_SIDE
 OPTIONAL_COLUMNS = ("actor1_original", "actor2_original", "batch_id")
 TABLE_COLUMNS = (
     "event_date", "event_type", "weapon", "actor1", "actor2", "location", "site_id", "country",
-    "killed", "wounded", "source", "source_url", "notes", "incident_id",
+    "killed", "wounded", "source", "source_url", "source_count", "sources_text", "notes",
+    "incident_id",
+)  # fmt: skip
+SOURCE_TYPE = "STRUCT(publication VARCHAR, url VARCHAR, published DATE, evidence VARCHAR)"
+# Computed on demand (never stored twice): every source as one line a person reads, and as the
+# JSON list exports write (dashboard.sources reads it back on import).
+COMPUTED = {
+    "sources_text": """array_to_string(list_transform(sources, lambda s: concat_ws(' ',
+        s.publication, strftime(s.published, '%Y-%m-%d'), s.url)), ' · ')""",
+    SOURCES_COLUMN: "to_json(sources)",
+}
+EXPORT_COLUMNS = (*COLUMNS, "source_count", SOURCES_COLUMN)
+RECORDED_COLUMNS = (
+    "incident_id", "event_date", "event_type", "weapon", "actor1", "actor2", "location",
+    "site_id", "killed", "wounded", "source_count", "sources_text",
 )  # fmt: skip
 BREAKDOWNS = {
     "attacker": "actor1",
@@ -170,19 +188,21 @@ class Engine:
         select = [f"s.{c}" if c in present else f"NULL::VARCHAR AS {c}" for c in COLUMNS]
         select[COLUMNS.index("event_date")] = "s.event_date::DATE AS event_date"
         select += [f"s.{c}" for c in OPTIONAL_COLUMNS if c in present]
+        sources = _sources_sql(table, present)
         self._db.execute(
             f"""
             CREATE TABLE incidents AS
+            SELECT *, len(sources) AS source_count FROM (
             SELECT {", ".join(select)},
                 coalesce(a1.side, '{UNKNOWN}') AS side1,
                 coalesce(a2.side, '{UNKNOWN}') AS side2,
                 CASE WHEN s.killed IS NULL AND s.wounded IS NULL THEN NULL
                      ELSE coalesce(s.killed, 0) + coalesce(s.wounded, 0) END AS casualties,
-                s.cell
+                s.cell, {sources} AS sources
             FROM source_table s
             LEFT JOIN actor_sides a1 ON s.actor1 = a1.name
-            LEFT JOIN actor_sides a2 ON s.actor2 = a2.name
-            ORDER BY s.cell
+            LEFT JOIN actor_sides a2 ON s.actor2 = a2.name)
+            ORDER BY cell
             """
         )
         self._db.unregister("source_table")
@@ -246,6 +266,7 @@ class Engine:
         return filters.where(self.vocabulary)
 
     def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """The answer of a query as pandas; `sql` may name COMPUTED columns."""
         return self._cursor().execute(sql, params or []).df()
 
     def _one(self, sql: str, params: list | None = None) -> tuple:
@@ -340,15 +361,16 @@ class Engine:
         """One page of the selection, newest first (ties by id, so pages never overlap)."""
         where, params = self.where(filters)
         return self._frame(
-            f"""SELECT {", ".join(columns)} FROM incidents WHERE {where}
+            f"""SELECT {_select(columns)} FROM incidents WHERE {where}
             ORDER BY event_date DESC, incident_id DESC LIMIT ? OFFSET ?""",
             [*params, int(limit), int(offset)],
         )
 
     def frame(self, filters: Filters, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-        """Every selected incident in the canonical columns (downloads and exports)."""
+        """Every selected incident in the canonical columns, with source_count and every source
+        as a JSON list in `sources` (downloads and exports)."""
         where, params = self.where(filters)
-        chosen = ", ".join(columns or COLUMNS)
+        chosen = _select(columns or EXPORT_COLUMNS)
         frame = self._frame(
             f"SELECT {chosen} FROM incidents WHERE {where} ORDER BY event_date, incident_id",
             params,
@@ -358,8 +380,44 @@ class Engine:
         return coerce_dtypes(frame) if columns is None else frame
 
     def incident(self, incident_id: str) -> dict[str, Any] | None:
-        frame = self._frame("SELECT * FROM incidents WHERE incident_id = ?", [incident_id])
+        frame = self._frame(
+            f"SELECT *, {_select(('sources_text',))} FROM incidents WHERE incident_id = ?",
+            [incident_id],
+        )
         return None if frame.empty else frame.iloc[0].to_dict()
+
+    def matches(self, candidates: pd.DataFrame) -> pd.DataFrame:
+        """The stored incidents each candidate likely duplicates, best first (dashboard.dedupe):
+        candidate (position in `candidates`), incident_id, rank, days_apart, km, same_site."""
+        from dashboard.dedupe import match_incidents
+
+        return match_incidents(self._cursor(), candidates)
+
+    def recorded(self, incident_ids) -> pd.DataFrame:
+        """What a person needs to recognise stored incidents: day, place, actors, type and
+        every source (one row each, in the order of `incident_ids`)."""
+        ids = list(dict.fromkeys(str(i) for i in incident_ids))
+        columns = RECORDED_COLUMNS
+        if not ids:
+            return pd.DataFrame(columns=list(columns))
+        frame = self._frame(
+            f"SELECT {_select(columns)} FROM incidents WHERE incident_id IN "
+            f"({', '.join('?' * len(ids))})",
+            ids,
+        )
+        order = {incident_id: n for n, incident_id in enumerate(ids)}
+        frame = frame.sort_values("incident_id", key=lambda s: s.map(order))
+        return frame.reset_index(drop=True)
+
+    def sources_of(self, incident_id: str) -> pd.DataFrame:
+        """Every source of one incident, oldest first: publication, url, published, evidence."""
+        frame = self._frame(
+            """SELECT s.publication, s.url, s.published, s.evidence FROM (
+                SELECT unnest(sources) AS s FROM incidents WHERE incident_id = ?)""",
+            [incident_id],
+        )
+        frame["published"] = pd.to_datetime(frame["published"])
+        return frame
 
     def choices(self, column: str) -> list[str]:
         """Distinct values of a column in the data, most frequent first."""
@@ -427,7 +485,7 @@ class Engine:
     def points(self, filters: Filters, *, bbox=None, limit: int = 2000) -> pd.DataFrame:
         """Located incidents (newest first), at most `limit`; canonical columns + sides."""
         where, params = self._map_where(filters, bbox)
-        columns = ", ".join((*COLUMNS, "side1", "side2"))
+        columns = ", ".join((*COLUMNS, "side1", "side2", "source_count", "sources"))
         frame = self._frame(
             f"""SELECT {columns} FROM incidents WHERE {where}
             ORDER BY event_date DESC, incident_id DESC LIMIT ?""",
@@ -584,6 +642,35 @@ class Engine:
             ORDER BY a.event_date, a.incident_id""",
             [*params, int(limit), int(days)],
         )
+
+
+def _select(columns) -> str:
+    return ", ".join(f"{COMPUTED[c]} AS {c}" if c in COMPUTED else c for c in columns)
+
+
+def _sources_sql(table: pa.Table, present: set[str]) -> str:
+    """Each incident's sources: a stored list, a file's JSON `sources` cell (an export read
+    back), or else the incident's own source/source_url as its one source."""
+    publication = "s.source" if "source" in present else "NULL::VARCHAR"
+    url = "s.source_url" if "source_url" in present else "NULL::VARCHAR"
+    own = (
+        f"CASE WHEN {publication} IS NULL AND {url} IS NULL THEN []::{SOURCE_TYPE}[] "
+        f"ELSE [{{'publication': {publication}, 'url': {url}, 'published': NULL::DATE, "
+        f"'evidence': NULL::VARCHAR}}::{SOURCE_TYPE}] END"
+    )
+    if SOURCES_COLUMN not in present:
+        return own
+    if pa.types.is_string(table.schema.field(SOURCES_COLUMN).type):
+        listed = f"from_json(s.{SOURCES_COLUMN}, '{_json_shape()}')"
+    else:
+        listed = f"s.{SOURCES_COLUMN}::{SOURCE_TYPE}[]"
+    return f"coalesce({listed}, {own})"
+
+
+def _json_shape() -> str:
+    fields = {"publication": "VARCHAR", "url": "VARCHAR", "published": "DATE",
+              "evidence": "VARCHAR"}  # fmt: skip
+    return "[" + str(fields).replace("'", '"') + "]"
 
 
 CELL_COLUMNS = (

@@ -663,6 +663,10 @@ REGISTRY: tuple[Filter, ...] = (
         "number", ("min_casualties",), column="casualties",
         template="at least {n} killed or wounded",
     ),
+    MinimumFilter(
+        "min_sources", "Minimum sources", "at least N sources report the incident", "number",
+        ("min_sources",), column="source_count", template="reported by at least {n} sources",
+    ),
     TextFilter("text", "Search places and notes", "words in places and notes", "text", ("q",)),
 )  # fmt: skip
 BY_NAME: dict[str, Filter] = {f.name: f for f in REGISTRY}

@@ -14,6 +14,7 @@ SEED = REPO / "tests" / "fixtures" / "articles" / "seed-the-national-2023-11-26.
 ARTICLE_INCIDENTS = """() => Atlas.layers.points.getLayers()
     .reduce((n, l) => n + (l.feature.properties.p.match(/Dataset: article:/g) || []).length, 0)
 """
+SEVERAL_SOURCES = ARTICLE_INCIDENTS.replace("Dataset: article:", "Sources \\(2\\)")
 
 
 @pytest.fixture
@@ -31,14 +32,16 @@ def test_paste_accept_and_find_on_the_map(fresh_app, page):
     wait_for_text(page, "6 candidate incidents")
     page.fill("input[aria-label='Source (e.g. The National)']", "The National, 26 Nov 2023")
     page.keyboard.press("Enter")
+    wait_for_text(page, "4 already recorded")  # the article is the curated source of four
     page.get_by_role("button", name="Import accepted as a batch").click()
-    wait_for_text(page, "Imported 6")
+    wait_for_text(page, "Imported 2 incidents, 4 sources of stored incidents")
     screenshot(page, "review-imported.png")
 
     page.goto(fresh_app)
-    wait_for_text(page, "80 incidents")  # 74 curated + the 6 from the article
+    wait_for_text(page, "76 incidents")  # 74 curated + the 2 new from the article
     frame = map_frame(page)
-    # All six have coordinates from the gazetteer; where one shares a point with curated
-    # incidents, the shared circle's popup lists it.
-    assert frame.evaluate(ARTICLE_INCIDENTS) == 6
+    # Both have coordinates from the gazetteer; where one shares a point with curated
+    # incidents, the shared circle's popup lists it. The four recorded ones list two sources.
+    assert frame.evaluate(ARTICLE_INCIDENTS) == 2
+    assert frame.evaluate(SEVERAL_SOURCES) == 4
     assert page.requests.outside() == []

@@ -3,6 +3,7 @@ a plain pandas reference written here, independently of the registry's SQL."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import date
@@ -31,7 +32,16 @@ UMBRELLAS = {
 def _incidents() -> pd.DataFrame:
     curated = read_incidents(DATA_DIR / "incidents.csv", dataset="curated", curated=True)
     synthetic = synthetic_incidents(300, seed=3, days=200)
-    return pd.concat([curated, synthetic], ignore_index=True)
+    frame = pd.concat([curated, synthetic], ignore_index=True)
+    # Some incidents list 0-3 sources of their own (as an export's `sources` column does).
+    rng = np.random.default_rng(5)
+    listed = rng.integers(0, 4, len(frame))
+    cells = [
+        json.dumps([{"publication": f"outlet {i}"} for i in range(n)]) if every_third else None
+        for n, every_third in zip(listed, np.arange(len(frame)) % 3 == 0, strict=True)
+    ]
+    frame["sources"] = pd.Series(cells, dtype="string")
+    return frame
 
 
 INCIDENTS = _incidents()
@@ -99,6 +109,10 @@ def reference(frame: pd.DataFrame, f: Filters) -> list[str]:
         known = frame["killed"].notna() | frame["wounded"].notna()
         total = frame["killed"].fillna(0) + frame["wounded"].fillna(0)
         keep &= known & (total >= f.min_casualties)
+    if f.min_sources is not None:
+        listed = frame["sources"].map(lambda c: None if pd.isna(c) else len(json.loads(c)))
+        own = (frame["source"].notna() | frame["source_url"].notna()).astype(int)
+        keep &= listed.fillna(own).astype(int) >= f.min_sources
     if f.text:
         pattern = textsearch.pattern(f.text)
         text = (frame["location"].fillna("") + " " + frame["admin1"].fillna("") + " "
@@ -178,6 +192,7 @@ filter_states = st.builds(
     bbox=st.none() | box,
     area=st.none() | area,
     min_casualties=st.none() | st.integers(0, 12),
+    min_sources=st.none() | st.integers(0, 4),
     text=st.just("") | words,
 )
 

@@ -55,6 +55,9 @@ def parse(engine: Engine, **params):
         # Unknown casualties never count as zero, nor as meeting a minimum.
         ({"min_casualties": "1"}, ["fx-2"]),
         ({"min_casualties": "0"}, ["fx-2", "fx-3"]),
+        # Each fixture row names one source.
+        ({"min_sources": "1"}, ["fx-1", "fx-2", "fx-3", "fx-4"]),
+        ({"min_sources": "2"}, []),
         ({"q": "LAUNCHERS"}, ["fx-3"]),
         # Search spells places as the geocoder does, and finds the site a query names.
         ({"q": "Ayn al-Asad"}, ["fx-1"]),
@@ -101,6 +104,7 @@ def test_descriptions_use_names_not_codes_or_slugs(engine):
         ({"start": "0001-01-01"}, "start", "before 1900"),
         ({"min_casualties": "many"}, "min_casualties", "whole number"),
         ({"min_casualties": "-3"}, "min_casualties", "negative"),
+        ({"min_sources": "two"}, "min_sources", "whole number"),
         ({"attacker": "Nobody Brigade"}, "attacker", "unknown actor"),
         ({"side": "Martians"}, "side", "unknown side"),
         ({"side": "Iran", "side_of": "sideways"}, "side_of", "attacker, target or either"),
@@ -173,6 +177,7 @@ def test_every_filter_round_trips_through_its_url(engine):
         bbox=(32.0, 40.0, 34.0, 45.0),
         area=((32.0, 44.0), (33.5, 44.0), (33.0, 45.0)),
         min_casualties=2,
+        min_sources=2,
         text="drone",
     )
     assert {f.name for f in REGISTRY} == {name for name, _ in filters.items()}

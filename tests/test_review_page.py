@@ -43,17 +43,30 @@ def test_seed_article_candidates_highlights_and_import():
     assert all(f"<sup>[{n}]</sup>" in article for n in range(1, 7))
     assert any(e.type == "component_instance" for e in at.main)  # the map
 
+    # The seed article is the curated source of four of them: those are already recorded.
+    assert table["record"].tolist() == ["add as source"] * 4 + ["new incident"] * 2
+    assert table["recorded"].iloc[0].startswith("already recorded: 2023-11-25 · foiled_attack")
+    assert any("4 already recorded" in m.value for m in at.markdown)
+
     before = configured_store().batches()
+    count = configured_store().count()
     import_button(at).click().run()
     assert not at.exception
-    assert any("Imported 6 incidents" in s.value for s in at.success)
+    assert any("Imported 2 incidents, 4 sources of stored incidents" in s.value
+               for s in at.success)  # fmt: skip
     batches = configured_store().batches()
     assert len(batches) == len(before) + 1
     batch = batches.iloc[-1]
-    assert batch["name"] == "article: article:pasted-article" and batch["rows"] == 6
+    assert batch["name"] == "article: article:pasted-article"
+    assert (batch["rows"], batch["attached"]) == (2, 4)
     stored = configured_store().incidents()
+    assert len(stored) == count + 2
     mine = stored[stored["dataset"] == "article:pasted-article"]
-    assert len(mine) == 6 and mine["source"].eq("article:pasted-article").all()
+    assert len(mine) == 2 and mine["source"].eq("article:pasted-article").all()
+    sources = configured_store().sources_table().to_pandas()
+    added = sources[sources["batch_id"] == batch["batch_id"]]
+    assert len(added) == 6 and added["publication"].eq("article:pasted-article").all()
+    assert added["published"].astype(str).eq("2023-11-26").all()  # read from the article
 
 
 def test_source_name_tags_the_batch_and_a_second_import_is_refused():

@@ -26,6 +26,7 @@ from dashboard.formats.parquet_table import read_parquet_cells
 from dashboard.formats.sniff import file_kind, latin1_guess, read_head, scan_text
 from dashboard.problems import Problem
 from dashboard.schema import parse_incidents
+from dashboard.sources import check_sources_column
 
 FORMATS = ("auto", "native", "acled", "ucdp")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -187,6 +188,7 @@ def incidents_from_table(
         progress=progress,
         check_text=not frame.attrs.get(CLEAN_TEXT, False),
     )
+    found += check_sources_column(incidents)
     problems += _in_users_words(found, source_columns, problems)
     if problems:
         raise InvalidFile(path, problems)

@@ -33,7 +33,9 @@ LINK_COLUMNS = ("source_url",)
 
 
 def _export_columns(incidents: pd.DataFrame) -> list[str]:
-    extra = [c for c in ("actor1_original", "actor2_original") if c in incidents.columns]
+    # source_count and sources (a JSON list, read back on import) come from the engine.
+    optional = ("actor1_original", "actor2_original", "source_count", "sources")
+    extra = [c for c in optional if c in incidents.columns]
     return list(COLUMNS) + extra
 
 

@@ -5,6 +5,10 @@
 - `EDITABLE`, `review_table`: the candidates as the editor shows them (accept column first).
 - `accepted_incidents`: the edited table back to typed canonical incidents, validated with
   `parse_incidents`; a changed place is geocoded again (or loses its coordinates).
+- `with_matches`: each candidate's best match among the stored incidents (dashboard.dedupe),
+  shown as "already recorded"; its `record` choice defaults to adding the article as a source
+  of that incident, and the reviewer can choose a new incident instead.
+- `accepted_batch`: the accepted rows split into new incidents and sources of stored ones.
 """
 
 from __future__ import annotations
@@ -20,7 +24,13 @@ from dashboard.schema import COLUMNS, parse_incidents
 EDITABLE = (
     "event_date", "location", "actor1", "actor2", "event_type", "weapon", "killed", "wounded",
 )  # fmt: skip
-SHOWN = ("accept", "n", *EDITABLE, "time_precision", "confidence", "site_id", "evidence")
+SHOWN = (
+    "accept", "n", "record", "recorded", *EDITABLE, "time_precision", "confidence", "site_id",
+    "evidence",
+)  # fmt: skip
+RECORD_NEW = "new incident"
+RECORD_SOURCE = "add as source"
+RECORD_CHOICES = (RECORD_SOURCE, RECORD_NEW)
 _PLACE_COLUMNS = ("site_id", "country", "admin1", "latitude", "longitude", "geo_precision",
                   "geo_source")  # fmt: skip
 
@@ -62,12 +72,34 @@ def highlight_html(text: str, evidence: pd.Series) -> str:
 
 
 def review_table(candidates: pd.DataFrame) -> pd.DataFrame:
-    """The candidates with an accept column (True) and a number matching the highlights."""
+    """The candidates with an accept column (True) and a number matching the highlights;
+    `record` says a new incident until `with_matches` finds one already recorded."""
     table = candidates.copy()
     table.insert(0, "n", range(1, len(table) + 1))
     table.insert(0, "accept", True)
+    table.insert(2, "record", RECORD_NEW)
+    table.insert(3, "recorded", pd.Series("", index=table.index, dtype="string"))
+    table["recorded_as"] = pd.Series(pd.NA, index=table.index, dtype="string")
     table["event_date"] = table["event_date"].dt.date
     return table
+
+
+def with_matches(table: pd.DataFrame, engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The review table with each candidate's best stored match (`recorded_as`, `recorded`,
+    `record` = add as source), and the matched stored incidents (engine.recorded)."""
+    from dashboard.dedupe import best_matches, describe_recorded
+
+    best = best_matches(engine.matches(table))
+    recorded = engine.recorded(best["incident_id"])
+    if best.empty:
+        return table, recorded
+    out = table.copy()
+    rows = out.index[best["candidate"].to_numpy()]
+    lines = {r["incident_id"]: describe_recorded(r) for _, r in recorded.iterrows()}
+    out.loc[rows, "recorded_as"] = best["incident_id"].to_numpy()
+    out.loc[rows, "recorded"] = [f"already recorded: {lines[i]}" for i in best["incident_id"]]
+    out.loc[rows, "record"] = RECORD_SOURCE
+    return out, recorded
 
 
 def _geocode(location: str) -> dict | None:
@@ -116,3 +148,35 @@ def accepted_incidents(
 def slug(text: str) -> str:
     """A short name for a dataset: 'The National' -> 'the-national'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "article"
+
+
+def accepted_batch(
+    original: pd.DataFrame, edited: pd.DataFrame, *, dataset: str, published=None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """(new incidents, sources of stored incidents, problems) from the edited table: accepted
+    rows marked "add as source" that match a stored incident become sources of it (evidence,
+    publication and day of the article); the other accepted rows become new incidents."""
+    from dashboard.sources import attached_sources
+
+    incidents, problems = accepted_incidents(original, edited, dataset=dataset)
+    accepted = edited[edited["accept"].fillna(False).astype(bool)].reset_index(drop=True)
+    incidents["evidence"] = accepted["evidence"].astype("string").to_numpy()
+    recorded_as = accepted.get("recorded_as", pd.Series(pd.NA, index=accepted.index))
+    as_source = (accepted.get("record", RECORD_NEW) == RECORD_SOURCE) & recorded_as.notna()
+    as_source = as_source.fillna(False).to_numpy(dtype=bool)
+    attach = attached_sources(
+        incidents[as_source], recorded_as[as_source].astype("string"), published=published
+    )
+    new = incidents[~as_source].reset_index(drop=True)
+    return new, attach, problems
+
+
+def publication_day(text: str, published=None):
+    """The day the article was published: as given, else as the page prints it (or None)."""
+    from dashboard.ingest.article import html_to_text, looks_like_html, read_article
+
+    if published is not None:
+        return published
+    if looks_like_html(text):
+        text = html_to_text(text)
+    return read_article(text).published

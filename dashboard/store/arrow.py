@@ -12,7 +12,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.schema import coerce_dtypes
-from dashboard.store.tables import ARROW_SCHEMA, STORED_COLUMNS, TABLE_COLUMNS, arrow_type
+from dashboard.store.tables import (
+    ARROW_SCHEMA,
+    SOURCE_COLUMNS,
+    SOURCES_ARROW_SCHEMA,
+    STORED_COLUMNS,
+    TABLE_COLUMNS,
+    arrow_type,
+)
 
 # A column with fewer distinct values than this share of its rows is converted through its
 # dictionary: one Python string per distinct value instead of one per row (5x faster).
@@ -37,6 +44,20 @@ def frame_to_arrow(incidents: pd.DataFrame, batch_id: int) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
 
 
+def sources_to_arrow(sources: pd.DataFrame, batch_id: int, added_at) -> pa.Table:
+    """Sources (dashboard.sources.COLUMNS) as the store's Arrow rows of `batch_id`."""
+    rows = len(sources)
+    arrays = []
+    for column in SOURCE_COLUMNS:
+        values = sources[column]
+        if column == "published":
+            values = pd.to_datetime(values)
+        arrays.append(pa.array(values, from_pandas=True).cast(arrow_type(column), safe=False))
+    arrays.append(pa.array([added_at] * rows, pa.timestamp("s")))
+    arrays.append(pa.array(np.full(rows, batch_id, dtype="int64")))
+    return pa.Table.from_arrays(arrays, schema=SOURCES_ARROW_SCHEMA)
+
+
 def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     """The canonical pandas frame (plus batch_id) the existing views and exports expect."""
     frame = table.to_pandas(
@@ -50,7 +71,7 @@ def python_values(array: pa.Array | pa.ChunkedArray) -> list:
     """One column as the Python values a DB-API driver binds (None for null)."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    if pa.types.is_date32(array.type):
+    if pa.types.is_date32(array.type) or pa.types.is_timestamp(array.type):
         array = array.cast(pa.string())
     if not pa.types.is_string(array.type):
         return array.to_pylist()
@@ -63,16 +84,27 @@ def python_values(array: pa.Array | pa.ChunkedArray) -> list:
 
 
 def rows_to_batch(
-    rows: list[tuple], columns: tuple[str, ...] = TABLE_COLUMNS, *, text_as_bytes: bool = False
+    rows: list[tuple],
+    columns: tuple[str, ...] = TABLE_COLUMNS,
+    *,
+    text_as_bytes: bool = False,
+    schema: pa.Schema = ARROW_SCHEMA,
 ) -> pa.RecordBatch:
     """Rows fetched from a driver as one typed Arrow batch. `text_as_bytes`: the driver handed
     text (and SQLite's ISO dates) over as bytes, which is cheaper; Arrow checks the UTF-8."""
     arrays = []
     for values, column in zip(zip(*rows, strict=True), columns, strict=True):
         kind = arrow_type(column)
-        if text_as_bytes and (pa.types.is_string(kind) or pa.types.is_date32(kind)):
-            arrays.append(pa.array(values, pa.binary()).cast(pa.string()).cast(kind))
+        if text_as_bytes and not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            arrays.append(_from_text(pa.array(values, pa.binary()).cast(pa.string()), kind))
         else:
             arrays.append(pa.array(values, kind))
-    schema = pa.schema([ARROW_SCHEMA.field(c) for c in columns])
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+    chosen = pa.schema([schema.field(c) for c in columns])
+    return pa.RecordBatch.from_arrays(arrays, schema=chosen)
+
+
+def _from_text(text: pa.Array, kind: pa.DataType) -> pa.Array:
+    if pa.types.is_timestamp(kind):
+        # SQLite keeps times as text, with or without a fraction of a second.
+        return pc.strptime(pc.utf8_slice_codeunits(text, 0, 19), "%Y-%m-%d %H:%M:%S", "s")
+    return text.cast(kind)

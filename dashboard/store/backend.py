@@ -14,7 +14,14 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from dashboard.store.arrow import rows_to_batch
-from dashboard.store.tables import ARROW_SCHEMA, TABLE_COLUMNS, incidents
+from dashboard.store.tables import (
+    ARROW_SCHEMA,
+    SOURCE_TABLE_COLUMNS,
+    SOURCES_ARROW_SCHEMA,
+    TABLE_COLUMNS,
+    incidents,
+    sources,
+)
 
 # Rows per insert or fetch round: large enough to amortise, small enough to report progress
 # often and keep memory flat.
@@ -54,10 +61,18 @@ class Backend:
         """What is wrong with the database file, if it can tell; None when it is sound."""
         return None
 
-    def insert(self, conn: sa.Connection, table: pa.Table, progress: Callable[[int], None]) -> None:
+    def insert(
+        self,
+        conn: sa.Connection,
+        table: pa.Table,
+        progress: Callable[[int], None],
+        target: str = "incidents",
+    ) -> None:
+        """Rows of `table` into the store's table `target` (incidents or sources)."""
         done = 0
+        into = {"incidents": incidents, "sources": sources}[target]
         for batch in table.to_batches(CHUNK_ROWS):
-            conn.execute(incidents.insert(), batch.to_pylist())
+            conn.execute(into.insert(), batch.to_pylist())
             done += batch.num_rows
             progress(done)
 
@@ -70,6 +85,18 @@ class Backend:
         while rows := result.fetchmany(CHUNK_ROWS):
             batches.append(rows_to_batch([tuple(r) for r in rows]))
         return pa.Table.from_batches(batches, schema=ARROW_SCHEMA)
+
+    def read_sources(self, conn: sa.Connection, excluded_batches: list[int]) -> pa.Table:
+        """Every source added by a batch not in `excluded_batches`, as Arrow."""
+        query = sa.select(*[sources.c[c] for c in SOURCE_TABLE_COLUMNS])
+        if excluded_batches:
+            query = query.where(sources.c.batch_id.not_in(excluded_batches))
+        result = conn.execute(query)
+        batches = []
+        while rows := result.fetchmany(CHUNK_ROWS):
+            rows = [tuple(r) for r in rows]
+            batches.append(rows_to_batch(rows, SOURCE_TABLE_COLUMNS, schema=SOURCES_ARROW_SCHEMA))
+        return pa.Table.from_batches(batches, schema=SOURCES_ARROW_SCHEMA)
 
 
 def live_filter_sql(excluded_batches: list[int]) -> str:

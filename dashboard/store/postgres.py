@@ -16,7 +16,17 @@ import pyarrow.csv as pcsv
 import sqlalchemy as sa
 
 from dashboard.store.backend import CHUNK_ROWS, Backend, live_filter_sql
-from dashboard.store.tables import ARROW_SCHEMA, TABLE_COLUMNS
+from dashboard.store.tables import (
+    ARROW_SCHEMA,
+    SOURCE_TABLE_COLUMNS,
+    SOURCES_ARROW_SCHEMA,
+    TABLE_COLUMNS,
+)
+
+_LAYOUTS = {
+    "incidents": (TABLE_COLUMNS, ARROW_SCHEMA),
+    "sources": (SOURCE_TABLE_COLUMNS, SOURCES_ARROW_SCHEMA),
+}
 
 # Any constant: the advisory lock key that keeps two processes from creating tables at once.
 SCHEMA_LOCK_KEY = 0x41544C4153
@@ -62,12 +72,20 @@ class PostgresBackend(Backend):
     def lock_schema(self, conn: sa.Connection) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK_KEY})")
 
-    def insert(self, conn: sa.Connection, table: pa.Table, progress: Callable[[int], None]) -> None:
+    def insert(
+        self,
+        conn: sa.Connection,
+        table: pa.Table,
+        progress: Callable[[int], None],
+        target: str = "incidents",
+    ) -> None:
+        if target not in _LAYOUTS:  # table names are never user input; this keeps it so
+            raise ValueError(f"unknown store table {target!r}")
         raw = conn.connection.driver_connection
         names = ", ".join(table.schema.names)
         options = pcsv.WriteOptions(include_header=False)
         done = 0
-        sql = f"COPY incidents ({names}) FROM STDIN (FORMAT csv)"
+        sql = f"COPY {target} ({names}) FROM STDIN (FORMAT csv)"
         with raw.cursor() as cursor, cursor.copy(sql) as copy:
             for batch in table.to_batches(CHUNK_ROWS):
                 sink = pa.BufferOutputStream()
@@ -79,20 +97,27 @@ class PostgresBackend(Backend):
                 progress(done)
 
     def read(self, conn: sa.Connection, excluded_batches: list[int]) -> pa.Table:
+        return self._copy_out(conn, excluded_batches, "incidents")
+
+    def read_sources(self, conn: sa.Connection, excluded_batches: list[int]) -> pa.Table:
+        return self._copy_out(conn, excluded_batches, "sources")
+
+    def _copy_out(self, conn: sa.Connection, excluded_batches: list[int], table: str) -> pa.Table:
+        columns, schema = _LAYOUTS[table]
         raw = conn.connection.driver_connection
-        select = f"SELECT {', '.join(TABLE_COLUMNS)} FROM incidents"
+        select = f"SELECT {', '.join(columns)} FROM {table}"
         sql = f"COPY ({select}{live_filter_sql(excluded_batches)}) TO STDOUT (FORMAT csv)"
         with raw.cursor() as cursor, cursor.copy(sql) as copy:
             # PostgreSQL sends one message per row: joining them is the cheapest way through.
             data = b"".join(copy)
         if not data:
-            return ARROW_SCHEMA.empty_table()
+            return schema.empty_table()
         return pcsv.read_csv(
             pa.py_buffer(data),
-            read_options=pcsv.ReadOptions(column_names=list(TABLE_COLUMNS)),
+            read_options=pcsv.ReadOptions(column_names=list(columns)),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
-                column_types=ARROW_SCHEMA,
+                column_types=schema,
                 null_values=[""],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=False,

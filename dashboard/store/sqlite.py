@@ -18,7 +18,12 @@ import sqlalchemy as sa
 from dashboard.store.arrow import python_values, rows_to_batch
 from dashboard.store.backend import CHUNK_ROWS, Backend, live_filter_sql
 from dashboard.store.sqlite_reader import read_in_helper
-from dashboard.store.tables import ARROW_SCHEMA, TABLE_COLUMNS
+from dashboard.store.tables import (
+    ARROW_SCHEMA,
+    SOURCE_TABLE_COLUMNS,
+    SOURCES_ARROW_SCHEMA,
+    TABLE_COLUMNS,
+)
 
 # From this many live rows on, reads go through the faster helper process (sqlite_reader),
 # whose start-up (about 0.3 s) is then small beside what it saves.
@@ -78,10 +83,17 @@ class SqliteBackend(Backend):
         found = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
         return None if found == ["ok"] else "; ".join(found[:3])
 
-    def insert(self, conn: sa.Connection, table: pa.Table, progress: Callable[[int], None]) -> None:
+    def insert(
+        self,
+        conn: sa.Connection,
+        table: pa.Table,
+        progress: Callable[[int], None],
+        target: str = "incidents",
+    ) -> None:
         raw = conn.connection.driver_connection
         names = table.schema.names
-        sql = f"INSERT INTO incidents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        marks = ", ".join("?" * len(names))
+        sql = f"INSERT INTO {_known(target)} ({', '.join(names)}) VALUES ({marks})"
         done = 0
         for batch in table.to_batches(CHUNK_ROWS):
             values = [python_values(column) for column in batch.columns]
@@ -97,9 +109,15 @@ class SqliteBackend(Backend):
                 return table
         return self._read_here(conn, excluded_batches)
 
-    def _read_here(self, conn: sa.Connection, excluded_batches: list[int]) -> pa.Table:
+    def read_sources(self, conn: sa.Connection, excluded_batches: list[int]) -> pa.Table:
+        return self._read_here(conn, excluded_batches, "sources")
+
+    def _read_here(
+        self, conn: sa.Connection, excluded_batches: list[int], table: str = "incidents"
+    ) -> pa.Table:
+        columns, schema = _LAYOUTS[table]
         raw = conn.connection.driver_connection
-        sql = f"SELECT {', '.join(TABLE_COLUMNS)} FROM incidents{live_filter_sql(excluded_batches)}"
+        sql = f"SELECT {', '.join(columns)} FROM {table}{live_filter_sql(excluded_batches)}"
         previous = raw.text_factory
         raw.text_factory = bytes
         # Millions of short-lived row tuples would set off the cycle collector again and again.
@@ -109,12 +127,24 @@ class SqliteBackend(Backend):
             cursor = raw.execute(sql)
             batches = []
             while rows := cursor.fetchmany(CHUNK_ROWS):
-                batches.append(rows_to_batch(rows, text_as_bytes=True))
+                batches.append(rows_to_batch(rows, columns, text_as_bytes=True, schema=schema))
         finally:
             raw.text_factory = previous
             if collecting:
                 gc.enable()
-        return pa.Table.from_batches(batches, schema=ARROW_SCHEMA)
+        return pa.Table.from_batches(batches, schema=schema)
+
+
+_LAYOUTS = {
+    "incidents": (TABLE_COLUMNS, ARROW_SCHEMA),
+    "sources": (SOURCE_TABLE_COLUMNS, SOURCES_ARROW_SCHEMA),
+}
+
+
+def _known(table: str) -> str:
+    if table not in _LAYOUTS:  # table names are never user input; this keeps it so
+        raise ValueError(f"unknown store table {table!r}")
+    return table
 
 
 def _live_rows(conn: sa.Connection) -> int:

@@ -3,6 +3,10 @@
 An import is one transaction and one batch: it lands whole or not at all. A removed batch goes
 to the trash (hidden, restorable) until it is purged. Every change bumps the data version in
 the same transaction, so readers know when to reload (`data_version`, `incidents_table`).
+
+Every imported incident brings its own source (its source/source_url); an import may also
+attach sources to incidents already stored (an article or a file row reporting an event the
+store has), and those sources belong to the importing batch (`sources_table`).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from dashboard.errors import (
     UnknownBatch,
 )
 from dashboard.paths import DATA_DIR, atlas_home
-from dashboard.store.arrow import arrow_to_frame, frame_to_arrow
+from dashboard.store.arrow import arrow_to_frame, frame_to_arrow, sources_to_arrow
 from dashboard.store.backend import Backend
 from dashboard.store.faults import safe_url, store_errors, translate
 from dashboard.store.tables import (
@@ -38,6 +42,7 @@ from dashboard.store.tables import (
     incidents,
     meta,
     metadata,
+    sources,
 )
 
 CURATED_CSV = DATA_DIR / "incidents.csv"
@@ -79,13 +84,24 @@ class Batch:
     name: str
     rows: int
     removed_at: dt.datetime | None = None
+    attached: int = 0  # sources added to incidents of other batches
 
     @property
     def removed(self) -> bool:
         return self.removed_at is not None
 
     def describe(self) -> str:
-        return f"batch {self.batch_id} '{self.name}' ({self.rows:,} incidents)"
+        return f"batch {self.batch_id} '{self.name}' ({self.contents()})"
+
+    def contents(self, *, separators: bool = True) -> str:
+        """'4 incidents', '1,200 incidents, 2 sources of stored incidents' (no thousands
+        separators when `separators` is false, as the CLI has always printed counts)."""
+        number = "{:,}" if separators else "{}"
+        words = [f"{number.format(self.rows)} incident{'s' if self.rows != 1 else ''}"]
+        if self.attached:
+            plural = "s" if self.attached != 1 else ""
+            words.append(f"{number.format(self.attached)} source{plural} of stored incidents")
+        return ", ".join(words)
 
 
 class Store:
@@ -144,14 +160,22 @@ class Store:
             return
         with self.backend.writing(self.engine) as conn:
             self.backend.lock_schema(conn)
+            inspector = sa.inspect(conn)
+            had_incidents = inspector.has_table("incidents")
+            had_sources = inspector.has_table("sources")
             metadata.create_all(conn)
             columns = {c["name"] for c in sa.inspect(conn).get_columns("batches")}
             if "removed_at" not in columns:  # a store made before the trash existed
                 conn.execute(sa.text("ALTER TABLE batches ADD COLUMN removed_at TIMESTAMP"))
+            if "attached" not in columns:  # a store made before sources existed
+                conn.execute(sa.text("ALTER TABLE batches ADD COLUMN attached INTEGER"))
             defaults = {"store_id": uuid.uuid4().hex, "data_version": "0"}
             for key, value in defaults.items():
                 if _meta_value(conn, key) is None:
                     conn.execute(meta.insert().values(key=key, value=value))
+            if had_incidents and not had_sources:
+                _sources_of_stored_incidents(conn)
+                _bump_version(conn)
             _set_meta(conn, "schema", SCHEMA_VERSION)
 
     # -- writing --------------------------------------------------------------------------
@@ -197,22 +221,32 @@ class Store:
         source_file: str | None = None,
         format: str | None = None,
         progress: Progress | None = None,
+        attach: pd.DataFrame | None = None,
+        published: dt.date | None = None,
     ) -> Batch:
-        """All or nothing: the batch and its rows land in one transaction.
+        """All or nothing: the batch, its rows and their sources land in one transaction.
 
-        `progress(stage, done, total)` hears "checking the store", then "importing" with rows
-        done of total after each chunk, then "committing".
+        Each incident's own source comes from its source/source_url (or its `sources` cell);
+        `published` is the day of the report when the batch is one (an article). `attach`
+        (dashboard.sources.COLUMNS) adds sources to incidents already stored and live; they
+        belong to this batch. `progress(stage, done, total)` hears "checking the store", then
+        "importing" with rows done of total after each chunk, then "committing".
         """
         self._check_writable("import")
-        if incidents.empty:
+        attach = attach if attach is not None else _no_sources()
+        if incidents.empty and attach.empty:
             raise BadInput(f"{source_file or name}: no incidents to import (the file has no rows)")
         progress = progress or _no_progress
+        rows = len(incidents)
         try:
             with self._write() as conn:
                 progress("checking the store", 0, None)
                 self._check_integrity(conn)
-                batch = self._insert_batch(conn, incidents, name, source_file, format, progress)
-                progress("committing", len(incidents), len(incidents))
+                _check_attach_targets(conn, attach, source_file or name)
+                batch = self._insert_batch(
+                    conn, incidents, name, source_file, format, progress, published, attach
+                )
+                progress("committing", rows, rows)
         except sa.exc.IntegrityError as error:
             raise self._duplicates(incidents, source_file or name) from error
         except Exception as error:
@@ -226,21 +260,34 @@ class Store:
         if problem:
             raise StoreCorrupt(self.display_url, f"integrity check failed: {problem}")
 
-    def _insert_batch(self, conn, frame, name, source_file, format, progress) -> Batch:
+    def _insert_batch(
+        self, conn, frame, name, source_file, format, progress, published=None, attach=None
+    ) -> Batch:
+        from dashboard.sources import own_sources
+
+        now = _now()
+        attach = attach if attach is not None else _no_sources()
         batch_id = conn.execute(
             batches.insert().values(
                 name=name,
                 source_file=source_file,
                 format=format,
-                imported_at=_now(),
+                imported_at=now,
                 rows=len(frame),
+                attached=len(attach),
             )
         ).inserted_primary_key[0]
         table = frame_to_arrow(frame, batch_id)
         total = table.num_rows
         progress("importing", 0, total)
-        self.backend.insert(conn, table, lambda done: progress("importing", done, total))
-        return Batch(batch_id, name, total)
+        if total:
+            self.backend.insert(conn, table, lambda done: progress("importing", done, total))
+        own = own_sources(frame, published=published) if total else _no_sources()
+        found = pd.concat([own, attach], ignore_index=True)
+        if not found.empty:
+            rows = sources_to_arrow(found, batch_id, now)
+            self.backend.insert(conn, rows, lambda done: None, target="sources")
+        return Batch(batch_id, name, total, attached=len(attach))
 
     def _duplicates(self, frame: pd.DataFrame, where: str) -> Exception:
         ids = pa.array(frame["incident_id"], from_pandas=True).cast(pa.string())
@@ -345,6 +392,15 @@ class Store:
             batch = _batch(conn, batch_id)
             if not batch.removed:
                 raise not_in_trash(batch)
+            # Its sources, and every source other batches attached to its incidents.
+            its_incidents = sa.select(incidents.c.incident_id).where(
+                incidents.c.batch_id == batch_id
+            )
+            conn.execute(
+                sources.delete().where(
+                    (sources.c.batch_id == batch_id) | sources.c.incident_id.in_(its_incidents)
+                )
+            )
             conn.execute(incidents.delete().where(incidents.c.batch_id == batch_id))
             conn.execute(batches.delete().where(batches.c.batch_id == batch_id))
         return batch.rows
@@ -390,6 +446,37 @@ class Store:
         # A backend that read in a snapshot of its own says which version it saw.
         version = (table.schema.metadata or {}).get(VERSION_METADATA_KEY, version)
         return table.replace_schema_metadata({VERSION_METADATA_KEY: version})
+
+    @store_errors
+    def sources_table(self) -> pa.Table:
+        """Every source added by a batch not in the trash: incident_id, publication, url,
+        published, evidence, added_at, batch_id (Arrow). Sources of incidents in the trash are
+        included; joining them to `incidents_table` leaves those out. The data version is in
+        the schema metadata, as in `incidents_table`."""
+        with self.backend.reading(self.engine) as conn:
+            version = _version(conn).encode()
+            table = self.backend.read_sources(conn, _removed_ids(conn))
+        return table.replace_schema_metadata({VERSION_METADATA_KEY: version})
+
+    @store_errors
+    def sources_of(self, incident_id: str) -> pd.DataFrame:
+        """The live sources of one incident, oldest first (empty when it is not live)."""
+        with self.backend.reading(self.engine) as conn:
+            removed = _removed_ids(conn)
+            live = sa.select(incidents.c.incident_id).where(incidents.c.incident_id == incident_id)
+            if removed:
+                live = live.where(incidents.c.batch_id.not_in(removed))
+            query = (
+                sa.select(sources.c.publication, sources.c.url, sources.c.published,
+                          sources.c.evidence, sources.c.added_at, sources.c.batch_id)
+                .where(sources.c.incident_id.in_(live))
+                .order_by(sources.c.added_at, sources.c.source_id)
+            )  # fmt: skip
+            if removed:
+                query = query.where(sources.c.batch_id.not_in(removed))
+            rows = conn.execute(query).mappings().all()
+        columns = ["publication", "url", "published", "evidence", "added_at", "batch_id"]
+        return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
     def incidents(self) -> pd.DataFrame:
         """Every incident not in the trash, typed as the canonical schema (plus batch_id)."""
@@ -461,13 +548,58 @@ def _removed_ids(conn: sa.Connection) -> list[int]:
 
 def _batch(conn: sa.Connection, batch_id: int) -> Batch:
     row = conn.execute(
-        sa.select(batches.c.batch_id, batches.c.name, batches.c.rows, batches.c.removed_at).where(
-            batches.c.batch_id == int(batch_id)
-        )
-    ).first()
+        sa.select(
+            batches.c.batch_id, batches.c.name, batches.c.rows, batches.c.removed_at,
+            batches.c.attached,
+        ).where(batches.c.batch_id == int(batch_id))
+    ).first()  # fmt: skip
     if row is None:
         raise UnknownBatch(batch_id)
-    return Batch(int(row.batch_id), row.name, int(row.rows), row.removed_at)
+    return Batch(int(row.batch_id), row.name, int(row.rows), row.removed_at, row.attached or 0)
+
+
+def _no_sources() -> pd.DataFrame:
+    from dashboard.sources import COLUMNS
+
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in COLUMNS})
+
+
+def _sources_of_stored_incidents(conn: sa.Connection) -> None:
+    """A store made before sources existed: each incident's source/source_url becomes its
+    first source, added by its own batch when that batch was imported (one statement)."""
+    chosen = (
+        sa.select(
+            incidents.c.incident_id, incidents.c.source, incidents.c.source_url,
+            sa.null(), sa.null(), batches.c.imported_at, incidents.c.batch_id,
+        )
+        .join(batches, batches.c.batch_id == incidents.c.batch_id)
+        .where(incidents.c.source.is_not(None) | incidents.c.source_url.is_not(None))
+    )  # fmt: skip
+    names = ["incident_id", "publication", "url", "published", "evidence", "added_at", "batch_id"]
+    conn.execute(sources.insert().from_select(names, chosen))
+
+
+def _check_attach_targets(conn: sa.Connection, attach: pd.DataFrame, where: str) -> None:
+    """Every incident a source is attached to must be stored and not in the trash."""
+    if attach.empty:
+        return
+    wanted = sorted(set(attach["incident_id"].astype(str)))
+    removed = _removed_ids(conn)
+    live: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        query = sa.select(incidents.c.incident_id).where(
+            incidents.c.incident_id.in_(wanted[start : start + 500])
+        )
+        if removed:
+            query = query.where(incidents.c.batch_id.not_in(removed))
+        live.update(conn.execute(query).scalars())
+    missing = [i for i in wanted if i not in live]
+    if missing:
+        raise BadInput(
+            f"{where}: {len(missing)} incident(s) to add sources to are not in the store (or "
+            f"are in the trash): {', '.join(missing[:5])}; restore their batch or import the "
+            "reports as new incidents"
+        )
 
 
 def not_in_trash(batch: Batch) -> BatchStateError:

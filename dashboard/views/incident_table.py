@@ -42,6 +42,8 @@ COLUMNS = {
     "weapon": "weapon",
     "source": "source",
     "source_url": st.column_config.LinkColumn("link", display_text="open"),
+    "source_count": st.column_config.NumberColumn("sources", format="%d"),
+    "sources_text": st.column_config.TextColumn("every source", width="large"),
     "notes": st.column_config.TextColumn("notes", width="large"),
     "incident_id": "id",
 }
@@ -57,7 +59,9 @@ def readable(rows: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     for column in ("killed", "wounded"):
         shown[column] = pd.to_numeric(shown[column]).astype("Float64")
     # Only a missing figure reads "unknown" (the table's placeholder); missing text is blank.
-    text = [c for c in shown.columns if c not in ("killed", "wounded", "event_date")]
+    text = [
+        c for c in shown.columns if c not in ("killed", "wounded", "event_date", "source_count")
+    ]
     shown[text] = shown[text].astype(object).where(shown[text].notna(), "")
     return shown
 

@@ -14,15 +14,18 @@ from dashboard.errors import AtlasError, InvalidFile
 from dashboard.ingest import NoPublicationDate, extract_incidents
 from dashboard.ingest.article import html_to_text, looks_like_html
 from dashboard.ingest.review import (
+    RECORD_CHOICES,
     SHOWN,
-    accepted_incidents,
+    accepted_batch,
     highlight_html,
+    publication_day,
     review_table,
     slug,
+    with_matches,
 )
 from dashboard.schema import EVENT_TYPES, WEAPONS
 from dashboard.store import configured_store
-from dashboard.views.common import show_error
+from dashboard.views.common import current_engine, literal_markdown, show_error
 from dashboard.views.map import build_map
 
 
@@ -44,12 +47,33 @@ def _uploaded_text(upload) -> str:
     return text
 
 
+def _show_recorded(table: pd.DataFrame, recorded: pd.DataFrame) -> None:
+    """Each candidate already recorded, beside the stored incident and every source of it."""
+    matched = table[table["recorded_as"].notna()]
+    if matched.empty:
+        return
+    engine = current_engine()
+    st.markdown(f"**{len(matched)} already recorded** in the store:")
+    for row in matched.itertuples():
+        st.markdown(
+            f"**#{row.n}** is {literal_markdown(row.recorded)} "
+            f"\\({literal_markdown(str(row.recorded_as))}\\)"
+        )
+        for source in engine.sources_of(row.recorded_as).itertuples():
+            day = "" if pd.isna(source.published) else f" {source.published:%Y-%m-%d}"
+            url = "" if source.url is None or pd.isna(source.url) else f" {source.url}"
+            words = f"{source.publication or 'source'}{day}{url}"
+            st.markdown(f"- {literal_markdown(words)}")
+
+
 st.title("Article review")
 st.caption(
     "Paste a report or upload it (.txt or .html). Each candidate incident is read by rules and "
     "the offline gazetteer; its evidence is highlighted in the article. Correct what is wrong, "
     "untick what is not an incident, then import the rest as one batch (removable on the "
-    "upload page)."
+    'upload page). A candidate the store already has is marked "already recorded": '
+    'importing adds the article as a source of that incident, unless you choose "new '
+    'incident".'
 )
 
 upload = st.file_uploader("Article file", type=["txt", "html", "htm"], key="review_upload")
@@ -85,16 +109,28 @@ st.subheader(f"{len(candidates)} candidate incident{'s' if len(candidates) != 1 
 if candidates.empty:
     st.write("No incident found: the article reports no dated event at a known place.")
 else:
-    table = review_table(candidates)
+    try:
+        table, recorded = with_matches(review_table(candidates), current_engine())
+    except AtlasError as error:
+        show_error(error)
+        st.stop()
     edited = st.data_editor(
         table[list(SHOWN)],
         key="review_candidates",
         hide_index=True,
         width="stretch",
-        disabled=["n", "time_precision", "confidence", "site_id", "evidence"],
+        disabled=["n", "recorded", "time_precision", "confidence", "site_id", "evidence"],
         column_config={
             "accept": st.column_config.CheckboxColumn("accept", default=True),
             "n": st.column_config.NumberColumn("#", help="number of the highlight"),
+            "record": st.column_config.SelectboxColumn(
+                "import as",
+                options=list(RECORD_CHOICES),
+                required=True,
+                help="add as source: the article becomes a source of the incident already "
+                "recorded; new incident: a row of its own",
+            ),
+            "recorded": st.column_config.TextColumn("already recorded", width="large"),
             "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
             "location": st.column_config.TextColumn("place"),
             "event_type": st.column_config.SelectboxColumn("type", options=list(EVENT_TYPES)),
@@ -113,14 +149,21 @@ else:
     full = table.copy()
     for column in edited.columns:
         full[column] = edited[column].values
-    incidents, problems = accepted_incidents(table, full, dataset=f"article:{name}")
+    day = publication_day(text, published)
+    incidents, attach, problems = accepted_batch(
+        table, full, dataset=f"article:{name}", published=day
+    )
+    _show_recorded(table, recorded)
 
     article_col, map_col = st.columns([3, 2])
     with article_col:
         st.markdown(highlight_html(text, candidates["evidence"]), unsafe_allow_html=True)
     with map_col:
         located = incidents.dropna(subset=["latitude", "longitude"])
-        st.caption(f"{len(located)} of {len(incidents)} accepted candidates have coordinates.")
+        st.caption(
+            f"{len(located)} of {len(incidents)} new incidents have coordinates; "
+            f"{len(attach)} accepted candidates add a source to recorded incidents."
+        )
         st_folium(
             build_map(located, color_by="event_type", basemap=settings.get("basemap")),
             height=380,
@@ -129,18 +172,24 @@ else:
             returned_objects=[],
         )
 
-    if st.button("Import accepted as a batch", type="primary", disabled=incidents.empty):
+    nothing = incidents.empty and attach.empty
+    if st.button("Import accepted as a batch", type="primary", disabled=nothing):
         try:
             if problems:
                 raise InvalidFile(f"article {name} (edited table)", problems)
             batch = configured_store().import_incidents(
-                incidents, name=f"article: {source}", source_file=source, format="article"
+                incidents,
+                name=f"article: {source}",
+                source_file=source,
+                format="article",
+                attach=attach,
+                published=day,
             )
         except AtlasError as error:
             show_error(error)
         else:
             st.cache_data.clear()
             st.success(
-                f"Imported {batch.rows} incident{'s' if batch.rows != 1 else ''} as batch "
-                f"{batch.batch_id} ('{batch.name}'); remove it on the upload page if needed."
+                f"Imported {literal_markdown(batch.contents())} as batch {batch.batch_id} "
+                f"({literal_markdown(batch.name)}); remove it on the upload page if needed."
             )

@@ -17,7 +17,67 @@ from dashboard.formats.limits import Limits
 from dashboard.problems import problems_table
 from dashboard.store import configured_store
 from dashboard.views.batches import batch_section
-from dashboard.views.common import literal_markdown, show_error
+from dashboard.views.common import current_engine, literal_markdown, show_error
+
+ATTACH = "add them as sources of the stored incidents"
+IMPORT_ANYWAY = "import them as new incidents anyway"
+
+
+@st.cache_data(max_entries=2, show_spinner="Looking for incidents already stored...")
+def _duplicates(file_id: str, file_format: str, version: str, geocoded: bool, _incidents):
+    """Rows of the upload that likely report stored incidents (keyed on the upload, its format,
+    the store's version and whether places were geocoded; the frame itself is not hashed)."""
+    from dashboard.dedupe import find_duplicates
+
+    return find_duplicates(_incidents, current_engine())
+
+
+def duplicates_choice(incidents, duplicates) -> str:
+    """The report of likely duplicates and what to do with them (default: add as sources)."""
+    count = len(duplicates)
+    st.warning(
+        f"{count:,} row{'s' if count != 1 else ''} likely report incidents already stored "
+        "(same site or within 5-10 km, same day within the date precision, compatible sides "
+        "and types). Each is listed beside the stored incident it matches."
+    )
+    st.dataframe(
+        duplicates.rows[["row", "day", "place", "incident_id", "recorded"]],
+        hide_index=True,
+        width="stretch",
+        column_config={"incident_id": "stored incident", "recorded": "already recorded"},
+    )
+    return st.radio("Likely duplicates", (ATTACH, IMPORT_ANYWAY), key="upload_duplicates")
+
+
+ATTACH = "add them as sources of the stored incidents"
+IMPORT_ANYWAY = "import them as new incidents anyway"
+
+
+@st.cache_data(max_entries=2, show_spinner="Looking for incidents already stored...")
+def _duplicates(file_id: str, file_format: str, version: str, geocoded: bool, _incidents):
+    """Rows of the upload that likely report stored incidents (keyed on the upload, its format,
+    the store's version and whether places were geocoded; the frame itself is not hashed)."""
+    from dashboard.dedupe import find_duplicates
+
+    return find_duplicates(_incidents, current_engine())
+
+
+def duplicates_choice(incidents, duplicates) -> str:
+    """The report of likely duplicates and what to do with them (default: add as sources)."""
+    count = len(duplicates)
+    st.warning(
+        f"{count:,} row{'s' if count != 1 else ''} likely report incidents already stored "
+        "(same site or within 5-10 km, same day within the date precision, compatible sides "
+        "and types). Each is listed beside the stored incident it matches."
+    )
+    st.dataframe(
+        duplicates.rows[["row", "day", "place", "incident_id", "recorded"]],
+        hide_index=True,
+        width="stretch",
+        column_config={"incident_id": "stored incident", "recorded": "already recorded"},
+    )
+    return st.radio("Likely duplicates", (ATTACH, IMPORT_ANYWAY), key="upload_duplicates")
+
 
 SHOWN_PROBLEMS = 1000
 # Shares of the progress bar: checking the encoding, reading, validating.
@@ -155,7 +215,7 @@ if incidents is not None:
         f"({int(missing.sum()):,} without coordinates)."
     )
     if missing.any() and st.checkbox(
-        "Geocode places without coordinates (offline gazetteer)", value=True
+        "Geocode places without coordinates (offline gazetteer)", value=True, key="upload_geocode"
     ):
         from dashboard.geocoding import geocode_frame
 
@@ -166,6 +226,14 @@ if incidents is not None:
             f"{still:,} places stay unresolved (no guess is made)."
         )
     st.dataframe(incidents.head(200), hide_index=True, width="stretch")
+    geocoded = bool(missing.any() and st.session_state.get("upload_geocode", True))
+    engine = current_engine()
+    duplicates = _duplicates(upload.file_id, file_format, engine.version, geocoded, incidents)
+    attach = None
+    if len(duplicates) and duplicates_choice(incidents, duplicates) == ATTACH:
+        from dashboard.dedupe import split_duplicates
+
+        incidents, attach = split_duplicates(incidents, duplicates)
     if st.button("Import as a new batch", type="primary"):
         progress = _ProgressBar(upload.name)
         try:
@@ -175,16 +243,17 @@ if incidents is not None:
                 source_file=upload.name,
                 format=file_format,
                 progress=progress,
+                attach=attach,
             )
         except AtlasError as error:
             progress.bar.empty()
             show_error(error)
         else:
             # Every page shows the batch at its next rerun: the import changed the data version.
-            progress.bar.progress(1.0, text=f"Imported {batch.rows:,} incidents.")
+            progress.bar.progress(1.0, text=f"Imported {batch.contents()}.")
             state.pop("upload_checked", None)
             st.success(
-                f"Imported {batch.rows:,} incidents as batch {batch.batch_id} "
+                f"Imported {batch.contents()} as batch {batch.batch_id} "
                 f"({literal_markdown(upload.name)})."
             )
 

@@ -69,7 +69,19 @@ def incident_context(row: Mapping[str, Any]) -> dict[str, Any]:
         "source": text(row.get("source")), "url": text(row.get("source_url")),
         "link": http_url(row.get("source_url")),
         "notes": notes, "dataset": text(row.get("dataset")),
+        "sources": _sources(row.get("sources")),
     }  # fmt: skip
+
+
+def _sources(sources: Any) -> list[dict[str, str]]:
+    """Every source of an incident (from the engine, oldest first) when it has several:
+    publication, and the link where it is http(s)."""
+    if sources is None or isinstance(sources, str) or len(sources) < 2:
+        return []
+    return [
+        {"publication": text(s.get("publication")) or "source", "link": http_url(s.get("url"))}
+        for s in sources
+    ]
 
 
 def incident_tooltip(row: Mapping[str, Any], more: int = 0) -> str:

@@ -1,0 +1,274 @@
+"""Likely duplicates: which new incidents (an article's candidates, a file's rows) report an event
+the store already holds, so that they can become sources of it instead of new rows.
+
+A new incident matches a stored one when all four hold:
+
+- **Place**: the same gazetteer site, or both located within `NEAR_KM` (5 km) of each other,
+  `TOWN_KM` (10 km) when either point is only a nearby town (geo_precision 2). Sites come
+  first because reports of one attack place it by the site's name while datasets give
+  coordinates of their own: the gazetteer point, ACLED's and UCDP's differ by up to a few km for
+  the same base (the bases themselves are 2-5 km across). A town stands 5-10 km from the
+  site it names (al-Baghdadi and Ain al-Asad, Harir town and air base); the extractor joins a
+  town and a site within 10 km for the same reason. 20 km apart is another place.
+- **Day**, within the looser of the two time precisions: exact days (1) must be equal; a week
+  (2) allows 7 days either way; a month (3) means the same calendar month. Exact days get no
+  tolerance because attacks on one base on consecutive days are common (Ain al-Asad, 18 and 19
+  Oct 2023, in the curated set), and a day's tolerance would fold them into one.
+- **Sides**: the attackers' sides (actors.csv) are equal, or either is unknown.
+- **Type**: equal; or either is 'other' or unknown; or both are in the strike family
+  (attack, airstrike, interception, foiled_attack): one outlet reports "a drone attack on the
+  base", another "a drone intercepted over the base", a third "a foiled attack" - the same
+  event, as the extractor already treats them within one article. Clashes, seizures and
+  protests match only their own kind. The weapon is not a condition (outlets disagree on
+  rockets and drones) but ranks matches.
+
+Matching is one DuckDB query over the engine's table: each new incident is expanded into the
+keys it may share with a stored one (its site or the 0.1-degree grid cells within reach, and
+the days or month its precision allows against each stored precision), joined on equality
+with the stored incidents' keys, and only those pairs are checked exactly. 10,000 new incidents
+against 1,000,000 stored take seconds (bench/bench_match.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dashboard import actors
+
+NEAR_KM = 5.0
+TOWN_KM = 10.0
+WEEK_DAYS = 7
+CELL_DEGREES = 0.1  # grid for the distance test: 11.1 km of latitude, more than TOWN_KM
+STRIKES = ("attack", "airstrike", "interception", "foiled_attack")
+EARTH_KM = 6371.0088
+MATCH_COLUMNS = ("candidate", "incident_id", "rank", "days_apart", "km", "same_site")
+
+
+def _side(names: pd.Series) -> pd.Series:
+    table = actors.load_actors()
+    sides = dict(zip(table["name"], table["side"], strict=True))
+    return names.map(sides).fillna(actors.UNKNOWN_SIDE).astype("string")
+
+
+def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype=dtype)
+    return frame[name].astype(dtype)
+
+
+def candidate_table(candidates: pd.DataFrame) -> pa.Table:
+    """The columns matching reads, one row per new incident numbered from 0 (`candidate`)."""
+    lat = pd.to_numeric(_column(candidates, "latitude", "Float64")).astype("float64")
+    lon = pd.to_numeric(_column(candidates, "longitude", "Float64")).astype("float64")
+    located = np.isfinite(lat.to_numpy()) & np.isfinite(lon.to_numpy())
+    # How many grid columns TOWN_KM spans at this latitude (columns narrow towards the poles).
+    column_km = 111.32 * np.cos(np.radians(np.clip(np.abs(lat.fillna(0).to_numpy()), 0, 89)))
+    reach = np.ceil(TOWN_KM / (column_km * CELL_DEGREES)).astype("int64")
+    frame = pd.DataFrame(
+        {
+            "candidate": np.arange(len(candidates), dtype="int64"),
+            "own_id": _column(candidates, "incident_id", "string").to_numpy(),
+            "day": pd.to_datetime(candidates["event_date"]).dt.date.to_numpy(),
+            "tp": _column(candidates, "time_precision", "Int64").fillna(1).to_numpy("int64"),
+            "event_type": _column(candidates, "event_type", "string").to_numpy(),
+            "weapon": _column(candidates, "weapon", "string").to_numpy(),
+            "side1": _side(_column(candidates, "actor1", "string")).to_numpy(),
+            "site_id": _column(candidates, "site_id", "string").to_numpy(),
+            "lat": np.where(located, lat, np.nan),
+            "lon": np.where(located, lon, np.nan),
+            "gp": _column(candidates, "geo_precision", "Int64").fillna(1).to_numpy("int64"),
+            "reach": reach,
+        }
+    )
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+# Stored incidents within the candidates' dates, with their keys (sid: the row, cheaper to
+# join on than the id). The month key is year * 12 + month; day keys are dates.
+_STORED = """
+stored AS (
+    SELECT rowid AS sid, incident_id, event_date AS day, coalesce(time_precision, 1) AS k,
+        year(event_date) * 12 + month(event_date) AS month, event_type, weapon, side1,
+        site_id, latitude AS lat, longitude AS lon, coalesce(geo_precision, 1) AS gp,
+        floor(latitude / {cell})::BIGINT AS gy, floor(longitude / {cell})::BIGINT AS gx,
+        source_count
+    FROM incidents
+    WHERE event_date BETWEEN (SELECT min(day) FROM cand) - INTERVAL 31 DAY
+                         AND (SELECT max(day) FROM cand) + INTERVAL 31 DAY
+)"""
+# Each candidate against each stored precision class k: the days (or the month) it may share.
+_TIMES = """
+classes AS (SELECT * FROM (VALUES (1), (2), (3)) AS t(k)),
+times AS (
+    SELECT candidate, k, greatest(tp, k) AS loosest,
+        CASE WHEN greatest(tp, k) = 3 THEN year(day) * 12 + month(day) END AS month,
+        CASE WHEN greatest(tp, k) = 2 THEN {week} ELSE 0 END AS spread, day
+    FROM cand, classes
+),
+days AS (
+    SELECT candidate, k, NULL::BIGINT AS month,
+        day + unnest(range(-spread, spread + 1))::INTEGER AS key_day
+    FROM times WHERE month IS NULL
+    UNION ALL
+    SELECT candidate, k, month, NULL::DATE AS key_day FROM times WHERE month IS NOT NULL
+),
+cells AS (
+    SELECT candidate, x, y FROM
+        (SELECT candidate, unnest(range(floor(lon / {cell})::BIGINT - reach,
+            floor(lon / {cell})::BIGINT + reach + 1)) AS x FROM cand WHERE lat IS NOT NULL)
+    JOIN
+        (SELECT candidate, unnest(range(floor(lat / {cell})::BIGINT - 1,
+            floor(lat / {cell})::BIGINT + 2)) AS y FROM cand WHERE lat IS NOT NULL)
+    USING (candidate)
+)"""
+# Pairs sharing a key: the same site, or a grid cell within reach, on a day or month allowed.
+_PAIRS = """
+by_site AS (
+    SELECT d.candidate, s.sid FROM days d JOIN cand c USING (candidate)
+    JOIN stored s ON s.site_id = c.site_id AND s.k = d.k AND s.day = d.key_day
+    UNION
+    SELECT d.candidate, s.sid FROM days d JOIN cand c USING (candidate)
+    JOIN stored s ON s.site_id = c.site_id AND s.k = d.k AND s.month = d.month
+),
+by_cell AS (
+    SELECT d.candidate, s.sid FROM days d JOIN cells g USING (candidate)
+    JOIN stored s ON s.gx = g.x AND s.gy = g.y AND s.k = d.k AND s.day = d.key_day
+    UNION
+    SELECT d.candidate, s.sid FROM days d JOIN cells g USING (candidate)
+    JOIN stored s ON s.gx = g.x AND s.gy = g.y AND s.k = d.k AND s.month = d.month
+),
+pairs AS (SELECT * FROM by_site UNION SELECT * FROM by_cell)"""
+_CHECKED = """
+checked AS (
+    SELECT c.candidate, s.incident_id, coalesce(c.site_id = s.site_id, false) AS same_site,
+        abs(datediff('day', c.day, s.day)) AS days_apart,
+        CASE WHEN c.lat IS NULL OR s.lat IS NULL THEN NULL ELSE
+            2 * {earth} * asin(sqrt(pow(sin(radians(s.lat - c.lat) / 2), 2)
+            + cos(radians(c.lat)) * cos(radians(s.lat))
+            * pow(sin(radians(s.lon - c.lon) / 2), 2))) END AS km,
+        greatest(c.tp, s.k) AS loosest, c.gp AS c_gp, s.gp AS s_gp,
+        c.event_type AS c_type, s.event_type AS s_type, c.side1 AS c_side, s.side1 AS s_side,
+        c.weapon IS NOT DISTINCT FROM s.weapon AS same_weapon, s.source_count,
+        year(c.day) * 12 + month(c.day) = s.month AS same_month, c.own_id
+    FROM pairs p JOIN cand c USING (candidate) JOIN stored s USING (sid)
+)
+SELECT candidate, incident_id,
+    row_number() OVER (PARTITION BY candidate ORDER BY same_site DESC, days_apart,
+        km NULLS LAST, same_weapon DESC, source_count DESC, incident_id)::BIGINT AS rank,
+    days_apart, km, same_site
+FROM checked
+WHERE (same_site OR km <= CASE WHEN c_gp = 2 OR s_gp = 2 THEN {town} ELSE {near} END)
+    AND CASE loosest WHEN 3 THEN same_month WHEN 2 THEN days_apart <= {week}
+        ELSE days_apart = 0 END
+    AND (c_side = s_side OR c_side = '{unknown}' OR s_side = '{unknown}')
+    AND (c_type IS NOT DISTINCT FROM s_type OR c_type IS NULL OR s_type IS NULL
+        OR c_type = 'other' OR s_type = 'other'
+        OR (c_type IN {strikes} AND s_type IN {strikes}))
+    AND own_id IS DISTINCT FROM incident_id
+ORDER BY candidate, rank
+"""
+
+
+def _query() -> str:
+    values = {
+        "cell": CELL_DEGREES,
+        "week": WEEK_DAYS,
+        "earth": EARTH_KM,
+        "near": NEAR_KM,
+        "town": TOWN_KM,
+        "unknown": actors.UNKNOWN_SIDE,
+        "strikes": str(STRIKES),
+    }
+    parts = (_STORED, _TIMES, _PAIRS)
+    ctes = ",".join(part.format(**values) for part in parts)
+    checked = _CHECKED.format(**values)
+    return f"WITH {ctes},{checked}"
+
+
+def match_incidents(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame) -> pd.DataFrame:
+    """Every stored incident (table `incidents` of the engine's database `db`) each candidate
+    matches, best first per candidate: candidate (its position in `candidates`), incident_id,
+    rank (1 = best), days_apart, km (None when either has no point), same_site."""
+    if candidates.empty:
+        return pd.DataFrame(columns=list(MATCH_COLUMNS))
+    db.register("cand", candidate_table(candidates))
+    try:
+        found = db.execute(_query()).df()
+    finally:
+        db.unregister("cand")
+    found["km"] = found["km"].astype("float64")
+    return found[list(MATCH_COLUMNS)]
+
+
+def best_matches(matches: pd.DataFrame) -> pd.DataFrame:
+    """The best stored match of each candidate that has one (rank 1)."""
+    return matches[matches["rank"] == 1].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """The rows of a file that likely report incidents already stored: `rows` holds, for each
+    such row, its label (spreadsheet row), the row's day and place, and the stored incident it
+    matches best with that incident's description (see `describe`)."""
+
+    rows: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def positions(self) -> np.ndarray:
+        return self.rows["position"].to_numpy()
+
+    def lines(self, where: str) -> list[str]:
+        return [
+            f"{where}: row {r.row}: {r.day} {r.place} is likely stored incident "
+            f"{r.incident_id} ({r.recorded})"
+            for r in self.rows.itertuples()
+        ]
+
+
+def describe_recorded(row) -> str:
+    """'2024-01-20 · attack · Ain al-Asad air base · IRI → US forces · 2 sources'."""
+    day = pd.Timestamp(row["event_date"]).strftime("%Y-%m-%d")
+    names = [str(row[c]) for c in ("actor1", "actor2") if not pd.isna(row[c])]
+    parts = [day, row["event_type"], row["location"], " → ".join(names)]
+    count = int(row["source_count"])
+    words = [str(p) for p in parts if not pd.isna(p) and str(p)]
+    return " · ".join([*words, f"{count} source{'s' if count != 1 else ''}"])
+
+
+def find_duplicates(incidents: pd.DataFrame, engine) -> Duplicates:
+    """The rows of `incidents` (index: spreadsheet rows) that match a stored incident, each with
+    its best match, in file order."""
+    best = best_matches(engine.matches(incidents))
+    recorded = engine.recorded(best["incident_id"]).set_index("incident_id")
+    chosen = incidents.iloc[best["candidate"].to_numpy()]
+    rows = pd.DataFrame(
+        {
+            "position": best["candidate"].to_numpy(),
+            "row": chosen.index.to_numpy(),
+            "day": pd.to_datetime(chosen["event_date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "place": chosen["location"].astype("string").fillna("(no place)").to_numpy(),
+            "incident_id": best["incident_id"].to_numpy(),
+            "recorded": [describe_recorded(recorded.loc[i].to_dict() | {"incident_id": i})
+                         for i in best["incident_id"]],
+        }
+    )  # fmt: skip
+    return Duplicates(rows)
+
+
+def split_duplicates(incidents: pd.DataFrame, duplicates: Duplicates):
+    """(rows to import as new incidents, sources to attach) when likely duplicates are to be
+    added as sources of the stored incidents they match."""
+    from dashboard.sources import attached_sources
+
+    is_duplicate = np.zeros(len(incidents), dtype=bool)
+    is_duplicate[duplicates.positions] = True
+    attach = attached_sources(incidents[is_duplicate], duplicates.rows["incident_id"])
+    return incidents[~is_duplicate], attach
