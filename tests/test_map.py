@@ -391,7 +391,7 @@ def test_rejects_unknown_options():
         with pytest.raises(ValueError):
             Display(**bad)
     with pytest.raises(ValueError):
-        base_map(scale=20)
+        base_map(scale=25)
 
 
 # --------------------------------------------------------------------------- the base map

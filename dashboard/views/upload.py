@@ -49,36 +49,6 @@ def duplicates_choice(incidents, duplicates) -> str:
     return st.radio("Likely duplicates", (ATTACH, IMPORT_ANYWAY), key="upload_duplicates")
 
 
-ATTACH = "add them as sources of the stored incidents"
-IMPORT_ANYWAY = "import them as new incidents anyway"
-
-
-@st.cache_data(max_entries=2, show_spinner="Looking for incidents already stored...")
-def _duplicates(file_id: str, file_format: str, version: str, geocoded: bool, _incidents):
-    """Rows of the upload that likely report stored incidents (keyed on the upload, its format,
-    the store's version and whether places were geocoded; the frame itself is not hashed)."""
-    from dashboard.dedupe import find_duplicates
-
-    return find_duplicates(_incidents, current_engine())
-
-
-def duplicates_choice(incidents, duplicates) -> str:
-    """The report of likely duplicates and what to do with them (default: add as sources)."""
-    count = len(duplicates)
-    st.warning(
-        f"{count:,} row{'s' if count != 1 else ''} likely report incidents already stored "
-        "(same site or within 5-10 km, same day within the date precision, compatible sides "
-        "and types). Each is listed beside the stored incident it matches."
-    )
-    st.dataframe(
-        duplicates.rows[["row", "day", "place", "incident_id", "recorded"]],
-        hide_index=True,
-        width="stretch",
-        column_config={"incident_id": "stored incident", "recorded": "already recorded"},
-    )
-    return st.radio("Likely duplicates", (ATTACH, IMPORT_ANYWAY), key="upload_duplicates")
-
-
 SHOWN_PROBLEMS = 1000
 # Shares of the progress bar: checking the encoding, reading, validating.
 _STAGES = {"checking encoding": (0.0, 0.15), "reading": (0.15, 0.55), "validating": (0.55, 1.0)}
