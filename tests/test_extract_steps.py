@@ -66,6 +66,12 @@ def run(rep: Report) -> None:
         ("The rockets had been fired from a truck near Hit.", BACKGROUND),  # past perfect
         ("US forces have been attacked more than 70 times since October.", BACKGROUND),
         ("Officials said the drone may have been mistaken for a US drone.", BACKGROUND),
+        # what "follows" / "comes after" names happened before: background without its own day
+        (
+            "The raids follow similar drone strikes on bases in Syria over the past week.",
+            BACKGROUND,
+        ),
+        ("The raids came after a rocket attack on Harir air base on Monday.", EVENT),
     ],
 )
 def test_clause_kinds(text, kind):
@@ -82,6 +88,17 @@ def test_clause_kinds(text, kind):
         ("The group on Monday claimed the attack.", [], ["Monday"]),
         ("Late Monday, Iran launched missiles at what it claimed was a base.", ["Monday"], []),
         ("On August 23, two journalists were killed near Said Sadiq.", ["August 23"], []),
+        # reactions are statements too
+        (
+            "The ministry on Thursday condemned the drone strike late on Wednesday in Kirkuk.",
+            ["Wednesday"],
+            ["Thursday"],
+        ),
+        (
+            "Baghdad denounced Friday the raid that hit Jurf al-Sakhar on Thursday.",
+            ["Thursday"],
+            ["Friday"],
+        ),
     ],
 )
 def test_statement_times_are_not_the_events(text, own, statement):

@@ -72,7 +72,16 @@ def test_time_expressions(published, text, anchor, expected, precision):
 
 @pytest.mark.parametrize(
     "text",
-    ["since October 17", "Since mid-October, attacks", "next Monday", "in 2017", "the four-day"],
+    [
+        "since October 17",
+        "Since mid-October, attacks",
+        "next Monday",
+        "in 2017",
+        "the four-day",
+        # a time deeper inside the phrase "since" opens starts the period too
+        "the first deaths since last year's October 7 raid on Israel",
+        "attacks on bases since the war in Gaza broke out on October 7",
+    ],
 )
 def test_expressions_that_date_nothing(text):
     assert find_time_refs(text) == []
@@ -104,6 +113,9 @@ def test_expressions_that_date_nothing(text):
         ("Three US soldiers suffered minor injuries when", None, 3),
         ("One soldier was seriously wounded and two others suffered minor injuries", None, 3),
         ("three soldiers were killed and two suffered injuries", 3, None),  # no person: unknown
+        ("At least one serviceman was killed and 18 other people were wounded", 1, 18),
+        # "a man" opening a list of relatives is not a count of one
+        ("killing a man and his wife, their two sons and a neighbour", None, None),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -139,6 +151,18 @@ def test_dateline_city_is_not_a_place_and_headline_is_not_body():
         date(2024, 2, 2),
     )
     assert [s.text for s in article.sentences] == ["Rockets hit Ain al-Asad on Friday."]
+
+
+def test_a_long_paragraph_closed_by_a_bracketed_aside_is_body():
+    lead = (
+        "A monitor said on Monday that a drone attack on the Conoco gas field overnight killed "
+        "four guards of the facility and wounded nine others. The group that runs the field "
+        "said the drone came from the east and hit the workers' quarters shortly after "
+        "midnight, before guards could fire at it.( 4 guards were killed )"
+    )
+    article = read_article(f"Drone kills guards at gas field\n\n{lead}\n\nMore text here.\n",
+                           date(2024, 2, 6))  # fmt: skip
+    assert article.sentences[0].text.startswith("A monitor said on Monday")
 
 
 def test_headline_lines_above_a_datelined_paragraph_are_not_body():

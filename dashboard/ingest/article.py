@@ -2,8 +2,10 @@
 
 Pages are read line by line: on news pages every paragraph, headline, byline, date line and
 caption is a line of its own (a line that goes on in lower case is the same paragraph, wrapped).
-- A *body* paragraph ends like a sentence; after the last such paragraph, a full paragraph cut
-  short (twelve words or more, not in title case) is body too: a lead copied without its end.
+- A *body* paragraph ends like a sentence, or is prose of forty words or more with a sentence
+  break inside whatever closes it ("... ( 7 fighters were slain )"); after the last body
+  paragraph, a full paragraph cut short (twelve words or more, not in title case) is body too:
+  a lead copied without its end.
   Above the body, such lines are headlines and standfirsts.
 - A *caption* ends with a photo credit ("(Planet Labs PBC via AP)", "Photo: Rudaw", ". AP"): the
   credit is cut and the caption is read like the body, but a sentence that describes the photo
@@ -63,6 +65,7 @@ _ABBREVIATIONS = _words(
     "mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept oct nov dec "
     "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s u.k u.n a.m p.m e.g i.e mt ft"
 )
+_LONG_PARAGRAPH = 40  # words: no headline or standfirst is this long
 _BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -172,7 +175,10 @@ def _kind(line: str) -> str:
         return "caption"
     if _SENTENCE_END.search(line):
         return "body"
-    if len(line.split()) >= 12 and not _title_case(line):
+    words = len(line.split())
+    if words >= _LONG_PARAGRAPH and _BOUNDARY.search(line):
+        return "body"  # prose with sentences in it, whatever decoration closes it
+    if words >= 12 and not _title_case(line):
         return "cut"  # body if nothing of the body follows: a lead copied without its end
     return "other"
 

@@ -4,7 +4,8 @@ A sentence is cut into clauses (rules.clause_spans). Each clause is read once: i
 expressions, actors, places, event triggers and casualty figures, and then classified:
 - CLAIM: a group claims an attack ("X claimed the attack", "X said it carried out ...");
 - BACKGROUND: history, summaries, hypotheticals, an earlier event the article treats as
-  known, a past-perfect event with no day of its own, an implausible toll (>= 500);
+  known ("last week's strike", "the attacks follow similar strikes ..." with no precise day of
+  its own), a past-perfect event with no day of its own, an implausible toll (>= 500);
 - EVENT: it reports an event (a trigger word gives its type);
 - PLACES: it names places and no event ("The targets were Ain Al Asad, ...");
 - CASUALTIES: figures with no event ("There were no casualties.");
@@ -30,9 +31,12 @@ CLAIM, BACKGROUND, EVENT, PLACES, CASUALTIES, OTHER = (
     "claim", "background", "event", "places", "casualties", "other",
 )  # fmt: skip
 
+# Verbs of statements and of reactions to an event ("the government on Thursday condemned the
+# strike"): a time next to them dates what was said, not what happened.
 _REPORTING = (
     r"(?:said|says|told|announced|confirmed|claimed|stated|reported|added|acknowledged|"
-    r"revealed|denied|insisted)"
+    r"revealed|denied|insisted|condemned|denounced|critici[sz]ed|blamed|accused|warned|vowed|"
+    r"urged|pledged|rejected|welcomed|decried)"
 )
 # "said Monday", "said on Monday", "told reporters on Monday", "confirmed late Sunday".
 _VERB_BEFORE = re.compile(
@@ -156,6 +160,9 @@ def _background(clause: Clause) -> bool:
     if rules.BACKGROUND.search(text) and not has_day:
         return True
     if _PLUPERFECT.search(text) and not has_day:
+        return True
+    vague = not has_day or (clause.day is not None and clause.day.precision >= 2)
+    if vague and rules.FOLLOWS.search(text):
         return True
     if clause.day is not None and clause.day.precision >= 2 and rules.SUMMARY.search(text):
         return True

@@ -26,7 +26,7 @@ _QUALIFIER = (
 _NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?)"
 _PERSON = (
     r"(?:people|persons?|civilians?|soldiers?|troops?|militants?|fighters?|members?|personnel|"
-    r"service\s*members?|servicemen|servicemembers|contractors?|policem[ae]n|police\s+officers?|"
+    r"service\s*members?|service(?:wo)?m[ae]n|servicemembers|contractors?|policem[ae]n|police\s+officers?|"
     r"officers?|guards?|children|women|men|others?|commanders?|aides?|officials?|workers?|"
     r"gunmen|attackers?|insurgents?|jihadists?|americans?|iraqis?|syrians?|kurds?|"
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
@@ -126,12 +126,15 @@ def digits(text: str) -> str:
 
 
 _NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b", re.I)
+# "killing a man and his wife, their two daughters ...": the first of a list, not a count.
+_LIST_FOLLOWS = re.compile(r"^\s+\w+\s+and\s+(?:his|her|their)\b", re.I)
 
 
 def _value(match: re.Match) -> int | None:
     raw = match.group("n").lower().replace(",", "")
     if raw in ("a", "an"):  # "killing a US contractor"; "a number of militants" is no figure
-        return None if _NOT_ONE.match(match.string[match.end("n") :]) else 1
+        rest = match.string[match.end("n") :]
+        return None if _NOT_ONE.match(rest) or _LIST_FOLLOWS.match(rest) else 1
     if "dozen" in raw:
         return 12
     return int(raw) if raw.isdigit() else None

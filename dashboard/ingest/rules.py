@@ -177,6 +177,14 @@ EARLIER_EVENT = re.compile(
     r"(?:attacks?|strikes?|airstrikes?|raids?|bombings?)\b",
     re.I,
 )
+# "The attacks follow similar strikes over the past few days", "it comes days after an attack
+# on X": what follows the verb happened before; without a day of its own it is background.
+FOLLOWS = re.compile(
+    r"\b(?:follows?|followed|comes?\s+(?:\w+\s+){0,3}?after|came\s+(?:\w+\s+){0,3}?after)"
+    r"\s+(?=(?:an?|the|similar|earlier|previous|recent|several|multiple|attacks?|strikes?)\b|"
+    r"\w+\s+(?:attacks?|strikes?)\b)",
+    re.I,
+)
 # "the attack, already reported ...": the whole clause restates a known event.
 ALREADY_REPORTED = re.compile(
     r"\b(?:already|previously)\s+(?:been\s+)?reported\b|\breported\s+earlier\b", re.I
