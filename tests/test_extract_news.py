@@ -148,3 +148,12 @@ def test_the_day_before_counts_from_the_last_events_day():
     assert figures(at(frame, "2024-03-01", "al-omar-oil-field")) == (0, 0)
     at(frame, "2024-02-29", "conoco-gas-field")  # not 16 October 2023
     assert len(frame) == 2
+
+
+def test_archive_captions_and_file_photos_place_nothing():
+    # a caption dated years before publication and a sentence calling itself a file photo
+    # describe pictures: neither places the strike the lead reports
+    frame = rows("n11_captions_archive.txt")
+    (row,) = frame.itertuples()
+    assert row.event_date == pd.Timestamp("2024-02-13") and "Al Qaim" in row.location
+    assert row.killed == 3

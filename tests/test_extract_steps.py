@@ -152,6 +152,17 @@ def test_place_pending_places_the_event_of_the_sentence_before():
     assert {c.event_date for c in clause.made} == {date(2024, 1, 23)}
 
 
+def test_place_pending_takes_no_place_from_a_photo_caption():
+    rep = report("US jets struck targets in Iraq on Tuesday.", "Fighters parade through Rawa.")
+    caption = rep.article.sentences[1]
+    rep.article.sentences[1] = Sentence(caption.text, 0, len(caption.text), paragraph=1,
+                                        index=1, caption=True)  # fmt: skip
+    first = clause_of(rep, 0)
+    steps.note_sentence([first], rep)
+    clause = clause_of(rep, 1, until=steps.place_pending)
+    assert not steps.place_pending(clause, rep) and clause.made == []
+
+
 def test_date_undated_dates_the_waiting_event_with_a_later_continuation():
     rep = report(
         "Rockets were fired at Ain al-Asad air base.", "The barrage struck late on Monday."

@@ -9,7 +9,9 @@ caption is a line of its own (a line that goes on in lower case is the same para
   Above the body, such lines are headlines and standfirsts.
 - A *caption* ends with a photo credit ("(Planet Labs PBC via AP)", "Photo: Rudaw", ". AP"): the
   credit is cut and the caption is read like the body, but a sentence that describes the photo
-  ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's.
+  ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's;
+  nor is a caption dated more than a month before publication (an archive picture). A sentence
+  that calls itself a file photo ("... in this file photo.") is not read wherever it stands.
 - Wire markers and credit lines are not body: "Enditem" closing a paragraph, "(Reporting by
   ...)", "Source: Xinhua", "SOURCE:AFP", "Reuters" alone, copyright and share lines, the
   "TEST ARTICLE" marker, "Updated: ..." and other date lines.
@@ -32,6 +34,7 @@ from dashboard.ingest.published import (
     Dateline,
     find_dateline,
     find_publication_date,
+    full_date,
 )
 
 __all__ = [
@@ -61,6 +64,13 @@ _PHOTO_SENTENCE = re.compile(
     r"\bphoto(?:graph)?\b|\bsatellite\s+(?:image|photo)\b|\bin\s+this\s+(?:image|picture)\b",
     re.IGNORECASE,
 )
+# A sentence that says it describes a file picture, wherever the page put it.
+_FILE_PHOTO = re.compile(
+    r"\bin\s+this\s+(?:file\s+)?(?:photo|picture|image)\b|\bfile\s+(?:photo|picture|image)\b"
+    r"|\(\s*file\s*\)|\barchive\s+(?:photo|picture|image)\b",
+    re.IGNORECASE,
+)
+_ARCHIVE_DAYS = 31
 _ABBREVIATIONS = _words(
     "mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept oct nov dec "
     "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s u.k u.n a.m p.m e.g i.e mt ft"
@@ -262,25 +272,31 @@ def _dateline_cut(text: str, paragraph: _Paragraph, number: int) -> tuple[int, D
     return (paragraph.start + found.end, found) if found else (paragraph.start, None)
 
 
-def read_article(text: str, published: date | None = None) -> Article:
-    """Body sentences and the publication date of an article's plain text."""
-    paragraphs = _paragraphs(text)
-    article = Article(text=text, published=None, published_from=None)
-    index = 0
+def _archive_picture(sentence: str, published: date | None) -> bool:
+    """A caption dated more than a month before publication describes an archive picture."""
+    if published is None or not re.search(r"\b(?:19|20)\d\d\b", sentence):
+        return False
+    day = full_date(sentence)
+    return day is not None and (published - day).days > _ARCHIVE_DAYS
+
+
+def _body_paragraphs(text: str, paragraphs: list[_Paragraph]):
+    """(paragraph, number, where its body starts, its dateline) of each paragraph read."""
     number = 0
     for paragraph in paragraphs:
         if paragraph.kind == "other":
             continue
         start, dateline = _dateline_cut(text, paragraph, number)
-        if dateline:
-            article.datelines.append(dateline)
-        caption = paragraph.kind == "caption"
-        for a, b in split_sentences(text, start, paragraph.end):
-            if caption and _PHOTO_SENTENCE.search(text[a:b]):
-                continue
-            article.sentences.append(Sentence(text[a:b], a, b, number, index, caption))
-            index += 1
-        number += not caption  # a caption shares the number of the paragraph after it
+        yield paragraph, number, start, dateline
+        number += paragraph.kind != "caption"  # a caption shares the next paragraph's number
+
+
+def read_article(text: str, published: date | None = None) -> Article:
+    """Body sentences and the publication date of an article's plain text."""
+    paragraphs = _paragraphs(text)
+    article = Article(text=text, published=None, published_from=None)
+    read = list(_body_paragraphs(text, paragraphs))
+    article.datelines = [dateline for *_, dateline in read if dateline]
     if published is not None:
         article.published, article.published_from = published, "the date given"
     else:
@@ -288,4 +304,19 @@ def read_article(text: str, published: date | None = None) -> Article:
             text, _date_lines(paragraphs, text), article.datelines
         )
         article.published, article.published_from = found, source
+    index = 0
+    for paragraph, number, start, _ in read:
+        caption = paragraph.kind == "caption"
+        for a, b in split_sentences(text, start, paragraph.end):
+            sentence = text[a:b]
+            if _FILE_PHOTO.search(sentence) or (
+                caption
+                and (
+                    _PHOTO_SENTENCE.search(sentence)
+                    or _archive_picture(sentence, article.published)
+                )
+            ):
+                continue
+            article.sentences.append(Sentence(sentence, a, b, number, index, caption))
+            index += 1
     return article

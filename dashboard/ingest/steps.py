@@ -30,6 +30,7 @@ import re
 from dataclasses import replace
 
 from dashboard.ingest import rules
+from dashboard.ingest.article import Sentence
 from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify, perfect_tense
 from dashboard.ingest.dates import ABSOLUTE, PUBLICATION_DAY, WEEKDAY, Resolved, best, resolve
 from dashboard.ingest.places import PlaceMention, anaphoric_place
@@ -319,7 +320,17 @@ def _pending(clause: Clause, report: Report) -> Event | None:
     if not report.pending:
         return None
     pending = report.pending[-1]
+    if not same_block(pending.sentence, clause.sentence):
+        return None
     return pending if clause.sentence.paragraph - pending.sentence.paragraph <= 2 else None
+
+
+def same_block(a: Sentence, b: Sentence) -> bool:
+    """A photo caption and the body do not complete each other's events: a caption's
+    sentences go together only with sentences of the same caption."""
+    if a.caption or b.caption:
+        return a.caption and b.caption and a.paragraph == b.paragraph
+    return True
 
 
 def _carries_day(clause: Clause, report: Report) -> bool:
@@ -384,6 +395,8 @@ def date_undated(clause: Clause, report: Report) -> bool:
     first, places = report.undated[-1]
     if clause.event is not None and not _same_event(first, clause.event):
         return False
+    if not same_block(first.sentence, clause.sentence):
+        return False
     report.undated.pop()
     later = clause.event or Event(None, "", first.event_type, None, None, None,
                                   clause.casualties, [], [], clause.sentence)  # fmt: skip
@@ -406,6 +419,8 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     target = _casualty_target(clause, report)
     if target is None or (clause.day is not None and clause.day.day != target.event_date):
         return True  # figures of an event on another day are not this incident's
+    if not same_block(report.article.sentences[target.sentence], clause.sentence):
+        return True
     victim = clause.event.actor2 if clause.event else _first_actor(clause)
     if _fill(target, figures, victim):
         _add_evidence(target, clause)
