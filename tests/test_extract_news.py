@@ -157,3 +157,17 @@ def test_archive_captions_and_file_photos_place_nothing():
     (row,) = frame.itertuples()
     assert row.event_date == pd.Timestamp("2024-02-13") and "Al Qaim" in row.location
     assert row.killed == 3
+
+
+def test_parts_of_towns_the_gazetteer_does_not_know_are_placed_at_the_town():
+    frame = rows("n12_parts_of_towns.txt")
+    # "eastern Baghdad" and "the Iraqi capital's Zayouna neighbourhood": one strike, one row
+    zayouna = at(frame, "2024-03-07", "Zayouna")
+    assert zayouna["geo_precision"] == 2 and figures(zayouna) == (2, None)
+    assert round(zayouna["latitude"], 2) == 33.34  # Baghdad's point
+    hujaira = at(frame, "2024-03-06", "Hujaira")  # "the Damascus suburb of Hujaira"
+    assert round(hujaira["latitude"], 2) == 33.51 and figures(hujaira) == (None, 1)
+    # "a car with a Kirkuk licence plate" places nothing
+    assert not frame["location"].str.contains("Kirkuk").any()
+    at(frame, "2024-03-05", "Tuz Khurmatu")
+    assert len(frame) == 3

@@ -150,23 +150,25 @@ def perfect_tense(clause: Clause) -> bool:
 
 
 def _background(clause: Clause) -> bool:
+    """History, summaries and known events (see the module docstring)."""
     text = clause.text
-    has_day = bool(clause.refs)
     figures = (clause.casualties.killed, clause.casualties.wounded)
-    if any((n or 0) >= 500 for n in figures):
+    if any((n or 0) >= 500 for n in figures) or rules.ALREADY_REPORTED.search(text):
         return True
-    if rules.ALREADY_REPORTED.search(text):
+    if not clause.refs and (rules.BACKGROUND.search(text) or _PLUPERFECT.search(text)):
         return True
-    if rules.BACKGROUND.search(text) and not has_day:
+    return _earlier_or_summary(clause)
+
+
+def _earlier_or_summary(clause: Clause) -> bool:
+    """An earlier event ("last week's strike", "follows similar strikes") or a campaign summary
+    with no precise day of its own."""
+    vague = not clause.refs or (clause.day is not None and clause.day.precision >= 2)
+    if not vague:
+        return False
+    if clause.stale or rules.FOLLOWS.search(clause.text):
         return True
-    if _PLUPERFECT.search(text) and not has_day:
-        return True
-    vague = not has_day or (clause.day is not None and clause.day.precision >= 2)
-    if vague and rules.FOLLOWS.search(text):
-        return True
-    if clause.day is not None and clause.day.precision >= 2 and rules.SUMMARY.search(text):
-        return True
-    return bool(clause.stale) and (not has_day or clause.day.precision >= 2)
+    return clause.day is not None and bool(rules.SUMMARY.search(clause.text))
 
 
 def _without_times(text: str, refs: list[TimeRef], start: int, end: int) -> str:

@@ -22,6 +22,7 @@ from geopy.distance import geodesic
 from dashboard.errors import AtlasError
 from dashboard.ingest.article import Article, html_to_text, looks_like_html, read_article
 from dashboard.ingest.clauses import read_sentence
+from dashboard.ingest.places import located_by
 from dashboard.ingest.report import Candidate, Report
 from dashboard.ingest.steps import STEPS, finish, note_sentence
 from dashboard.schema import COLUMNS, parse_incidents
@@ -29,6 +30,9 @@ from dashboard.schema import COLUMNS, parse_incidents
 EXTRA_COLUMNS = ("evidence", "confidence")
 _SAME_EVENT_KM = 3.0
 _TOWN_OF_SITE_KM = 10.0
+# A neighbourhood the gazetteer does not know and the town a report names for the same day's
+# event: one event when read within this many sentences of each other.
+_PART_OF_TOWN_SENTENCES = 5
 
 
 class NoPublicationDate(AtlasError, ValueError):
@@ -71,12 +75,24 @@ def _same_kind(a: Candidate, b: Candidate) -> bool:
     return strikes and actors and not (a.place_inferred or b.place_inferred)
 
 
-def _one_report_of(a: Candidate, b: Candidate) -> bool:
-    """A relative place and a specific one read for the same event: near in the text, the
-    same weapon and initiator where both are known, the same country."""
+def _one_report_of(a: Candidate, b: Candidate, within: int = 2) -> bool:
+    """A relative place and a specific one read for the same event: near in the text (within
+    `within` sentences), the same weapon and initiator where both are known, the same country."""
     same = [(a.weapon, b.weapon), (a.actor1, b.actor1), (a.place.country, b.place.country)]
     compatible = all(x is None or y is None or x == y for x, y in same)
-    return compatible and abs(a.sentence - b.sentence) <= 2
+    return compatible and abs(a.sentence - b.sentence) <= within
+
+
+def _part_of_town(part: Candidate, town: Candidate) -> bool:
+    """ "the al-Mashtal neighbourhood" (unknown) and "eastern Baghdad" read for one event."""
+    place, other = part.place, town.place
+    is_town = other.resolved and not other.site_id and not other.relative and not other.region
+    return (
+        place.subplace
+        and not place.resolved
+        and is_town
+        and _one_report_of(part, town, within=_PART_OF_TOWN_SENTENCES)
+    )
 
 
 def _same_event(a: Candidate, b: Candidate) -> bool:
@@ -86,6 +102,8 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
         return True
     if a.place.relative or b.place.relative:
         return _one_report_of(a, b)
+    if _part_of_town(a, b) or _part_of_town(b, a):
+        return True
     if not (a.place.resolved and b.place.resolved):
         return False
     distance = geodesic(
@@ -106,11 +124,26 @@ def deduplicated(candidates: list[Candidate]) -> list[Candidate]:
         if same is None:
             out.append(candidate)
             continue
-        if _specificity(candidate) > _specificity(same):
-            out[out.index(same)] = candidate
-            candidate, same = same, candidate
-        _merge_into(same, candidate)
+        kept, other = _kept(same, candidate)
+        out[out.index(same)] = kept
+        _merge_into(kept, other)
     return out
+
+
+def _kept(same: Candidate, candidate: Candidate) -> tuple[Candidate, Candidate]:
+    """(kept, merged into it) of two candidates read for one event."""
+    for part, town in ((candidate, same), (same, candidate)):
+        if _part_of_town(part, town):
+            part.place = located_by(part.place, town.place)  # the part, at the town's point
+            part.notes.append(f"'{part.place.text}' is a part of '{town.place.text}': its point")
+            first = min(part, town, key=lambda c: c.sentence)
+            for name in ("killed", "wounded"):  # the first report's toll: usually the lead's
+                if getattr(first, name) is not None:
+                    setattr(part, name, getattr(first, name))
+            return part, town
+    if _specificity(candidate) > _specificity(same):
+        return candidate, same
+    return same, candidate
 
 
 def _confidence(c: Candidate) -> float:
