@@ -21,7 +21,7 @@ from dashboard.ingest.clauses import (
 from dashboard.ingest.dates import Resolved, find_time_refs
 from dashboard.ingest.extract import deduplicated
 from dashboard.ingest.places import find_places
-from dashboard.ingest.report import Report
+from dashboard.ingest.report import Candidate, Report
 
 PUBLISHED = date(2024, 1, 24)  # a Wednesday
 
@@ -236,3 +236,32 @@ def test_a_town_and_the_site_it_names_are_one_event():
     )
     run(rep)
     assert [c.place.site_id for c in deduplicated(rep.candidates)] == ["erbil-airport"]
+
+
+def test_a_province_only_locates_the_place_named_for_the_same_event():
+    rep = report("A drone strike killed three people in Sulaymaniyah province on Thursday.",
+                 "The drone hit a car in the Zalan sub-district of Chwarta.")  # fmt: skip
+    run(rep)
+    (kept,) = deduplicated(rep.candidates)
+    assert kept.place.text.startswith("Zalan") and kept.killed == 3
+    other = report("A drone strike killed three people in Wasit province on Thursday.",
+                   "Another drone hit a car in the Zalan sub-district of Chwarta.")  # fmt: skip
+    run(other)
+    assert len(deduplicated(other.candidates)) == 2  # another province: another event
+
+
+def test_a_day_the_report_does_not_give_yields_to_the_texts_day_at_the_same_place():
+    def candidate(day: date, precision: int, dated_by: str, killed=None) -> Candidate:
+        (place,) = find_places("Jurf al-Sakhar")
+        return Candidate(
+            event_date=day, time_precision=precision, date_how="", killed=killed,
+            event_type="airstrike", weapon=None, actor1=None, actor2=None, place=place,
+            wounded=None, evidence=[(0, 1)], dated_by=dated_by,
+        )  # fmt: skip
+
+    vague = candidate(date(2024, 1, 24), 2, "report", killed=5)
+    tuesday = candidate(date(2024, 1, 23), 1, "text")
+    (kept,) = deduplicated([vague, tuesday])
+    assert kept.event_date == date(2024, 1, 23) and kept.killed == 5
+    last_week = candidate(date(2024, 1, 17), 2, "text")  # "last week": a day of its own
+    assert len(deduplicated([last_week, tuesday])) == 2

@@ -33,6 +33,8 @@ _TOWN_OF_SITE_KM = 10.0
 # A neighbourhood the gazetteer does not know and the town a report names for the same day's
 # event: one event when read within this many sentences of each other.
 _PART_OF_TOWN_SENTENCES = 5
+# Days a date the report does not give may be off (by its time_precision: 2 a week, 3 a month).
+_WINDOW_DAYS = {2: 7, 3: 31}
 
 
 class NoPublicationDate(AtlasError, ValueError):
@@ -62,7 +64,13 @@ def _merge_into(kept: Candidate, other: Candidate) -> None:
 
 def _specificity(c: Candidate) -> tuple:
     place = c.place
-    return (place.resolved, bool(place.site_id), -(place.geo_precision or 9), c.time_precision < 2)
+    return (
+        place.resolved,
+        not place.region,
+        bool(place.site_id),
+        -(place.geo_precision or 9),
+        c.time_precision < 2,
+    )
 
 
 def _same_kind(a: Candidate, b: Candidate) -> bool:
@@ -95,14 +103,40 @@ def _part_of_town(part: Candidate, town: Candidate) -> bool:
     )
 
 
-def _same_event(a: Candidate, b: Candidate) -> bool:
-    if a.event_date != b.event_date or not _same_kind(a, b):
+def _inside_province(inside: Candidate, province: Candidate) -> bool:
+    """ "killed in a strike in Suwayda province" and "houses destroyed in Arman, a town in
+    Suwayda province" read for one event: the province only locates the place."""
+    region, place = province.place, inside.place
+    return (
+        region.region
+        and region.geo_precision == 3
+        and not place.region
+        and bool(place.admin1)
+        and (place.country, place.admin1) == (region.country, region.admin1)
+        and _one_report_of(inside, province, within=_PART_OF_TOWN_SENTENCES)
+    )
+
+
+def _report_day_of(a: Candidate, b: Candidate) -> bool:
+    """One event dated twice: a day the report does not give ("not given: the publication
+    date, within a week") and a precise day of the text within that window."""
+    coarse, precise = sorted((a, b), key=lambda c: -c.time_precision)
+    if coarse.dated_by != "report" or precise.time_precision != 1:
         return False
+    window = _WINDOW_DAYS.get(coarse.time_precision, 0)
+    return abs((coarse.event_date - precise.event_date).days) <= window
+
+
+def _same_event(a: Candidate, b: Candidate) -> bool:
+    if not _same_kind(a, b):
+        return False
+    if a.event_date != b.event_date:
+        return a.place.key == b.place.key and _report_day_of(a, b)
     if a.place.key == b.place.key:
         return True
     if a.place.relative or b.place.relative:
         return _one_report_of(a, b)
-    if _part_of_town(a, b) or _part_of_town(b, a):
+    if any(f(x, y) for f in (_part_of_town, _inside_province) for x, y in ((a, b), (b, a))):
         return True
     if not (a.place.resolved and b.place.resolved):
         return False
