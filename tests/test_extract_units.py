@@ -123,6 +123,12 @@ def test_casualty_figures(text, killed, wounded):
     assert (found.killed, found.wounded) == (killed, wounded)
 
 
+_BODY = (
+    "BAGHDAD (Wire) - A militia said five of its members were killed in strikes on its base "
+    "south of the capital on Tuesday, officials said.\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -138,6 +144,19 @@ def test_casualty_figures(text, killed, wounded):
         ("Title\n\nERBIL, Dec 31 (Wire) - Body.\n\nUpdated: January 2, 2024\n", "2023-12-31"),
         ("Title\n\nBAGHDAD, Jan 21 (Wire) - Body.\n\nPublished: 22 January 2024\n", "2024-01-22"),
         ("Just a body on Monday.\n", None),
+        # a date alone above the headline is the site's date bar (the day the page was viewed)
+        (f"Tuesday, June 25, 2024\nSupport us\nMilitia says five killed in raids\n\n{_BODY}", None),
+        (
+            f"| 4 December 2023, Monday |\n\nMilitia says five killed in raids\n\n"
+            f"March 3, 2023\n\n{_BODY}",
+            "2023-03-03",
+        ),
+        # with a time of day it is the page's own stamp; under the headline, the story's date
+        (
+            f"Thursday, 04 January 2024 09:40 AM EST\nMilitia says five killed in raids\n\n{_BODY}",
+            "2024-01-04",
+        ),
+        (f"Militia says five killed in raids\n\nTuesday, June 25, 2024\n\n{_BODY}", "2024-06-25"),
     ],
 )
 def test_publication_date(text, expected):

@@ -32,6 +32,7 @@ from dashboard.ingest.published import (
     _CAPTION_END,
     MONTH,
     Dateline,
+    date_bar,
     find_dateline,
     find_publication_date,
     full_date,
@@ -221,11 +222,19 @@ def _body_start(paragraphs: list[_Paragraph], text: str) -> int:
 
 def _date_lines(paragraphs: list[_Paragraph], text: str) -> list[str]:
     """Lines that are not body, those above the first full paragraph first: where a page
-    prints its date."""
+    prints its date. A date alone above the headline, with no time of day, is the site's
+    date bar (the day the page was viewed, "Tuesday, June 25, 2024"): not among them."""
     first = _body_start(paragraphs, text)
     above = [text[p.start : p.end] for p in paragraphs[:first] if p.kind == "other"]
     below = [text[p.start : p.end] for p in paragraphs[first:] if p.kind == "other"]
+    headline = next((i for i, line in enumerate(above) if _title_line(line)), len(above))
+    above = [line for i, line in enumerate(above) if i > headline or not date_bar(line)]
     return above + below
+
+
+def _title_line(line: str) -> bool:
+    """A headline: four words or more, no date in it."""
+    return len(line.split()) >= 4 and not re.search(r"\d", line)
 
 
 def page_layout(text: str) -> tuple[list[str], list[Dateline]]:
