@@ -191,8 +191,6 @@ def _confidence(c: Candidate) -> float:
         score -= 0.1
     if c.dated_by == "text" and c.time_precision == 1:
         score += 0.15
-    elif c.dated_by == "inherited":
-        score += 0.08
     elif c.dated_by == "report":
         score -= 0.1
     if c.actor1 or c.actor2:

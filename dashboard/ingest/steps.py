@@ -9,19 +9,17 @@ True when the clause needs nothing more. In order:
 3. `classify_clause` - what the clause is (dashboard.ingest.clauses.classify).
 4. `skip_background` - history, summaries, known events: nothing more.
 5. `read_event` - type, roles, weapon and figures of an event clause.
-6. `inherit_day` - a clause with no day of its own takes the day of the clause before it in
-   the same sentence.
-7. `choose_places` - the clause's event places: a province or a containing district only
+6. `choose_places` - the clause's event places: a province or a containing district only
    locates a more specific place; a town after "in"/"of" a site only locates it; "the base",
    "the same base" stand for the latest place of that kind.
-8. `make_incidents` - an event with a day and a place becomes incidents; with no day it joins
+7. `make_incidents` - an event with a day and a place becomes incidents; with no day it joins
    the report's pending event, takes the report's day carried forward, or waits for a later
    sentence to date it; with a day and no place it waits (pending) for a place.
-9. `place_pending` - a clause that only names places ("The targets were ...") places the
+8. `place_pending` - a clause that only names places ("The targets were ...") places the
    pending event.
-10. `date_undated` - a continuation with a day and no place ("The strikes took place late
-    Sunday night") dates the waiting event.
-11. `attach_casualties` - figures with no incident of their own join the incident they follow.
+9. `date_undated` - a continuation with a day and no place ("The strikes took place late
+   Sunday night") dates the waiting event.
+10. `attach_casualties` - figures with no incident of their own join the incident they follow.
 """
 
 from __future__ import annotations
@@ -145,7 +143,7 @@ def skip_background(clause: Clause, report: Report) -> bool:
     return False
 
 
-# -- 5-6. the event --------------------------------------------------------------------------
+# -- 5. the event ----------------------------------------------------------------------------
 def _event_type(clause: Clause, report: Report) -> str | None:
     relative = _relative_actors(clause)
     preliminary = rules.event_type(clause.triggers, clause.text, None)
@@ -177,15 +175,7 @@ def read_event(clause: Clause, report: Report) -> bool:
     return False
 
 
-def inherit_day(clause: Clause, report: Report) -> bool:
-    previous = clause.previous
-    if clause.event and clause.day is None and previous and previous.day is not None:
-        clause.day, clause.dated_by = previous.day, "inherited"
-        clause.event.day, clause.event.dated_by = previous.day, "inherited"
-    return False
-
-
-# -- 7. places -------------------------------------------------------------------------------
+# -- 6. places -------------------------------------------------------------------------------
 def choose_places(clause: Clause, report: Report) -> bool:
     places = clause.event_places
     if clause.stale:  # places after "last week's strike ..." locate the earlier event
@@ -214,7 +204,7 @@ def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMent
     return out
 
 
-# -- 8. incidents ----------------------------------------------------------------------------
+# -- 7. incidents ----------------------------------------------------------------------------
 def _same_event(pending: Event, event: Event) -> bool:
     """Two clauses that may report one event: same type, or strikes with no other weapon."""
     kinds = {pending.event_type, event.event_type}
@@ -368,7 +358,7 @@ def _lead_undated(clause: Clause, report: Report, event: Event) -> list[Candidat
     return []
 
 
-# -- 9-10. pending and undated events ---------------------------------------------------------
+# -- 8-9. pending and undated events ---------------------------------------------------------
 def place_pending(clause: Clause, report: Report) -> bool:
     pending = _pending(clause, report)
     if clause.kind != PLACES or not clause.chosen or pending is None:
@@ -409,7 +399,7 @@ def date_undated(clause: Clause, report: Report) -> bool:
     return True
 
 
-# -- 11. casualties --------------------------------------------------------------------------
+# -- 10. casualties --------------------------------------------------------------------------
 def attach_casualties(clause: Clause, report: Report) -> bool:
     figures = clause.casualties
     if clause.made or not (figures.found or figures.zero_stated):
@@ -511,6 +501,6 @@ def finish(report: Report) -> None:
 
 
 STEPS = (
-    attach_claim, resolve_day, classify_clause, skip_background, read_event, inherit_day,
+    attach_claim, resolve_day, classify_clause, skip_background, read_event,
     choose_places, make_incidents, place_pending, date_undated, attach_casualties,
 )  # fmt: skip
