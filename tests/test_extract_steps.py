@@ -192,6 +192,17 @@ def test_attach_casualties_joins_the_incident_before_and_not_another_days_event(
     assert other.candidates[0].killed is None
 
 
+def test_figures_far_below_join_the_reports_only_incident_but_not_another_event():
+    texts = ("Rockets struck Ain al-Asad air base on Saturday.", "Damage was being assessed.",
+             "The base hosts US troops.")  # fmt: skip
+    rep = report(*texts, "At least one Iraqi soldier was wounded.")
+    run(rep)
+    assert [c.wounded for c in rep.candidates] == [1]
+    other = report(*texts, "In a separate attack, two soldiers were wounded.")
+    run(other)
+    assert [c.wounded for c in other.candidates] == [None]
+
+
 def test_attach_claim_names_the_initiator_and_dates_a_waiting_attack():
     rep = report("A drone struck the Conoco gas field.",
                  "The Islamic Resistance in Iraq claimed the attack, saying it was launched on "
@@ -260,7 +271,10 @@ def test_a_day_the_report_does_not_give_yields_to_the_texts_day_at_the_same_plac
         )  # fmt: skip
 
     vague = candidate(date(2024, 1, 24), 2, "report", killed=5)
+    vague.actor1 = "Iran-backed militias"  # misread from "... in answer to attacks by militias"
+    vague.event_type = "attack"
     tuesday = candidate(date(2024, 1, 23), 1, "text")
+    tuesday.actor1 = "United States Armed Forces"
     (kept,) = deduplicated([vague, tuesday])
     assert kept.event_date == date(2024, 1, 23) and kept.killed == 5
     last_week = candidate(date(2024, 1, 17), 2, "text")  # "last week": a day of its own

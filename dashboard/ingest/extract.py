@@ -73,12 +73,15 @@ def _specificity(c: Candidate) -> tuple:
     )
 
 
+_FIGHTS = frozenset({"attack", "airstrike", "interception"})
+
+
 def _same_kind(a: Candidate, b: Candidate) -> bool:
     """The same type, or two kinds of fighting (attack, airstrike, interception) read from
     two sentences of one report (neither place inferred, no two different initiators)."""
     if a.event_type == b.event_type:
         return True
-    strikes = {a.event_type, b.event_type} <= {"attack", "airstrike", "interception"}
+    strikes = {a.event_type, b.event_type} <= _FIGHTS
     actors = a.actor1 is None or b.actor1 is None or a.actor1 == b.actor1
     return strikes and actors and not (a.place_inferred or b.place_inferred)
 
@@ -128,10 +131,13 @@ def _report_day_of(a: Candidate, b: Candidate) -> bool:
 
 
 def _same_event(a: Candidate, b: Candidate) -> bool:
+    if a.event_date != b.event_date:
+        # the initiator of a report-dated row is often misread ("killed in US strikes that
+        # answered attacks by militias"): the place and the kind of fight are enough
+        fights = {a.event_type, b.event_type} <= _FIGHTS
+        return fights and a.place.key == b.place.key and _report_day_of(a, b)
     if not _same_kind(a, b):
         return False
-    if a.event_date != b.event_date:
-        return a.place.key == b.place.key and _report_day_of(a, b)
     if a.place.key == b.place.key:
         return True
     if a.place.relative or b.place.relative:

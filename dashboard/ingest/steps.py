@@ -438,7 +438,9 @@ def _casualty_target(clause: Clause, report: Report) -> Candidate | None:
 
 def _last_incident(clause: Clause, report: Report) -> Candidate | None:
     """The single incident of the sentence group just before, in this paragraph or the one
-    before when no other place was named since."""
+    before when no other place was named since; or, further on, the report's only incident
+    when the figures name no day and no other event ("At least one Iraqi soldier was
+    wounded" three paragraphs after the one attack the report is about)."""
     if len(report.last_group) != 1:
         return None
     last = report.last_group[0]
@@ -446,7 +448,18 @@ def _last_incident(clause: Clause, report: Report) -> Candidate | None:
     next_paragraph = last.paragraph == paragraph - 1 and report.last_place_sentence <= last.sentence
     if last.paragraph == paragraph or clause.continuation or next_paragraph:
         return last
+    only = {c.key() for c in report.candidates} == {last.key()}
+    if only and not clause.refs and not _OTHER_EVENT.search(clause.text):
+        return last
     return None
+
+
+# "In a separate attack ...", "an earlier strike ...": figures of another event.
+_OTHER_EVENT = re.compile(
+    r"\b(?:separate|another|other|earlier|previous|prior|second|similar)\s+(?:\w+\s+)?"
+    r"(?:attacks?|strikes?|incidents?|raids?|bombings?)\b",
+    re.I,
+)
 
 
 def _fill(target: Candidate, figures, victim: str | None) -> bool:
