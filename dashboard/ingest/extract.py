@@ -7,8 +7,12 @@ through the ordered attachment steps of dashboard.ingest.steps, which keep the r
 places named so far, the incidents made. At the end, events never dated take the statement's
 or the publication's day when the report gives none, and incidents that are one event read
 twice are merged: the same day and kind of event at the same place (or points within 3 km;
-a town and a site within 10 km of it), the more specific place kept, and a relative place
-("south of Baghdad") when the same report names a specific one for the same event.
+a town and a site within 10 km of it), the more specific place kept; a relative place
+("south of Baghdad"), a province ("in Suwayda province") or a town ("eastern Baghdad") when
+the same report names a more specific place for the same event ("a town in Suwayda province",
+"the al-Mashtal neighbourhood", which then takes the town's point); and a day the report does
+not give (the publication's, within a week or a month) when the text dates a fight at the same
+place within that window.
 """
 
 from __future__ import annotations
@@ -136,8 +140,11 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
         # answered attacks by militias"): the place and the kind of fight are enough
         fights = {a.event_type, b.event_type} <= _FIGHTS
         return fights and a.place.key == b.place.key and _report_day_of(a, b)
-    if not _same_kind(a, b):
-        return False
+    return _same_kind(a, b) and _same_place(a, b)
+
+
+def _same_place(a: Candidate, b: Candidate) -> bool:
+    """Two places of one day's candidates that report one event (module docstring)."""
     if a.place.key == b.place.key:
         return True
     if a.place.relative or b.place.relative:
