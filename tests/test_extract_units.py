@@ -157,6 +157,7 @@ _BODY = (
             "2024-01-04",
         ),
         (f"Militia says five killed in raids\n\nTuesday, June 25, 2024\n\n{_BODY}", "2024-06-25"),
+        (f"June 25, 2024\n\nMilitia says five killed in raids\n\n{_BODY}", "2024-06-25"),
     ],
 )
 def test_publication_date(text, expected):

@@ -6,8 +6,9 @@ EST", "AFP, AP, Wednesday 22 Nov 2023", "16:45 UTC+8, 2023-12-08", "Published: 2
 yearless one "BAGHDAD, Jan 24 (Reuters) -". They are found, in order of trust, in:
 1. a line labelled "Published" / "Posted" / "Date" / "First published" (anywhere);
 2. a short line above the article's first full paragraph (the page's date line), not a photo
-   caption, and not a date alone above the headline with no time of day: that is the site's
-   date bar, the day the page was viewed ("Tuesday, June 25, 2024" on a story of 2023);
+   caption, and not a weekday and date alone above the headline with no time of day: that is
+   the site's date bar, the day the page was viewed ("Tuesday, June 25, 2024" on a story of
+   2023);
 3. a dateline that gives the year;
 4. a yearless dateline, with the year of a date found in (1), (2), an "Updated" line or a
    copyright line (the dateline day on or before that date);
@@ -43,6 +44,9 @@ _LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _UPDATED = ("updated", "modified", "update")
+_WEEKDAY = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun", re.IGNORECASE
+)
 _DATE_WORD = re.compile(
     rf"{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun|"
     r"\d{1,2}(?:st|nd|rd|th)",
@@ -135,14 +139,16 @@ _DATE_ONLY_WORDS = 8
 
 
 def date_bar(line: str) -> bool:
-    """A line that is a date and nothing more ("Tuesday, June 25, 2024", "| 4 December 2023,
-    Monday |"): no label, no time of day, no source. Above a page's headline it is the site's
-    date bar, the day the page was viewed, not the day the article was published."""
+    """A line that is a weekday and a date and nothing more ("Tuesday, June 25, 2024",
+    "| 4 December 2023, Monday |"): no label, no time of day, no source. Above a page's
+    headline it is the site's date bar, today's date as the page was viewed, not the day the
+    article was published (a post's own date above its title rarely names the weekday)."""
     if _LABEL.match(line) or _TIME_OF_DAY.search(line) or len(line.split()) > _DATE_ONLY_WORDS:
         return False
     words = re.sub(r"[^\w\s]", " ", line).split()
     undated = [w for w in words if not (w.isdigit() or _DATE_WORD.fullmatch(w))]
-    return not undated and full_date(line) is not None
+    weekday = any(_WEEKDAY.fullmatch(w) for w in words)
+    return weekday and not undated and full_date(line) is not None
 
 
 def _year_for(month_and_day: tuple[int, int], reference: date) -> date | None:
