@@ -221,15 +221,19 @@ def _body_start(paragraphs: list[_Paragraph], text: str) -> int:
 
 
 def _date_lines(paragraphs: list[_Paragraph], text: str) -> list[str]:
-    """Lines that are not body, those above the first full paragraph first: where a page
-    prints its date. A date alone above the headline, with no time of day, is the site's
-    date bar (the day the page was viewed, "Tuesday, June 25, 2024"): not among them."""
+    """Lines that are not body, where a page prints its date: first those between the
+    headline and the first full paragraph (the byline's), then those above the headline, then
+    those below the body. A weekday and a date alone above the headline, with no time of day,
+    is the site's date bar (the day the page was viewed, "Tuesday, June 25, 2024"): not among
+    them."""
     first = _body_start(paragraphs, text)
     above = [text[p.start : p.end] for p in paragraphs[:first] if p.kind == "other"]
     below = [text[p.start : p.end] for p in paragraphs[first:] if p.kind == "other"]
     headline = next((i for i, line in enumerate(above) if _title_line(line)), len(above))
-    above = [line for i, line in enumerate(above) if i > headline or not date_bar(line)]
-    return above + below
+    # the lines between the headline and the body (byline, date) before those above it
+    near = above[headline + 1 :]
+    top = [line for line in above[: headline + 1] if not date_bar(line)]
+    return near + top + below
 
 
 def _title_line(line: str) -> bool:

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 
 from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
-from dashboard.ingest.dates import Resolved, TimeRef, find_time_refs
+from dashboard.ingest.dates import (
+    ABSOLUTE,
+    PUBLICATION_DAY,
+    WEEKDAY,
+    Resolved,
+    TimeRef,
+    find_time_refs,
+)
 from dashboard.ingest.numbers import Casualties, casualties
 from dashboard.ingest.places import PlaceMention, find_places
 
@@ -164,11 +171,19 @@ def _earlier_or_summary(clause: Clause) -> bool:
     """An earlier event ("last week's strike", "follows similar strikes") or a campaign summary
     with no precise day of its own."""
     vague = not clause.refs or (clause.day is not None and clause.day.precision >= 2)
+    if rules.FOLLOWS.search(clause.text) and (vague or not _own_day_named(clause)):
+        return True  # "it comes one day after ...": the gap, not a day of its own
     if not vague:
         return False
-    if clause.stale or rules.FOLLOWS.search(clause.text):
+    if clause.stale:
         return True
     return clause.day is not None and bool(rules.SUMMARY.search(clause.text))
+
+
+def _own_day_named(clause: Clause) -> bool:
+    """A day the clause names itself (a date, a weekday, "today"), not one counted from
+    another ("a day after")."""
+    return any(ref.kind in (ABSOLUTE, WEEKDAY, PUBLICATION_DAY) for ref in clause.refs)
 
 
 def _without_times(text: str, refs: list[TimeRef], start: int, end: int) -> str:

@@ -88,7 +88,8 @@ _CONTEXT_AFTER = re.compile(
     rf"(?:city|town|village|province|region|district|governorate)\s+of\s+"
     rf"|\s+(?:near|outside|close\s+to)\s+(?:the\s+)?"
     rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
-    rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?)$",
+    rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?"
+    rf"|,\s+(?:a\s+)?part\s+of\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 # "south of Baghdad", "20 km west of Kirkuk": a relative place; the named city is not the place.
@@ -275,10 +276,34 @@ def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int
 
 
 _TIME_ZONE_AFTER = re.compile(r"^\s+(?:local\s+)?time\b", re.IGNORECASE)
+# "Khor Mor gas field", "Tawke oil field": an unknown name that its kind word makes a site.
+_FACILITY_KIND_AFTER = re.compile(
+    r"^\s+(?:gas\s*field|oil\s*field|oilfield|gasfield|air\s*base|airbase|military\s+base|"
+    r"airport|airfield|refinery|dam)\b",
+    re.IGNORECASE,
+)
 # "a Sulaimani licence plate", "a Baghdad-based group", "a Mosul native": the name describes
 # something else; it places nothing.
 _ATTRIBUTE_AFTER = re.compile(
     r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b)", re.IGNORECASE
+)
+# "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio": outlets named after places.
+_OUTLET_BEFORE = re.compile(r"\b(?:told|telling|to\s+tell)\s+(?:the\s+)?$", re.IGNORECASE)
+_OUTLET_AFTER = re.compile(
+    r"^['’]?s?\s+(?:correspondents?|reporters?|TV|television|channel|radio|news\s+(?:agency|"
+    r"channel|website|site)|broadcaster|newspaper)\b",
+    re.IGNORECASE,
+)
+# "the district chief of Chamchamal", "Kirkuk's governor" (before: "governor of"): an office.
+_TITLE_BEFORE = re.compile(
+    r"\b(?:governor|mayor|chief|head|director|commander|spokes(?:man|woman|person)|qaimaqam)\s+"
+    r"of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "the federal government in Baghdad", "authorities in Damascus": the seat of a government.
+_SEAT_BEFORE = re.compile(
+    r"\b(?:government|authorities|officials|leadership|parliament|ministry|rulers)\s+in\s+$",
+    re.IGNORECASE,
 )
 # "the Iraqi capital", "Syria's capital": capitals of the countries the atlas covers (GeoNames
 # names of the towns tier).
@@ -344,6 +369,7 @@ def _leading_name(name: str) -> tuple[dict | None, int]:
 def _named_as_place(text: str, start: int, end: int) -> bool:
     return bool(
         _SITE_SHAPED.match(text[start:end])
+        or _FACILITY_KIND_AFTER.match(text[end : end + 30])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _NOUN_AFTER.match(text[end : end + 40])
     )
@@ -374,6 +400,21 @@ def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMen
     return replace(mention, region=region and not mention.site_id or mention.kind == "district")
 
 
+def _not_a_place_here(text: str, start: int, end: int) -> bool:
+    """A clock ("Baghdad time"), an attribute ("a Kirkuk licence plate"), a news outlet named
+    after a place ("told Al Mayadeen", "an Al Mayadeen correspondent") or the seat of a
+    government ("the federal government in Baghdad"): the name places no event."""
+    after, before = text[end : end + 40], text[max(0, start - 40) : start]
+    return bool(
+        _TIME_ZONE_AFTER.match(after)
+        or _ATTRIBUTE_AFTER.match(after)
+        or _OUTLET_AFTER.match(after)
+        or _OUTLET_BEFORE.search(before)
+        or _SEAT_BEFORE.search(before)
+        or _TITLE_BEFORE.search(before)
+    )
+
+
 def _capitals(text: str, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
     """ "the Iraqi capital", "Syria's capital": the capital city, as a town mention."""
     out = []
@@ -400,7 +441,7 @@ def find_places(text: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceMen
         + [(a, b) for a, b, _ in countries_in(text)]
     )
     for start, end, scanned in _raw_candidates(text, blocked):
-        if _TIME_ZONE_AFTER.match(text[end:]) or _ATTRIBUTE_AFTER.match(text[end:]):
+        if _not_a_place_here(text, start, end):
             continue
         core_end, raw = _resolve_chunk(text, start, end, scanned)
         if raw is None and not _named_as_place(text, start, end):

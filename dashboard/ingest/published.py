@@ -60,7 +60,7 @@ _COPYRIGHT = re.compile(
 DATELINE = re.compile(
     r"^(?P<city>[A-Z][A-Za-z.'’\-]*(?:[ \t]+/?[A-Z][A-Za-z.'’\-]*|[ \t]*/[A-Z][A-Za-z.'’\-]*){0,3})"
     r"(?P<rest>(?:,[ \t]*[^,:()\n—–]{2,40}?){0,3})"
-    r"[ \t]*(?:\((?P<agency>[A-Za-z .&/]{2,30})\))?"
+    r"[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/]{2,30})\))?"
     r"[ \t]*(?P<sep>[—–]|-{1,2}|:)[ \t]+(?=\S)"
 )
 _CAPTION_END = re.compile(
@@ -179,7 +179,7 @@ def _header_dates(lines: list[str]) -> list[tuple[date, str]]:
     for line in lines:
         if len(line.split()) > 14 or _CAPTION_END.search(line) or _LABEL.match(line):
             continue
-        if line.lstrip().startswith(("—", "-")) or "@" in line:  # an embedded post's date
+        if line.lstrip().startswith(("—", "-")) or "(@" in line:  # an embedded post's date
             continue
         found = full_date(line)
         if found:
