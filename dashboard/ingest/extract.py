@@ -18,7 +18,8 @@ place within that window.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pandas as pd
 from geopy.distance import geodesic
@@ -56,7 +57,9 @@ def read_report(article: Article) -> list[Candidate]:
                     break
         note_sentence(clauses, report)
     finish(report)
-    return deduplicated(report.candidates)
+    latest = article.published + timedelta(days=1)  # a day's leeway for time zones
+    # an event dated after publication is another story's ("related" captions, teasers)
+    return [c for c in deduplicated(report.candidates) if c.event_date <= latest]
 
 
 def _merge_into(kept: Candidate, other: Candidate) -> None:
@@ -72,12 +75,14 @@ def _specificity(c: Candidate) -> tuple:
         place.resolved,
         not place.region,
         bool(place.site_id),
+        not _approximate(place),
         -(place.geo_precision or 9),
         c.time_precision < 2,
     )
 
 
 _FIGHTS = frozenset({"attack", "airstrike", "interception"})
+_NEAR = re.compile(r"\b(?:near|outside|close\s+to|on\s+the\s+outskirts\s+of)\b", re.IGNORECASE)
 
 
 def _same_kind(a: Candidate, b: Candidate) -> bool:
@@ -124,6 +129,31 @@ def _inside_province(inside: Candidate, province: Candidate) -> bool:
     )
 
 
+def _approximate(place) -> bool:
+    """ "near Kirkuk", "a checkpoint outside Hit": a place given by a town it is near."""
+    head = place.text[: max(0, place.core[0] - place.start)]
+    return bool(_NEAR.search(head))
+
+
+def _near_town(near: Candidate, inside: Candidate) -> bool:
+    """ "a checkpoint near Kirkuk" and, in a later sentence, "the village of X, part of the
+    Dibis district" (a place the gazetteer does not know, located by a town of the same
+    province) read for one event: the place near a town only approximates it."""
+    place, other = near.place, inside.place
+    located = other.resolved and other.name is None
+    return (
+        _approximate(place)
+        and located
+        and near.sentence != inside.sentence
+        and not place.site_id
+        and not other.region
+        and not _approximate(other)
+        and bool(other.admin1)
+        and (place.country, place.admin1) == (other.country, other.admin1)
+        and _one_report_of(near, inside, within=_PART_OF_TOWN_SENTENCES)
+    )
+
+
 def _report_day_of(a: Candidate, b: Candidate) -> bool:
     """One event dated twice: a day the report does not give ("not given: the publication
     date, within a week") and a precise day of the text within that window."""
@@ -138,7 +168,7 @@ def _same_event(a: Candidate, b: Candidate) -> bool:
     if a.event_date != b.event_date:
         # the initiator of a report-dated row is often misread ("killed in US strikes that
         # answered attacks by militias"): the place and the kind of fight are enough
-        fights = {a.event_type, b.event_type} <= _FIGHTS
+        fights = {a.event_type, b.event_type} <= _FIGHTS | {"clash"}
         return fights and a.place.key == b.place.key and _report_day_of(a, b)
     return _same_kind(a, b) and _same_place(a, b)
 
@@ -149,7 +179,8 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
         return True
     if a.place.relative or b.place.relative:
         return _one_report_of(a, b)
-    if any(f(x, y) for f in (_part_of_town, _inside_province) for x, y in ((a, b), (b, a))):
+    checks = (_part_of_town, _inside_province, _near_town)
+    if any(f(x, y) for f in checks for x, y in ((a, b), (b, a))):
         return True
     if not (a.place.resolved and b.place.resolved):
         return False
@@ -179,6 +210,9 @@ def deduplicated(candidates: list[Candidate]) -> list[Candidate]:
 
 def _kept(same: Candidate, candidate: Candidate) -> tuple[Candidate, Candidate]:
     """(kept, merged into it) of two candidates read for one event."""
+    if same.event_date != candidate.event_date:  # the day the text gives wins
+        return (same, candidate) if same.time_precision < candidate.time_precision else (
+            candidate, same)  # fmt: skip
     for part, town in ((candidate, same), (same, candidate)):
         if _part_of_town(part, town):
             part.place = located_by(part.place, town.place)  # the part, at the town's point

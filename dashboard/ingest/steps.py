@@ -135,12 +135,26 @@ def _history(clause: Clause, report: Report) -> bool:
 
 
 def skip_background(clause: Clause, report: Report) -> bool:
-    """Background stops here; any other clause's day becomes the anchor for "the next day"."""
+    """Background stops here; any other clause's day becomes the anchor for "the next day";
+    a clause that dates an event it only refers to ("The latest attack took place on
+    Wednesday.") gives the report its day, carried to the places named next."""
     if clause.kind == BACKGROUND:
         return True
     if clause.day is not None:
         report.anchor = clause.day
+        if _dates_a_reference(clause):
+            report.current_day = clause.day
     return False
+
+
+def _dates_a_reference(clause: Clause) -> bool:
+    return (
+        clause.kind != EVENT
+        and clause.day.precision == 1
+        and bool(clause.triggers)
+        and not clause.subordinate
+        and not clause.statement_refs
+    )
 
 
 # -- 5. the event ----------------------------------------------------------------------------
@@ -366,6 +380,8 @@ def place_pending(clause: Clause, report: Report) -> bool:
     refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
     if not refers and pending.sentence.index < clause.sentence.index - 2:
         return False  # places named later only continue an event named just before
+    if clause.day is not None and pending.day is not None and clause.day.day != pending.day.day:
+        return False  # "... in April 2023, when an IED went off in Kirkuk": another time
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
     merged = merge_events(pending, empty, sentence=clause.sentence)
