@@ -203,6 +203,11 @@ HISTORY_YEAR = re.compile(
     r"\b(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
+# "at the end of April 2023": a month and a year.
+MONTH_YEAR = re.compile(
+    r"\b(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?,?\s+(?P<year>(?:19|20)\d\d)\b"
+)
 # "Days later ...": goes on about the time of the sentence before.
 VAGUE_LATER = re.compile(
     r"^\W*(?:days|weeks|months|years)\s+(?:later|earlier|after|before)\b", re.I

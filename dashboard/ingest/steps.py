@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, datetime
 
 from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
@@ -43,6 +44,7 @@ _STRIKES = frozenset({"attack", "airstrike"})
 # Kinds of event one report's day carries between: strikes, attacks and interceptions of them.
 _FIGHTING = frozenset({"attack", "airstrike", "interception"})
 _DAY_KINDS = (WEEKDAY, ABSOLUTE, PUBLICATION_DAY)
+_HISTORY_DAYS = 92  # a month and year older than this is history, not news
 
 
 # -- 1. claims -------------------------------------------------------------------------------
@@ -126,12 +128,23 @@ def _history(clause: Clause, report: Report) -> bool:
     ("Days later ...")."""
     sentence = clause.sentence
     years = [int(m.group("year")) for m in rules.HISTORY_YEAR.finditer(sentence.text)]
-    if any(year < report.published.year - (report.published.month <= 2) for year in years):
+    old_year = any(year < report.published.year - (report.published.month <= 2) for year in years)
+    if old_year or _old_month(sentence.text, report.published):
         report.history_sentence = sentence.index
         return True
     return bool(
         rules.VAGUE_LATER.match(sentence.text) and report.history_sentence == sentence.index - 1
     )
+
+
+def _old_month(text: str, published) -> bool:
+    """ "at the end of April 2023" in an article of January 2024: a month and year more than
+    a quarter before publication."""
+    for match in rules.MONTH_YEAR.finditer(text):
+        month = datetime.strptime(match.group("month")[:3].title(), "%b").month
+        if (published - date(int(match.group("year")), month, 15)).days > _HISTORY_DAYS:
+            return True
+    return False
 
 
 def skip_background(clause: Clause, report: Report) -> bool:
