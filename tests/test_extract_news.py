@@ -171,3 +171,25 @@ def test_parts_of_towns_the_gazetteer_does_not_know_are_placed_at_the_town():
     assert not frame["location"].str.contains("Kirkuk").any()
     at(frame, "2024-03-05", "Tuz Khurmatu")
     assert len(frame) == 3
+
+
+def test_outlets_offices_seats_of_government_and_other_stories_place_nothing():
+    frame = rows("n13_outlets_offices_summaries.txt")
+    # "ERBIL (Region 24) –" is a dateline; "told Al Mayadeen" an outlet; "the district chief of
+    # Chamchamal" an office; "the federal government in Baghdad" a seat of government; the
+    # Iranian city's blast comes "a day after" (another event, no day of its own); the story
+    # dated after publication is another article's
+    assert sorted(frame["location"]) == ["Qara Dagh gas field", "al-Omar oil field"]
+    assert figures(at(frame, "2024-03-11", "Qara Dagh")) == (None, 3)
+    at(frame, "2024-03-11", "al-omar-oil-field")  # "heard explosions at the base"
+
+
+def test_a_referred_attacks_day_and_a_place_near_a_town_in_the_same_province():
+    frame = rows("n14_dating_and_merging.txt")
+    # "an army post near Kirkuk" (the statement's Wednesday) and "a post in the village of
+    # Tal Wardan, part of the Dibis district": one attack, placed at Dibis, the lead's toll
+    post = at(frame, "2024-05-08", "Tal Wardan")
+    assert figures(post) == (1, 2) and post["time_precision"] == 2
+    # "the latest attack ... took place on Monday" dates the rockets named next
+    assert figures(at(frame, "2024-05-06", "ain-al-asad")) == (0, 0)
+    assert len(frame) == 2

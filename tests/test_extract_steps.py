@@ -279,3 +279,10 @@ def test_a_day_the_report_does_not_give_yields_to_the_texts_day_at_the_same_plac
     assert kept.event_date == date(2024, 1, 23) and kept.killed == 5
     last_week = candidate(date(2024, 1, 17), 2, "text")  # "last week": a day of its own
     assert len(deduplicated([last_week, tuesday])) == 2
+
+
+def test_a_month_and_year_over_a_quarter_old_is_history():
+    rep = report("At the end of March 2023 a bomb went off in Kirkuk city.",
+                 "At the end of December 2023 a bomb went off in Kirkuk city.")  # fmt: skip
+    assert clause_of(rep, 0, until=steps.skip_background).kind == BACKGROUND
+    assert clause_of(rep, 1, until=steps.skip_background).kind != BACKGROUND

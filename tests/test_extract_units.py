@@ -114,6 +114,13 @@ def test_expressions_that_date_nothing(text):
         ("One soldier was seriously wounded and two others suffered minor injuries", None, 3),
         ("three soldiers were killed and two suffered injuries", 3, None),  # no person: unknown
         ("At least one serviceman was killed and 18 other people were wounded", 1, 18),
+        ("Eight US troops are being treated for traumatic brain injuries", None, 8),
+        ("The number of the injured people has also increased to 43", None, 43),
+        ("the strikes killed two girls, five women and three men", 10, None),
+        ("Three men from the group, which answers to a militia alliance, were killed", 3, None),
+        ("An Iraqi soldier in the border guard was killed", 1, None),
+        ("He wished the wounded a quick recovery.", None, None),
+        ("wounding a child", None, 1),
         # "a man" opening a list of relatives is not a count of one
         ("killing a man and his wife, their two sons and a neighbour", None, None),
     ],
@@ -158,6 +165,13 @@ _BODY = (
         ),
         (f"Militia says five killed in raids\n\nTuesday, June 25, 2024\n\n{_BODY}", "2024-06-25"),
         (f"June 25, 2024\n\nMilitia says five killed in raids\n\n{_BODY}", "2024-06-25"),
+        # a byline with a handle; the date between headline and body before one above it
+        (f"News Site | @newssite | 02 Feb 2024, 09:57 pm Print\n\n{_BODY}", "2024-02-02"),
+        (
+            f"Tuesday, 02 January 2024 12:17 GMT\nMilitia says five killed in raids\n"
+            f"2025-06-19 09:26:19\n\n{_BODY}",
+            "2025-06-19",
+        ),
     ],
 )
 def test_publication_date(text, expected):
