@@ -10,10 +10,11 @@ expressions, actors, places, event triggers and casualty figures, and then class
 - PLACES: it names places and no event ("The targets were Ain Al Asad, ...");
 - CASUALTIES: figures with no event ("There were no casualties.");
 - OTHER: nothing the extractor uses.
-Time expressions next to a reporting verb ("officials said Monday", "On Monday, CENTCOM
-confirmed that ...", "X on Monday claimed ...") date the statement, not the event: they are
-kept apart as `statement_refs`. Quoted speech is read like the rest of the sentence (a place or
-a figure in a quote counts); the attribution ("..., a US official said") is blanked.
+Time expressions next to a reporting or reacting verb ("officials said Monday", "On Monday,
+CENTCOM confirmed that ...", "X on Monday claimed ...", "the government on Thursday condemned")
+date the statement, not the event: they are kept apart as `statement_refs`. Quoted speech is
+read like the rest of the sentence (a place or a figure in a quote counts); the attribution
+("..., a US official said") is blanked.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ True when the clause needs nothing more. In order:
    attack on Feb. 4").
 2. `resolve_day` - the clause's own day from its time expressions (not those of statements).
 3. `classify_clause` - what the clause is (dashboard.ingest.clauses.classify).
-4. `skip_background` - history, summaries, known events: nothing more.
+4. `skip_background` - history, summaries, known events: nothing more; a clause that dates
+   an attack it only refers to ("The latest attack took place on Wednesday.") gives the
+   report its day.
 5. `read_event` - type, roles, weapon and figures of an event clause.
 6. `choose_places` - the clause's event places: a province or a containing district only
    locates a more specific place; a town after "in"/"of" a site only locates it; "the base",
@@ -16,10 +18,11 @@ True when the clause needs nothing more. In order:
    the report's pending event, takes the report's day carried forward, or waits for a later
    sentence to date it; with a day and no place it waits (pending) for a place.
 8. `place_pending` - a clause that only names places ("The targets were ...") places the
-   pending event.
+   pending event, unless it is about another time or is a photo caption of another block.
 9. `date_undated` - a continuation with a day and no place ("The strikes took place late
    Sunday night") dates the waiting event.
-10. `attach_casualties` - figures with no incident of their own join the incident they follow.
+10. `attach_casualties` - figures with no incident of their own join the incident they follow,
+    or the report's only incident when they name no day and no other event.
 """
 
 from __future__ import annotations
