@@ -148,3 +148,48 @@ def test_the_day_before_counts_from_the_last_events_day():
     assert figures(at(frame, "2024-03-01", "al-omar-oil-field")) == (0, 0)
     at(frame, "2024-02-29", "conoco-gas-field")  # not 16 October 2023
     assert len(frame) == 2
+
+
+def test_archive_captions_and_file_photos_place_nothing():
+    # a caption dated years before publication and a sentence calling itself a file photo
+    # describe pictures: neither places the strike the lead reports
+    frame = rows("n11_captions_archive.txt")
+    (row,) = frame.itertuples()
+    assert row.event_date == pd.Timestamp("2024-02-13") and "Al Qaim" in row.location
+    assert row.killed == 3
+
+
+def test_parts_of_towns_the_gazetteer_does_not_know_are_placed_at_the_town():
+    frame = rows("n12_parts_of_towns.txt")
+    # "eastern Baghdad" and "the Iraqi capital's Zayouna neighbourhood": one strike, one row
+    zayouna = at(frame, "2024-03-07", "Zayouna")
+    assert zayouna["geo_precision"] == 2 and figures(zayouna) == (2, None)
+    assert round(zayouna["latitude"], 2) == 33.34  # Baghdad's point
+    hujaira = at(frame, "2024-03-06", "Hujaira")  # "the Damascus suburb of Hujaira"
+    assert round(hujaira["latitude"], 2) == 33.51 and figures(hujaira) == (None, 1)
+    # "a car with a Kirkuk licence plate" places nothing
+    assert not frame["location"].str.contains("Kirkuk").any()
+    at(frame, "2024-03-05", "Tuz Khurmatu")
+    assert len(frame) == 3
+
+
+def test_outlets_offices_seats_of_government_and_other_stories_place_nothing():
+    frame = rows("n13_outlets_offices_summaries.txt")
+    # "ERBIL (Region 24) –" is a dateline; "told Al Mayadeen" an outlet; "the district chief of
+    # Chamchamal" an office; "the federal government in Baghdad" a seat of government; the
+    # Iranian city's blast comes "a day after" (another event, no day of its own); the story
+    # dated after publication is another article's
+    assert sorted(frame["location"]) == ["Qara Dagh gas field", "al-Omar oil field"]
+    assert figures(at(frame, "2024-03-11", "Qara Dagh")) == (None, 3)
+    at(frame, "2024-03-11", "al-omar-oil-field")  # "heard explosions at the base"
+
+
+def test_a_referred_attacks_day_and_a_place_near_a_town_in_the_same_province():
+    frame = rows("n14_dating_and_merging.txt")
+    # "an army post near Kirkuk" (the statement's Wednesday) and "a post in the village of
+    # Tal Wardan, part of the Dibis district": one attack, placed at Dibis, the lead's toll
+    post = at(frame, "2024-05-08", "Tal Wardan")
+    assert figures(post) == (1, 2) and post["time_precision"] == 2
+    # "the latest attack ... took place on Monday" dates the rockets named next
+    assert figures(at(frame, "2024-05-06", "ain-al-asad")) == (0, 0)
+    assert len(frame) == 2

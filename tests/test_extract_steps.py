@@ -21,7 +21,7 @@ from dashboard.ingest.clauses import (
 from dashboard.ingest.dates import Resolved, find_time_refs
 from dashboard.ingest.extract import deduplicated
 from dashboard.ingest.places import find_places
-from dashboard.ingest.report import Report
+from dashboard.ingest.report import Candidate, Report
 
 PUBLISHED = date(2024, 1, 24)  # a Wednesday
 
@@ -66,6 +66,12 @@ def run(rep: Report) -> None:
         ("The rockets had been fired from a truck near Hit.", BACKGROUND),  # past perfect
         ("US forces have been attacked more than 70 times since October.", BACKGROUND),
         ("Officials said the drone may have been mistaken for a US drone.", BACKGROUND),
+        # what "follows" / "comes after" names happened before: background without its own day
+        (
+            "The raids follow similar drone strikes on bases in Syria over the past week.",
+            BACKGROUND,
+        ),
+        ("The raids came after a rocket attack on Harir air base on Monday.", EVENT),
     ],
 )
 def test_clause_kinds(text, kind):
@@ -82,6 +88,17 @@ def test_clause_kinds(text, kind):
         ("The group on Monday claimed the attack.", [], ["Monday"]),
         ("Late Monday, Iran launched missiles at what it claimed was a base.", ["Monday"], []),
         ("On August 23, two journalists were killed near Said Sadiq.", ["August 23"], []),
+        # reactions are statements too
+        (
+            "The ministry on Thursday condemned the drone strike late on Wednesday in Kirkuk.",
+            ["Wednesday"],
+            ["Thursday"],
+        ),
+        (
+            "Baghdad denounced Friday the raid that hit Jurf al-Sakhar on Thursday.",
+            ["Thursday"],
+            ["Friday"],
+        ),
     ],
 )
 def test_statement_times_are_not_the_events(text, own, statement):
@@ -135,6 +152,17 @@ def test_place_pending_places_the_event_of_the_sentence_before():
     assert {c.event_date for c in clause.made} == {date(2024, 1, 23)}
 
 
+def test_place_pending_takes_no_place_from_a_photo_caption():
+    rep = report("US jets struck targets in Iraq on Tuesday.", "Fighters parade through Rawa.")
+    caption = rep.article.sentences[1]
+    rep.article.sentences[1] = Sentence(caption.text, 0, len(caption.text), paragraph=1,
+                                        index=1, caption=True)  # fmt: skip
+    first = clause_of(rep, 0)
+    steps.note_sentence([first], rep)
+    clause = clause_of(rep, 1, until=steps.place_pending)
+    assert not steps.place_pending(clause, rep) and clause.made == []
+
+
 def test_date_undated_dates_the_waiting_event_with_a_later_continuation():
     rep = report(
         "Rockets were fired at Ain al-Asad air base.", "The barrage struck late on Monday."
@@ -162,6 +190,17 @@ def test_attach_casualties_joins_the_incident_before_and_not_another_days_event(
     later = clause_of(other, 1, until=steps.attach_casualties)
     steps.attach_casualties(later, other)
     assert other.candidates[0].killed is None
+
+
+def test_figures_far_below_join_the_reports_only_incident_but_not_another_event():
+    texts = ("Rockets struck Ain al-Asad air base on Saturday.", "Damage was being assessed.",
+             "The base hosts US troops.")  # fmt: skip
+    rep = report(*texts, "At least one Iraqi soldier was wounded.")
+    run(rep)
+    assert [c.wounded for c in rep.candidates] == [1]
+    other = report(*texts, "In a separate attack, two soldiers were wounded.")
+    run(other)
+    assert [c.wounded for c in other.candidates] == [None]
 
 
 def test_attach_claim_names_the_initiator_and_dates_a_waiting_attack():
@@ -208,3 +247,42 @@ def test_a_town_and_the_site_it_names_are_one_event():
     )
     run(rep)
     assert [c.place.site_id for c in deduplicated(rep.candidates)] == ["erbil-airport"]
+
+
+def test_a_province_only_locates_the_place_named_for_the_same_event():
+    rep = report("A drone strike killed three people in Sulaymaniyah province on Thursday.",
+                 "The drone hit a car in the Zalan sub-district of Chwarta.")  # fmt: skip
+    run(rep)
+    (kept,) = deduplicated(rep.candidates)
+    assert kept.place.text.startswith("Zalan") and kept.killed == 3
+    other = report("A drone strike killed three people in Wasit province on Thursday.",
+                   "Another drone hit a car in the Zalan sub-district of Chwarta.")  # fmt: skip
+    run(other)
+    assert len(deduplicated(other.candidates)) == 2  # another province: another event
+
+
+def test_a_day_the_report_does_not_give_yields_to_the_texts_day_at_the_same_place():
+    def candidate(day: date, precision: int, dated_by: str, killed=None) -> Candidate:
+        (place,) = find_places("Jurf al-Sakhar")
+        return Candidate(
+            event_date=day, time_precision=precision, date_how="", killed=killed,
+            event_type="airstrike", weapon=None, actor1=None, actor2=None, place=place,
+            wounded=None, evidence=[(0, 1)], dated_by=dated_by,
+        )  # fmt: skip
+
+    vague = candidate(date(2024, 1, 24), 2, "report", killed=5)
+    vague.actor1 = "Iran-backed militias"  # misread from "... in answer to attacks by militias"
+    vague.event_type = "attack"
+    tuesday = candidate(date(2024, 1, 23), 1, "text")
+    tuesday.actor1 = "United States Armed Forces"
+    (kept,) = deduplicated([vague, tuesday])
+    assert kept.event_date == date(2024, 1, 23) and kept.killed == 5
+    last_week = candidate(date(2024, 1, 17), 2, "text")  # "last week": a day of its own
+    assert len(deduplicated([last_week, tuesday])) == 2
+
+
+def test_a_month_and_year_over_a_quarter_old_is_history():
+    rep = report("At the end of March 2023 a bomb went off in Kirkuk city.",
+                 "At the end of December 2023 a bomb went off in Kirkuk city.")  # fmt: skip
+    assert clause_of(rep, 0, until=steps.skip_background).kind == BACKGROUND
+    assert clause_of(rep, 1, until=steps.skip_background).kind != BACKGROUND

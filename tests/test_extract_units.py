@@ -72,7 +72,16 @@ def test_time_expressions(published, text, anchor, expected, precision):
 
 @pytest.mark.parametrize(
     "text",
-    ["since October 17", "Since mid-October, attacks", "next Monday", "in 2017", "the four-day"],
+    [
+        "since October 17",
+        "Since mid-October, attacks",
+        "next Monday",
+        "in 2017",
+        "the four-day",
+        # a time deeper inside the phrase "since" opens starts the period too
+        "the first deaths since last year's October 7 raid on Israel",
+        "attacks on bases since the war in Gaza broke out on October 7",
+    ],
 )
 def test_expressions_that_date_nothing(text):
     assert find_time_refs(text) == []
@@ -104,11 +113,27 @@ def test_expressions_that_date_nothing(text):
         ("Three US soldiers suffered minor injuries when", None, 3),
         ("One soldier was seriously wounded and two others suffered minor injuries", None, 3),
         ("three soldiers were killed and two suffered injuries", 3, None),  # no person: unknown
+        ("At least one serviceman was killed and 18 other people were wounded", 1, 18),
+        ("Eight US troops are being treated for traumatic brain injuries", None, 8),
+        ("The number of the injured people has also increased to 43", None, 43),
+        ("the strikes killed two girls, five women and three men", 10, None),
+        ("Three men from the group, which answers to a militia alliance, were killed", 3, None),
+        ("An Iraqi soldier in the border guard was killed", 1, None),
+        ("He wished the wounded a quick recovery.", None, None),
+        ("wounding a child", None, 1),
+        # "a man" opening a list of relatives is not a count of one
+        ("killing a man and his wife, their two sons and a neighbour", None, None),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
     found = casualties(text)
     assert (found.killed, found.wounded) == (killed, wounded)
+
+
+_BODY = (
+    "BAGHDAD (Wire) - A militia said five of its members were killed in strikes on its base "
+    "south of the capital on Tuesday, officials said.\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +151,27 @@ def test_casualty_figures(text, killed, wounded):
         ("Title\n\nERBIL, Dec 31 (Wire) - Body.\n\nUpdated: January 2, 2024\n", "2023-12-31"),
         ("Title\n\nBAGHDAD, Jan 21 (Wire) - Body.\n\nPublished: 22 January 2024\n", "2024-01-22"),
         ("Just a body on Monday.\n", None),
+        # a date alone above the headline is the site's date bar (the day the page was viewed)
+        (f"Tuesday, June 25, 2024\nSupport us\nMilitia says five killed in raids\n\n{_BODY}", None),
+        (
+            f"| 4 December 2023, Monday |\n\nMilitia says five killed in raids\n\n"
+            f"March 3, 2023\n\n{_BODY}",
+            "2023-03-03",
+        ),
+        # with a time of day it is the page's own stamp; under the headline, the story's date
+        (
+            f"Thursday, 04 January 2024 09:40 AM EST\nMilitia says five killed in raids\n\n{_BODY}",
+            "2024-01-04",
+        ),
+        (f"Militia says five killed in raids\n\nTuesday, June 25, 2024\n\n{_BODY}", "2024-06-25"),
+        (f"June 25, 2024\n\nMilitia says five killed in raids\n\n{_BODY}", "2024-06-25"),
+        # a byline with a handle; the date between headline and body before one above it
+        (f"News Site | @newssite | 02 Feb 2024, 09:57 pm Print\n\n{_BODY}", "2024-02-02"),
+        (
+            f"Tuesday, 02 January 2024 12:17 GMT\nMilitia says five killed in raids\n"
+            f"2025-06-19 09:26:19\n\n{_BODY}",
+            "2025-06-19",
+        ),
     ],
 )
 def test_publication_date(text, expected):
@@ -139,6 +185,18 @@ def test_dateline_city_is_not_a_place_and_headline_is_not_body():
         date(2024, 2, 2),
     )
     assert [s.text for s in article.sentences] == ["Rockets hit Ain al-Asad on Friday."]
+
+
+def test_a_long_paragraph_closed_by_a_bracketed_aside_is_body():
+    lead = (
+        "A monitor said on Monday that a drone attack on the Conoco gas field overnight killed "
+        "four guards of the facility and wounded nine others. The group that runs the field "
+        "said the drone came from the east and hit the workers' quarters shortly after "
+        "midnight, before guards could fire at it.( 4 guards were killed )"
+    )
+    article = read_article(f"Drone kills guards at gas field\n\n{lead}\n\nMore text here.\n",
+                           date(2024, 2, 6))  # fmt: skip
+    assert article.sentences[0].text.startswith("A monitor said on Monday")
 
 
 def test_headline_lines_above_a_datelined_paragraph_are_not_body():

@@ -2,12 +2,16 @@
 
 Pages are read line by line: on news pages every paragraph, headline, byline, date line and
 caption is a line of its own (a line that goes on in lower case is the same paragraph, wrapped).
-- A *body* paragraph ends like a sentence; after the last such paragraph, a full paragraph cut
-  short (twelve words or more, not in title case) is body too: a lead copied without its end.
+- A *body* paragraph ends like a sentence, or is prose of forty words or more with a sentence
+  break inside whatever closes it ("... ( 7 fighters were slain )"); after the last body
+  paragraph, a full paragraph cut short (twelve words or more, not in title case) is body too:
+  a lead copied without its end.
   Above the body, such lines are headlines and standfirsts.
 - A *caption* ends with a photo credit ("(Planet Labs PBC via AP)", "Photo: Rudaw", ". AP"): the
   credit is cut and the caption is read like the body, but a sentence that describes the photo
-  ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's.
+  ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's;
+  nor is a caption dated more than a month before publication (an archive picture). A sentence
+  that calls itself a file photo ("... in this file photo.") is not read wherever it stands.
 - Wire markers and credit lines are not body: "Enditem" closing a paragraph, "(Reporting by
   ...)", "Source: Xinhua", "SOURCE:AFP", "Reuters" alone, copyright and share lines, the
   "TEST ARTICLE" marker, "Updated: ..." and other date lines.
@@ -28,8 +32,10 @@ from dashboard.ingest.published import (
     _CAPTION_END,
     MONTH,
     Dateline,
+    date_bar,
     find_dateline,
     find_publication_date,
+    full_date,
 )
 
 __all__ = [
@@ -59,10 +65,18 @@ _PHOTO_SENTENCE = re.compile(
     r"\bphoto(?:graph)?\b|\bsatellite\s+(?:image|photo)\b|\bin\s+this\s+(?:image|picture)\b",
     re.IGNORECASE,
 )
+# A sentence that says it describes a file picture, wherever the page put it.
+_FILE_PHOTO = re.compile(
+    r"\bin\s+this\s+(?:file\s+)?(?:photo|picture|image)\b|\bfile\s+(?:photo|picture|image)\b"
+    r"|\(\s*file\s*\)|\barchive\s+(?:photo|picture|image)\b",
+    re.IGNORECASE,
+)
+_ARCHIVE_DAYS = 31
 _ABBREVIATIONS = _words(
     "mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept oct nov dec "
     "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s u.k u.n a.m p.m e.g i.e mt ft"
 )
+_LONG_PARAGRAPH = 40  # words: no headline or standfirst is this long
 _BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -172,7 +186,10 @@ def _kind(line: str) -> str:
         return "caption"
     if _SENTENCE_END.search(line):
         return "body"
-    if len(line.split()) >= 12 and not _title_case(line):
+    words = len(line.split())
+    if words >= _LONG_PARAGRAPH and _BOUNDARY.search(line):
+        return "body"  # prose with sentences in it, whatever decoration closes it
+    if words >= 12 and not _title_case(line):
         return "cut"  # body if nothing of the body follows: a lead copied without its end
     return "other"
 
@@ -204,12 +221,24 @@ def _body_start(paragraphs: list[_Paragraph], text: str) -> int:
 
 
 def _date_lines(paragraphs: list[_Paragraph], text: str) -> list[str]:
-    """Lines that are not body, those above the first full paragraph first: where a page
-    prints its date."""
+    """Lines that are not body, where a page prints its date: first those between the
+    headline and the first full paragraph (the byline's), then those above the headline, then
+    those below the body. A weekday and a date alone above the headline, with no time of day,
+    is the site's date bar (the day the page was viewed, "Tuesday, June 25, 2024"): not among
+    them."""
     first = _body_start(paragraphs, text)
     above = [text[p.start : p.end] for p in paragraphs[:first] if p.kind == "other"]
     below = [text[p.start : p.end] for p in paragraphs[first:] if p.kind == "other"]
-    return above + below
+    headline = next((i for i, line in enumerate(above) if _title_line(line)), len(above))
+    # the lines between the headline and the body (byline, date) before those above it
+    near = above[headline + 1 :]
+    top = [line for line in above[: headline + 1] if not date_bar(line)]
+    return near + top + below
+
+
+def _title_line(line: str) -> bool:
+    """A headline: four words or more, no date in it."""
+    return len(line.split()) >= 4 and not re.search(r"\d", line)
 
 
 def page_layout(text: str) -> tuple[list[str], list[Dateline]]:
@@ -256,25 +285,31 @@ def _dateline_cut(text: str, paragraph: _Paragraph, number: int) -> tuple[int, D
     return (paragraph.start + found.end, found) if found else (paragraph.start, None)
 
 
-def read_article(text: str, published: date | None = None) -> Article:
-    """Body sentences and the publication date of an article's plain text."""
-    paragraphs = _paragraphs(text)
-    article = Article(text=text, published=None, published_from=None)
-    index = 0
+def _archive_picture(sentence: str, published: date | None) -> bool:
+    """A caption dated more than a month before publication describes an archive picture."""
+    if published is None or not re.search(r"\b(?:19|20)\d\d\b", sentence):
+        return False
+    day = full_date(sentence)
+    return day is not None and (published - day).days > _ARCHIVE_DAYS
+
+
+def _body_paragraphs(text: str, paragraphs: list[_Paragraph]):
+    """(paragraph, number, where its body starts, its dateline) of each paragraph read."""
     number = 0
     for paragraph in paragraphs:
         if paragraph.kind == "other":
             continue
         start, dateline = _dateline_cut(text, paragraph, number)
-        if dateline:
-            article.datelines.append(dateline)
-        caption = paragraph.kind == "caption"
-        for a, b in split_sentences(text, start, paragraph.end):
-            if caption and _PHOTO_SENTENCE.search(text[a:b]):
-                continue
-            article.sentences.append(Sentence(text[a:b], a, b, number, index, caption))
-            index += 1
-        number += not caption  # a caption shares the number of the paragraph after it
+        yield paragraph, number, start, dateline
+        number += paragraph.kind != "caption"  # a caption shares the next paragraph's number
+
+
+def read_article(text: str, published: date | None = None) -> Article:
+    """Body sentences and the publication date of an article's plain text."""
+    paragraphs = _paragraphs(text)
+    article = Article(text=text, published=None, published_from=None)
+    read = list(_body_paragraphs(text, paragraphs))
+    article.datelines = [dateline for *_, dateline in read if dateline]
     if published is not None:
         article.published, article.published_from = published, "the date given"
     else:
@@ -282,4 +317,19 @@ def read_article(text: str, published: date | None = None) -> Article:
             text, _date_lines(paragraphs, text), article.datelines
         )
         article.published, article.published_from = found, source
+    index = 0
+    for paragraph, number, start, _ in read:
+        caption = paragraph.kind == "caption"
+        for a, b in split_sentences(text, start, paragraph.end):
+            sentence = text[a:b]
+            if _FILE_PHOTO.search(sentence) or (
+                caption
+                and (
+                    _PHOTO_SENTENCE.search(sentence)
+                    or _archive_picture(sentence, article.published)
+                )
+            ):
+                continue
+            article.sentences.append(Sentence(sentence, a, b, number, index, caption))
+            index += 1
     return article

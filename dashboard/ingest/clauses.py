@@ -4,15 +4,17 @@ A sentence is cut into clauses (rules.clause_spans). Each clause is read once: i
 expressions, actors, places, event triggers and casualty figures, and then classified:
 - CLAIM: a group claims an attack ("X claimed the attack", "X said it carried out ...");
 - BACKGROUND: history, summaries, hypotheticals, an earlier event the article treats as
-  known, a past-perfect event with no day of its own, an implausible toll (>= 500);
+  known ("last week's strike", "the attacks follow similar strikes ..." with no precise day of
+  its own), a past-perfect event with no day of its own, an implausible toll (>= 500);
 - EVENT: it reports an event (a trigger word gives its type);
 - PLACES: it names places and no event ("The targets were Ain Al Asad, ...");
 - CASUALTIES: figures with no event ("There were no casualties.");
 - OTHER: nothing the extractor uses.
-Time expressions next to a reporting verb ("officials said Monday", "On Monday, CENTCOM
-confirmed that ...", "X on Monday claimed ...") date the statement, not the event: they are
-kept apart as `statement_refs`. Quoted speech is read like the rest of the sentence (a place or
-a figure in a quote counts); the attribution ("..., a US official said") is blanked.
+Time expressions next to a reporting or reacting verb ("officials said Monday", "On Monday,
+CENTCOM confirmed that ...", "X on Monday claimed ...", "the government on Thursday condemned")
+date the statement, not the event: they are kept apart as `statement_refs`. Quoted speech is
+read like the rest of the sentence (a place or a figure in a quote counts); the attribution
+("..., a US official said") is blanked.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ from dataclasses import dataclass, field
 
 from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
-from dashboard.ingest.dates import Resolved, TimeRef, find_time_refs
+from dashboard.ingest.dates import (
+    ABSOLUTE,
+    PUBLICATION_DAY,
+    WEEKDAY,
+    Resolved,
+    TimeRef,
+    find_time_refs,
+)
 from dashboard.ingest.numbers import Casualties, casualties
 from dashboard.ingest.places import PlaceMention, find_places
 
@@ -30,9 +39,12 @@ CLAIM, BACKGROUND, EVENT, PLACES, CASUALTIES, OTHER = (
     "claim", "background", "event", "places", "casualties", "other",
 )  # fmt: skip
 
+# Verbs of statements and of reactions to an event ("the government on Thursday condemned the
+# strike"): a time next to them dates what was said, not what happened.
 _REPORTING = (
     r"(?:said|says|told|announced|confirmed|claimed|stated|reported|added|acknowledged|"
-    r"revealed|denied|insisted)"
+    r"revealed|denied|insisted|condemned|denounced|critici[sz]ed|blamed|accused|warned|vowed|"
+    r"urged|pledged|rejected|welcomed|decried)"
 )
 # "said Monday", "said on Monday", "told reporters on Monday", "confirmed late Sunday".
 _VERB_BEFORE = re.compile(
@@ -146,20 +158,33 @@ def perfect_tense(clause: Clause) -> bool:
 
 
 def _background(clause: Clause) -> bool:
+    """History, summaries and known events (see the module docstring)."""
     text = clause.text
-    has_day = bool(clause.refs)
     figures = (clause.casualties.killed, clause.casualties.wounded)
-    if any((n or 0) >= 500 for n in figures):
+    if any((n or 0) >= 500 for n in figures) or rules.ALREADY_REPORTED.search(text):
         return True
-    if rules.ALREADY_REPORTED.search(text):
+    if not clause.refs and (rules.BACKGROUND.search(text) or _PLUPERFECT.search(text)):
         return True
-    if rules.BACKGROUND.search(text) and not has_day:
+    return _earlier_or_summary(clause)
+
+
+def _earlier_or_summary(clause: Clause) -> bool:
+    """An earlier event ("last week's strike", "follows similar strikes") or a campaign summary
+    with no precise day of its own."""
+    vague = not clause.refs or (clause.day is not None and clause.day.precision >= 2)
+    if rules.FOLLOWS.search(clause.text) and (vague or not _own_day_named(clause)):
+        return True  # "it comes one day after ...": the gap, not a day of its own
+    if not vague:
+        return False
+    if clause.stale:
         return True
-    if _PLUPERFECT.search(text) and not has_day:
-        return True
-    if clause.day is not None and clause.day.precision >= 2 and rules.SUMMARY.search(text):
-        return True
-    return bool(clause.stale) and (not has_day or clause.day.precision >= 2)
+    return clause.day is not None and bool(rules.SUMMARY.search(clause.text))
+
+
+def _own_day_named(clause: Clause) -> bool:
+    """A day the clause names itself (a date, a weekday, "today"), not one counted from
+    another ("a day after")."""
+    return any(ref.kind in (ABSOLUTE, WEEKDAY, PUBLICATION_DAY) for ref in clause.refs)
 
 
 def _without_times(text: str, refs: list[TimeRef], start: int, end: int) -> str:

@@ -19,8 +19,9 @@ Rules (documented for analysts; tests pin each one):
   recent January on or before publication, precision 3.
 - A holiday ("Christmas Day", "Christmas Eve", "New Year's Day", "New Year's Eve") is the most
   recent such date ON OR BEFORE the publication date, time_precision 1.
-- A time after "since" starts a period and dates nothing; a bare year ("in 2017") dates
-  nothing either (the schema's coarsest precision is a month).
+- A time after "since" starts a period and dates nothing, also deeper in the phrase "since"
+  opens ("since last year's October 7 attack", "since the war began on October 7"); a bare year
+  ("in 2017") dates nothing either (the schema's coarsest precision is a month).
 Dates are parsed with python-dateutil; weekday arithmetic uses dateutil.relativedelta.
 """
 
@@ -125,6 +126,9 @@ _SINCE = re.compile(
     r"(?:(?:early|mid|late)[\s-]*)?$",
     re.I,
 )
+# "since last year's October 7 attack", "since the war broke out in Gaza on October 7": a
+# time inside a phrase opened by "since" (no comma between) starts a period too.
+_SINCE_PHRASE = re.compile(r"\b(?:ever\s+)?since\s+(?=\S)[^,;.:()“”\"]{0,60}$", re.I)
 _MONTH_NUMBERS = {
     m: i
     for i, names in enumerate(
@@ -177,7 +181,9 @@ def find_time_refs(text: str) -> list[TimeRef]:
                 continue  # next Monday: the future
             if kind == MONTH_KIND and phrase.lower().startswith(("since", "from")):
                 continue
-            if _SINCE.search(text[max(0, start - 20) : start]):
+            if _SINCE.search(text[max(0, start - 20) : start]) or _SINCE_PHRASE.search(
+                text[max(0, start - 70) : start]
+            ):
                 continue  # "since October 17": the start of a period, not an event's day
             taken.append((start, end))
             found.append(TimeRef(start, end, phrase, kind))

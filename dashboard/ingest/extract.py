@@ -7,14 +7,19 @@ through the ordered attachment steps of dashboard.ingest.steps, which keep the r
 places named so far, the incidents made. At the end, events never dated take the statement's
 or the publication's day when the report gives none, and incidents that are one event read
 twice are merged: the same day and kind of event at the same place (or points within 3 km;
-a town and a site within 10 km of it), the more specific place kept, and a relative place
-("south of Baghdad") when the same report names a specific one for the same event.
+a town and a site within 10 km of it), the more specific place kept; a relative place
+("south of Baghdad"), a province ("in Suwayda province") or a town ("eastern Baghdad") when
+the same report names a more specific place for the same event ("a town in Suwayda province",
+"the al-Mashtal neighbourhood", which then takes the town's point); and a day the report does
+not give (the publication's, within a week or a month) when the text dates a fight at the same
+place within that window.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pandas as pd
 from geopy.distance import geodesic
@@ -22,6 +27,7 @@ from geopy.distance import geodesic
 from dashboard.errors import AtlasError
 from dashboard.ingest.article import Article, html_to_text, looks_like_html, read_article
 from dashboard.ingest.clauses import read_sentence
+from dashboard.ingest.places import located_by
 from dashboard.ingest.report import Candidate, Report
 from dashboard.ingest.steps import STEPS, finish, note_sentence
 from dashboard.schema import COLUMNS, parse_incidents
@@ -29,6 +35,11 @@ from dashboard.schema import COLUMNS, parse_incidents
 EXTRA_COLUMNS = ("evidence", "confidence")
 _SAME_EVENT_KM = 3.0
 _TOWN_OF_SITE_KM = 10.0
+# A neighbourhood the gazetteer does not know and the town a report names for the same day's
+# event: one event when read within this many sentences of each other.
+_PART_OF_TOWN_SENTENCES = 5
+# Days a date the report does not give may be off (by its time_precision: 2 a week, 3 a month).
+_WINDOW_DAYS = {2: 7, 3: 31}
 
 
 class NoPublicationDate(AtlasError, ValueError):
@@ -46,7 +57,9 @@ def read_report(article: Article) -> list[Candidate]:
                     break
         note_sentence(clauses, report)
     finish(report)
-    return deduplicated(report.candidates)
+    latest = article.published + timedelta(days=1)  # a day's leeway for time zones
+    # an event dated after publication is another story's ("related" captions, teasers)
+    return [c for c in deduplicated(report.candidates) if c.event_date <= latest]
 
 
 def _merge_into(kept: Candidate, other: Candidate) -> None:
@@ -58,7 +71,18 @@ def _merge_into(kept: Candidate, other: Candidate) -> None:
 
 def _specificity(c: Candidate) -> tuple:
     place = c.place
-    return (place.resolved, bool(place.site_id), -(place.geo_precision or 9), c.time_precision < 2)
+    return (
+        place.resolved,
+        not place.region,
+        bool(place.site_id),
+        not _approximate(place),
+        -(place.geo_precision or 9),
+        c.time_precision < 2,
+    )
+
+
+_FIGHTS = frozenset({"attack", "airstrike", "interception"})
+_NEAR = re.compile(r"\b(?:near|outside|close\s+to|on\s+the\s+outskirts\s+of)\b", re.IGNORECASE)
 
 
 def _same_kind(a: Candidate, b: Candidate) -> bool:
@@ -66,26 +90,98 @@ def _same_kind(a: Candidate, b: Candidate) -> bool:
     two sentences of one report (neither place inferred, no two different initiators)."""
     if a.event_type == b.event_type:
         return True
-    strikes = {a.event_type, b.event_type} <= {"attack", "airstrike", "interception"}
+    strikes = {a.event_type, b.event_type} <= _FIGHTS
     actors = a.actor1 is None or b.actor1 is None or a.actor1 == b.actor1
     return strikes and actors and not (a.place_inferred or b.place_inferred)
 
 
-def _one_report_of(a: Candidate, b: Candidate) -> bool:
-    """A relative place and a specific one read for the same event: near in the text, the
-    same weapon and initiator where both are known, the same country."""
+def _one_report_of(a: Candidate, b: Candidate, within: int = 2) -> bool:
+    """A relative place and a specific one read for the same event: near in the text (within
+    `within` sentences), the same weapon and initiator where both are known, the same country."""
     same = [(a.weapon, b.weapon), (a.actor1, b.actor1), (a.place.country, b.place.country)]
     compatible = all(x is None or y is None or x == y for x, y in same)
-    return compatible and abs(a.sentence - b.sentence) <= 2
+    return compatible and abs(a.sentence - b.sentence) <= within
+
+
+def _part_of_town(part: Candidate, town: Candidate) -> bool:
+    """ "the al-Mashtal neighbourhood" (unknown) and "eastern Baghdad" read for one event."""
+    place, other = part.place, town.place
+    is_town = other.resolved and not other.site_id and not other.relative and not other.region
+    return (
+        place.subplace
+        and not place.resolved
+        and is_town
+        and _one_report_of(part, town, within=_PART_OF_TOWN_SENTENCES)
+    )
+
+
+def _inside_province(inside: Candidate, province: Candidate) -> bool:
+    """ "killed in a strike in Suwayda province" and "houses destroyed in Arman, a town in
+    Suwayda province" read for one event: the province only locates the place."""
+    region, place = province.place, inside.place
+    return (
+        region.region
+        and region.geo_precision == 3
+        and not place.region
+        and bool(place.admin1)
+        and (place.country, place.admin1) == (region.country, region.admin1)
+        and _one_report_of(inside, province, within=_PART_OF_TOWN_SENTENCES)
+    )
+
+
+def _approximate(place) -> bool:
+    """ "near Kirkuk", "a checkpoint outside Hit": a place given by a town it is near."""
+    head = place.text[: max(0, place.core[0] - place.start)]
+    return bool(_NEAR.search(head))
+
+
+def _near_town(near: Candidate, inside: Candidate) -> bool:
+    """ "a checkpoint near Kirkuk" and, in a later sentence, "the village of X, part of the
+    Dibis district" (a place the gazetteer does not know, located by a town of the same
+    province) read for one event: the place near a town only approximates it."""
+    place, other = near.place, inside.place
+    located = other.resolved and other.name is None
+    return (
+        _approximate(place)
+        and located
+        and near.sentence != inside.sentence
+        and not place.site_id
+        and not other.region
+        and not _approximate(other)
+        and bool(other.admin1)
+        and (place.country, place.admin1) == (other.country, other.admin1)
+        and _one_report_of(near, inside, within=_PART_OF_TOWN_SENTENCES)
+    )
+
+
+def _report_day_of(a: Candidate, b: Candidate) -> bool:
+    """One event dated twice: a day the report does not give ("not given: the publication
+    date, within a week") and a precise day of the text within that window."""
+    coarse, precise = sorted((a, b), key=lambda c: -c.time_precision)
+    if coarse.dated_by != "report" or precise.time_precision != 1:
+        return False
+    window = _WINDOW_DAYS.get(coarse.time_precision, 0)
+    return abs((coarse.event_date - precise.event_date).days) <= window
 
 
 def _same_event(a: Candidate, b: Candidate) -> bool:
-    if a.event_date != b.event_date or not _same_kind(a, b):
-        return False
+    if a.event_date != b.event_date:
+        # the initiator of a report-dated row is often misread ("killed in US strikes that
+        # answered attacks by militias"): the place and the kind of fight are enough
+        fights = {a.event_type, b.event_type} <= _FIGHTS | {"clash"}
+        return fights and a.place.key == b.place.key and _report_day_of(a, b)
+    return _same_kind(a, b) and _same_place(a, b)
+
+
+def _same_place(a: Candidate, b: Candidate) -> bool:
+    """Two places of one day's candidates that report one event (module docstring)."""
     if a.place.key == b.place.key:
         return True
     if a.place.relative or b.place.relative:
         return _one_report_of(a, b)
+    checks = (_part_of_town, _inside_province, _near_town)
+    if any(f(x, y) for f in checks for x, y in ((a, b), (b, a))):
+        return True
     if not (a.place.resolved and b.place.resolved):
         return False
     distance = geodesic(
@@ -106,11 +202,29 @@ def deduplicated(candidates: list[Candidate]) -> list[Candidate]:
         if same is None:
             out.append(candidate)
             continue
-        if _specificity(candidate) > _specificity(same):
-            out[out.index(same)] = candidate
-            candidate, same = same, candidate
-        _merge_into(same, candidate)
+        kept, other = _kept(same, candidate)
+        out[out.index(same)] = kept
+        _merge_into(kept, other)
     return out
+
+
+def _kept(same: Candidate, candidate: Candidate) -> tuple[Candidate, Candidate]:
+    """(kept, merged into it) of two candidates read for one event."""
+    if same.event_date != candidate.event_date:  # the day the text gives wins
+        return (same, candidate) if same.time_precision < candidate.time_precision else (
+            candidate, same)  # fmt: skip
+    for part, town in ((candidate, same), (same, candidate)):
+        if _part_of_town(part, town):
+            part.place = located_by(part.place, town.place)  # the part, at the town's point
+            part.notes.append(f"'{part.place.text}' is a part of '{town.place.text}': its point")
+            first = min(part, town, key=lambda c: c.sentence)
+            for name in ("killed", "wounded"):  # the first report's toll: usually the lead's
+                if getattr(first, name) is not None:
+                    setattr(part, name, getattr(first, name))
+            return part, town
+    if _specificity(candidate) > _specificity(same):
+        return candidate, same
+    return same, candidate
 
 
 def _confidence(c: Candidate) -> float:
@@ -124,8 +238,6 @@ def _confidence(c: Candidate) -> float:
         score -= 0.1
     if c.dated_by == "text" and c.time_precision == 1:
         score += 0.15
-    elif c.dated_by == "inherited":
-        score += 0.08
     elif c.dated_by == "report":
         score -= 0.1
     if c.actor1 or c.actor2:

@@ -26,12 +26,13 @@ _QUALIFIER = (
 _NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?)"
 _PERSON = (
     r"(?:people|persons?|civilians?|soldiers?|troops?|militants?|fighters?|members?|personnel|"
-    r"service\s*members?|servicemen|servicemembers|contractors?|policem[ae]n|police\s+officers?|"
-    r"officers?|guards?|children|women|men|others?|commanders?|aides?|officials?|workers?|"
+    r"service\s*members?|service(?:wo)?m[ae]n|servicemembers|contractors?|policem[ae]n|police\s+officers?|"
+    r"officers?|guards?|child(?:ren)?|women|men|others?|commanders?|aides?|officials?|workers?|"
     r"gunmen|attackers?|insurgents?|jihadists?|americans?|iraqis?|syrians?|kurds?|"
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
     r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
-    r"nurses?|doctors?|medics?|journalists?|guards?|commandos?)\b"
+    r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
+    r"relatives?|family\s+members)\b"
 )
 _WORDS = r"(?:[\w’'\-]+\s+){0,4}?"
 _KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"
@@ -43,14 +44,17 @@ _AFTER_VERB = {
     "killed": re.compile(rf"\b{_KILL_VERB}\s+{_NUMBER}\b(?:\s+{_WORDS}{_PERSON})?", re.I),
     "wounded": re.compile(rf"\b{_WOUND_VERB}\s+{_NUMBER}\b(?:\s+{_WORDS}{_PERSON})?", re.I),
 }
+# Between the people and what befell them: an apposition closed by a comma ("Three men from
+# X, part of Y, were killed") or a short phrase ("An Iraqi member in the Z group was killed").
+_BETWEEN = r"(?:[^.;]{0,160}?,\s*|(?:in|from|of|with|at)\s+[^,.;]{0,60}?\s+)?"
 _BEFORE_STATE = {
     "killed": re.compile(
-        rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+(?:[^.;]{{0,40}}?,\s*)?)?"
+        rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+{_BETWEEN})?"
         rf"(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?(?:reported\s+)?{_KILL_STATE}\b",
         re.I,
     ),
     "wounded": re.compile(
-        rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+(?:[^.;]{{0,40}}?,\s*)?)?"
+        rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+{_BETWEEN})?"
         rf"(?:(?:were|was|have\s+been|had\s+been|are|got)\s+)?(?:reported\s+|\w+ly\s+)?"
         rf"{_WOUND_STATE}\b",
         re.I,
@@ -76,10 +80,17 @@ _NOMINAL = {
         rf"\b(?:(?:the\s+)?injur(?:y|ies)\s+(?:of|to)|wounding\s+of)\s+{_NUMBER}\b", re.I
     ),
 }
+# "the number of the injured people has also increased to 43"
+_WOUNDED_RISEN = re.compile(
+    rf"\bnumber\s+of\s+(?:the\s+)?(?:injured|wounded)(?:\s+people)?\s+(?:has\s+)?(?:also\s+)?"
+    rf"(?:risen|rose|increased|climbed|reached)\s+to\s+{_NUMBER}\b",
+    re.I,
+)
 # "two US service members suffered minor injuries"
 _SUFFERED = re.compile(
     rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:\w+\s+)?"
-    rf"(?:suffered|sustained|received)\s+(?:[\w-]+\s+){{0,2}}?(?:injuries|wounds)\b",
+    rf"(?:suffered|sustained|received|(?:(?:are|were|was|is)\s+)?(?:being\s+)?treated\s+for)\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds)\b",
     re.I,
 )
 # A further figure joined to the first: "wounding four US personnel and an Iraqi soldier".
@@ -126,12 +137,18 @@ def digits(text: str) -> str:
 
 
 _NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b", re.I)
+# "killing a man and his wife, their two daughters ...": the first of a list, not a count.
+_PERSON_AFTER = re.compile(rf"^\s+{_WORDS}{_PERSON}", re.I)
+_LIST_FOLLOWS = re.compile(r"^\s+\w+\s+and\s+(?:his|her|their)\b", re.I)
 
 
 def _value(match: re.Match) -> int | None:
     raw = match.group("n").lower().replace(",", "")
     if raw in ("a", "an"):  # "killing a US contractor"; "a number of militants" is no figure
-        return None if _NOT_ONE.match(match.string[match.end("n") :]) else 1
+        rest = match.string[match.end("n") :]
+        if not _PERSON_AFTER.match(rest):  # "wished the wounded a quick recovery"
+            return None
+        return None if _NOT_ONE.match(rest) or _LIST_FOLLOWS.match(rest) else 1
     if "dozen" in raw:
         return 12
     return int(raw) if raw.isdigit() else None
@@ -140,7 +157,7 @@ def _value(match: re.Match) -> int | None:
 def _figure(kind: str, text: str) -> int | None:
     patterns = [_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind], _NOMINAL[kind]]
     if kind == "wounded":
-        patterns.append(_SUFFERED)
+        patterns += [_SUFFERED, _WOUNDED_RISEN]
     for pattern in patterns:
         match = pattern.search(text)
         if not match:

@@ -88,7 +88,8 @@ _CONTEXT_AFTER = re.compile(
     rf"(?:city|town|village|province|region|district|governorate)\s+of\s+"
     rf"|\s+(?:near|outside|close\s+to)\s+(?:the\s+)?"
     rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
-    rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?)$",
+    rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?"
+    rf"|,\s+(?:a\s+)?part\s+of\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 # "south of Baghdad", "20 km west of Kirkuk": a relative place; the named city is not the place.
@@ -148,6 +149,7 @@ class PlaceMention:
     core: tuple[int, int] = (0, 0)  # span of the name itself, without context words
     region: bool = False  # a province or a district that contains places: it only locates them
     relative: str | None = None  # "south of Baghdad": the expression; no point of its own
+    subplace: bool = False  # a neighbourhood, district or suburb of a town ("the X district")
 
     @property
     def resolved(self) -> bool:
@@ -274,6 +276,43 @@ def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int
 
 
 _TIME_ZONE_AFTER = re.compile(r"^\s+(?:local\s+)?time\b", re.IGNORECASE)
+# "Khor Mor gas field", "Tawke oil field": an unknown name that its kind word makes a site.
+_FACILITY_KIND_AFTER = re.compile(
+    r"^\s+(?:gas\s*field|oil\s*field|oilfield|gasfield|air\s*base|airbase|military\s+base|"
+    r"airport|airfield|refinery|dam)\b",
+    re.IGNORECASE,
+)
+# "a Sulaimani licence plate", "a Baghdad-based group", "a Mosul native": the name describes
+# something else; it places nothing.
+_ATTRIBUTE_AFTER = re.compile(
+    r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b)", re.IGNORECASE
+)
+# "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio": outlets named after places.
+_OUTLET_BEFORE = re.compile(r"\b(?:told|telling|to\s+tell)\s+(?:the\s+)?$", re.IGNORECASE)
+_OUTLET_AFTER = re.compile(
+    r"^['’]?s?\s+(?:correspondents?|reporters?|TV|television|channel|radio|news\s+(?:agency|"
+    r"channel|website|site)|broadcaster|newspaper)\b",
+    re.IGNORECASE,
+)
+# "the district chief of Chamchamal", "Kirkuk's governor" (before: "governor of"): an office.
+_TITLE_BEFORE = re.compile(
+    r"\b(?:governor|mayor|chief|head|director|commander|spokes(?:man|woman|person)|qaimaqam)\s+"
+    r"of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "the federal government in Baghdad", "authorities in Damascus": the seat of a government.
+_SEAT_BEFORE = re.compile(
+    r"\b(?:government|authorities|officials|leadership|parliament|ministry|rulers)\s+in\s+$",
+    re.IGNORECASE,
+)
+# "the Iraqi capital", "Syria's capital": capitals of the countries the atlas covers (GeoNames
+# names of the towns tier).
+_CAPITALS = {"IQ": "Baghdad", "SY": "Damascus", "JO": "Amman", "LB": "Beirut", "KW": "Kuwait City"}
+_DEMONYMS = {"iraqi": "IQ", "syrian": "SY", "jordanian": "JO", "lebanese": "LB", "kuwaiti": "KW"}
+_CAPITAL_PHRASE = re.compile(
+    r"\bthe\s+(?P<demonym>Iraqi|Syrian|Jordanian|Lebanese|Kuwaiti)\s+capital\b"
+    r"|\b(?P<country>Iraq|Syria|Jordan|Lebanon|Kuwait)['’]s\s+capital\b(?!\s+(?:of|city\s+of)\b)"
+)
 # Unknown names that the text itself calls places: "the village of Urman", "the Khalakan
 # sub-district", "Arman, a town in Suweida province", "in the Arman residential area".
 _PLACE_NOUN = (
@@ -284,6 +323,12 @@ _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re
 _NOUN_AFTER = re.compile(
     rf"^(?:\s+{_PLACE_NOUN}\b|,\s+an?\s+(?:small\s+)?(?:town|village|city)\b)", re.IGNORECASE
 )
+_PART_NOUN = r"(?:suburbs?|district|neighbou?rhood|quarter|area)"
+_PART_OF = re.compile(
+    rf"(?:['’]s)?\s+(?:[\w\-]+\s+)?{_PART_NOUN}\s+of\s+(?:the\s+)?", re.IGNORECASE
+)
+_PART_BEFORE = re.compile(rf"\b{_PART_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_PART_AFTER = re.compile(rf"^\s+{_PART_NOUN}\b", re.IGNORECASE)
 _REGION_WORD = re.compile(r"\b(?:province|governorate)$", re.IGNORECASE)
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
@@ -324,8 +369,17 @@ def _leading_name(name: str) -> tuple[dict | None, int]:
 def _named_as_place(text: str, start: int, end: int) -> bool:
     return bool(
         _SITE_SHAPED.match(text[start:end])
+        or _FACILITY_KIND_AFTER.match(text[end : end + 30])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _NOUN_AFTER.match(text[end : end + 40])
+    )
+
+
+def _names_a_part(text: str, start: int, end: int) -> bool:
+    """ "the neighbourhood of X", "the X district": a part of a town, not a town."""
+    return bool(
+        _PART_BEFORE.search(text[max(0, start - 40) : start])
+        or _PART_AFTER.match(text[end : end + 30])
     )
 
 
@@ -346,24 +400,60 @@ def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMen
     return replace(mention, region=region and not mention.site_id or mention.kind == "district")
 
 
+def _not_a_place_here(text: str, start: int, end: int) -> bool:
+    """A clock ("Baghdad time"), an attribute ("a Kirkuk licence plate"), a news outlet named
+    after a place ("told Al Mayadeen", "an Al Mayadeen correspondent") or the seat of a
+    government ("the federal government in Baghdad"): the name places no event."""
+    after, before = text[end : end + 40], text[max(0, start - 40) : start]
+    return bool(
+        _TIME_ZONE_AFTER.match(after)
+        or _ATTRIBUTE_AFTER.match(after)
+        or _OUTLET_AFTER.match(after)
+        or _OUTLET_BEFORE.search(before)
+        or _SEAT_BEFORE.search(before)
+        or _TITLE_BEFORE.search(before)
+    )
+
+
+def _capitals(text: str, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
+    """ "the Iraqi capital", "Syria's capital": the capital city, as a town mention."""
+    out = []
+    for match in _CAPITAL_PHRASE.finditer(text):
+        if any(match.start() < b and a < match.end() for a, b in blocked):
+            continue
+        name = match.group("demonym") or match.group("country")
+        raw = _geocode(_CAPITALS[COUNTRIES.get(name.lower()) or _DEMONYMS[name.lower()]],
+                       fuzzy_ok=False)  # fmt: skip
+        if raw is not None:
+            out.append(_mention(text, match.start(), match.end(), raw))
+    return out
+
+
 def find_places(text: str, blocked: list[tuple[int, int]] = ()) -> list[PlaceMention]:
     """Place mentions in text (attributions blanked), in order.
 
     `blocked` spans (actor names, countries) are never places; "Baghdad time" is a clock.
     """
-    blocked = list(blocked) + [(a, b) for a, b, _ in countries_in(text)]
-    mentions: list[PlaceMention] = []
+    mentions = _capitals(text, list(blocked))
+    blocked = (
+        list(blocked)
+        + [(m.start, m.end) for m in mentions]
+        + [(a, b) for a, b, _ in countries_in(text)]
+    )
     for start, end, scanned in _raw_candidates(text, blocked):
-        if _TIME_ZONE_AFTER.match(text[end:]):
+        if _not_a_place_here(text, start, end):
             continue
         core_end, raw = _resolve_chunk(text, start, end, scanned)
         if raw is None and not _named_as_place(text, start, end):
             continue
-        mentions.append(_mention(text, start, core_end, raw))
-    return _grow(text, mentions)
+        mention = _mention(text, start, core_end, raw)
+        if raw is None and _names_a_part(text, start, end):
+            mention = replace(mention, subplace=True)
+        mentions.append(mention)
+    return _grow(text, sorted(mentions, key=lambda m: m.start))
 
 
-def _located_by(mention: PlaceMention, following: PlaceMention) -> PlaceMention:
+def located_by(mention: PlaceMention, following: PlaceMention) -> PlaceMention:
     """An unknown place located by a known one ("the Zalan sub-district of Chwarta"): near it
     (geo_precision 2), or in its province (3)."""
     if mention.resolved or not following.resolved:
@@ -419,12 +509,28 @@ def _widen(text: str, mention: PlaceMention) -> PlaceMention:
     return mention
 
 
+def _part_of(text: str, town: PlaceMention, part: PlaceMention) -> PlaceMention | None:
+    """ "the Damascus suburb of Sayeda Zeinab", "the Iraqi capital's eastern neighbourhood of
+    Al Mashtal": a part of a known town the gazetteer does not know, placed near the town."""
+    between = text[town.end : part.start]
+    if part.resolved or not town.resolved or town.site_id or not _PART_OF.fullmatch(between):
+        return None
+    located = located_by(part, town)
+    return replace(located, start=town.start, end=part.end, core=part.core)
+
+
 def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Attach context mentions to the place they locate and widen each to its full phrase."""
     out: list[PlaceMention] = []
     consumed: set[int] = set()
     for i, mention in enumerate(mentions):
         if i in consumed:
+            continue
+        part = _part_of(text, mention, mentions[i + 1]) if i + 1 < len(mentions) else None
+        if part is not None:
+            consumed.add(i + 1)
+            phrase = text[part.start : part.end].strip()
+            out.append(replace(part, text=phrase, subplace=True))
             continue
         end = mention.end
         # "... west of Baghdad", "... in the northern city of Erbil", "... near X".
@@ -435,7 +541,7 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
             if (_CONTEXT_AFTER.match(between) or inside) and following.start - end <= 60:
                 end = following.end
                 consumed.add(i + 1)
-                mention = _located_by(mention, following)
+                mention = located_by(mention, following)
         mention = _widen(text, mention)
         start = mention.start
         role = "launch" if _LAUNCH_BEFORE.search(text[max(0, start - 40) : start]) else "event"

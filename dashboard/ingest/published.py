@@ -6,7 +6,9 @@ EST", "AFP, AP, Wednesday 22 Nov 2023", "16:45 UTC+8, 2023-12-08", "Published: 2
 yearless one "BAGHDAD, Jan 24 (Reuters) -". They are found, in order of trust, in:
 1. a line labelled "Published" / "Posted" / "Date" / "First published" (anywhere);
 2. a short line above the article's first full paragraph (the page's date line), not a photo
-   caption;
+   caption, and not a weekday and date alone above the headline with no time of day: that is
+   the site's date bar, the day the page was viewed ("Tuesday, June 25, 2024" on a story of
+   2023);
 3. a dateline that gives the year;
 4. a yearless dateline, with the year of a date found in (1), (2), an "Updated" line or a
    copyright line (the dateline day on or before that date);
@@ -42,6 +44,14 @@ _LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _UPDATED = ("updated", "modified", "update")
+_WEEKDAY = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun", re.IGNORECASE
+)
+_DATE_WORD = re.compile(
+    rf"{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun|"
+    r"\d{1,2}(?:st|nd|rd|th)",
+    re.IGNORECASE,
+)
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?(?P<year>(?:19|20)\d\d)", re.I
 )
@@ -50,7 +60,7 @@ _COPYRIGHT = re.compile(
 DATELINE = re.compile(
     r"^(?P<city>[A-Z][A-Za-z.'’\-]*(?:[ \t]+/?[A-Z][A-Za-z.'’\-]*|[ \t]*/[A-Z][A-Za-z.'’\-]*){0,3})"
     r"(?P<rest>(?:,[ \t]*[^,:()\n—–]{2,40}?){0,3})"
-    r"[ \t]*(?:\((?P<agency>[A-Za-z .&/]{2,30})\))?"
+    r"[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/]{2,30})\))?"
     r"[ \t]*(?P<sep>[—–]|-{1,2}|:)[ \t]+(?=\S)"
 )
 _CAPTION_END = re.compile(
@@ -124,6 +134,23 @@ def find_dateline(paragraph: str) -> Dateline | None:
     return Dateline(match.end(), city.strip(), day, yearless, match.group(0).strip(" —–-:"))
 
 
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:[ap]\.?m\b\.?)", re.IGNORECASE)
+_DATE_ONLY_WORDS = 8
+
+
+def date_bar(line: str) -> bool:
+    """A line that is a weekday and a date and nothing more ("Tuesday, June 25, 2024",
+    "| 4 December 2023, Monday |"): no label, no time of day, no source. Above a page's
+    headline it is the site's date bar, today's date as the page was viewed, not the day the
+    article was published (a post's own date above its title rarely names the weekday)."""
+    if _LABEL.match(line) or _TIME_OF_DAY.search(line) or len(line.split()) > _DATE_ONLY_WORDS:
+        return False
+    words = re.sub(r"[^\w\s]", " ", line).split()
+    undated = [w for w in words if not (w.isdigit() or _DATE_WORD.fullmatch(w))]
+    weekday = any(_WEEKDAY.fullmatch(w) for w in words)
+    return weekday and not undated and full_date(line) is not None
+
+
 def _year_for(month_and_day: tuple[int, int], reference: date) -> date | None:
     month, day = month_and_day
     for year in (reference.year, reference.year - 1):
@@ -152,7 +179,7 @@ def _header_dates(lines: list[str]) -> list[tuple[date, str]]:
     for line in lines:
         if len(line.split()) > 14 or _CAPTION_END.search(line) or _LABEL.match(line):
             continue
-        if line.lstrip().startswith(("—", "-")) or "@" in line:  # an embedded post's date
+        if line.lstrip().startswith(("—", "-")) or "(@" in line:  # an embedded post's date
             continue
         found = full_date(line)
         if found:

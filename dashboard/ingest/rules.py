@@ -99,7 +99,8 @@ _TRIGGERS: dict[str, re.Pattern] = {
         r"conducted|carried\s+out|"
         r"struck|strikes?|"
         r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
-        r"came\s+under|assault(?:ed|s)?|killed|killing|responded|retaliated|slammed)\b",
+        r"came\s+under|assault(?:ed|s)?|killed|killing|responded(?=\s+with\b)|retaliated|slammed|"
+        r"explosions?|blasts?)\b",
         re.I,
     ),
     "other": re.compile(r"\b(?:raided|detained|arrested|kidnapped|abducted)\b", re.I),
@@ -155,7 +156,10 @@ BACKGROUND = re.compile(
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
     r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b"
-    r"|\b(?:may|might|must)\s+have\b|\bfrequently\b|\boften\b",
+    r"|\b(?:may|might|must)\s+have\b|\bfrequently\b|\boften\b|\boverall\b"
+    r"|\b(?:most|many|all|some|several|dozens|hundreds|majority)\s+of\s+(?:the|these|those|its|"
+    r"their)\s+(?:\w+\s+)?(?:attacks|strikes|incidents|raids)\b"
+    r"|\bthe\s+most\s+(?:common|frequent|frequently\s+\w+)\s+targets?\b",
     re.I,
 )
 # Summaries of a campaign: a clause with one of these that is dated only to a week or a month
@@ -177,6 +181,14 @@ EARLIER_EVENT = re.compile(
     r"(?:attacks?|strikes?|airstrikes?|raids?|bombings?)\b",
     re.I,
 )
+# "The attacks follow similar strikes over the past few days", "it comes days after an attack
+# on X": what follows the verb happened before; without a day of its own it is background.
+FOLLOWS = re.compile(
+    r"\b(?:follows?|followed|(?:comes?|came|occur(?:s|red)?|happen(?:s|ed)?)\s+(?:\w+\s+){0,3}?"
+    r"after)\s+(?!(?:midnight|dawn|noon|sunset|sunrise|dark|nightfall|the\s+(?:call|order)s?)\b)"
+    r"(?=\S)",
+    re.I,
+)
 # "the attack, already reported ...": the whole clause restates a known event.
 ALREADY_REPORTED = re.compile(
     r"\b(?:already|previously)\s+(?:been\s+)?reported\b|\breported\s+earlier\b", re.I
@@ -190,6 +202,11 @@ PRESENT_PERFECT = re.compile(
 HISTORY_YEAR = re.compile(
     r"\b(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
     r"(?P<year>(?:19|20)\d\d)\b"
+)
+# "at the end of April 2023": a month and a year.
+MONTH_YEAR = re.compile(
+    r"\b(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?,?\s+(?P<year>(?:19|20)\d\d)\b"
 )
 # "Days later ...": goes on about the time of the sentence before.
 VAGUE_LATER = re.compile(
@@ -206,7 +223,8 @@ _ATTRIBUTION = re.compile(
     r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
     r"|,?\s*according\s+to\s+[^,.;]*"
     r"|^(?:[A-Z][^,;]{0,80}?\s)?(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)"
-    r"(?:said|says|told\s+\w+|reported|added|announced)\s+(?:that\s+)?"
+    r"(?:said|says|told\s+(?:the\s+)?(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|\w+)|reported|"
+    r"added|announced)\s+(?:that\s+)?"
     r"(?=[A-Za-z0-9])"
     r"|\bsaid\s+in\s+a\s+statement\b",
 )

@@ -7,29 +7,32 @@ True when the clause needs nothing more. In order:
    attack on Feb. 4").
 2. `resolve_day` - the clause's own day from its time expressions (not those of statements).
 3. `classify_clause` - what the clause is (dashboard.ingest.clauses.classify).
-4. `skip_background` - history, summaries, known events: nothing more.
+4. `skip_background` - history, summaries, known events: nothing more; a clause that dates
+   an attack it only refers to ("The latest attack took place on Wednesday.") gives the
+   report its day.
 5. `read_event` - type, roles, weapon and figures of an event clause.
-6. `inherit_day` - a clause with no day of its own takes the day of the clause before it in
-   the same sentence.
-7. `choose_places` - the clause's event places: a province or a containing district only
+6. `choose_places` - the clause's event places: a province or a containing district only
    locates a more specific place; a town after "in"/"of" a site only locates it; "the base",
    "the same base" stand for the latest place of that kind.
-8. `make_incidents` - an event with a day and a place becomes incidents; with no day it joins
+7. `make_incidents` - an event with a day and a place becomes incidents; with no day it joins
    the report's pending event, takes the report's day carried forward, or waits for a later
    sentence to date it; with a day and no place it waits (pending) for a place.
-9. `place_pending` - a clause that only names places ("The targets were ...") places the
-   pending event.
-10. `date_undated` - a continuation with a day and no place ("The strikes took place late
-    Sunday night") dates the waiting event.
-11. `attach_casualties` - figures with no incident of their own join the incident they follow.
+8. `place_pending` - a clause that only names places ("The targets were ...") places the
+   pending event, unless it is about another time or is a photo caption of another block.
+9. `date_undated` - a continuation with a day and no place ("The strikes took place late
+   Sunday night") dates the waiting event.
+10. `attach_casualties` - figures with no incident of their own join the incident they follow,
+    or the report's only incident when they name no day and no other event.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date, datetime
 
 from dashboard.ingest import rules
+from dashboard.ingest.article import Sentence
 from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify, perfect_tense
 from dashboard.ingest.dates import ABSOLUTE, PUBLICATION_DAY, WEEKDAY, Resolved, best, resolve
 from dashboard.ingest.places import PlaceMention, anaphoric_place
@@ -44,6 +47,7 @@ _STRIKES = frozenset({"attack", "airstrike"})
 # Kinds of event one report's day carries between: strikes, attacks and interceptions of them.
 _FIGHTING = frozenset({"attack", "airstrike", "interception"})
 _DAY_KINDS = (WEEKDAY, ABSOLUTE, PUBLICATION_DAY)
+_HISTORY_DAYS = 92  # a month and year older than this is history, not news
 
 
 # -- 1. claims -------------------------------------------------------------------------------
@@ -127,7 +131,8 @@ def _history(clause: Clause, report: Report) -> bool:
     ("Days later ...")."""
     sentence = clause.sentence
     years = [int(m.group("year")) for m in rules.HISTORY_YEAR.finditer(sentence.text)]
-    if any(year < report.published.year - (report.published.month <= 2) for year in years):
+    old_year = any(year < report.published.year - (report.published.month <= 2) for year in years)
+    if old_year or _old_month(sentence.text, report.published):
         report.history_sentence = sentence.index
         return True
     return bool(
@@ -135,16 +140,40 @@ def _history(clause: Clause, report: Report) -> bool:
     )
 
 
+def _old_month(text: str, published) -> bool:
+    """ "at the end of April 2023" in an article of January 2024: a month and year more than
+    a quarter before publication."""
+    for match in rules.MONTH_YEAR.finditer(text):
+        month = datetime.strptime(match.group("month")[:3].title(), "%b").month
+        if (published - date(int(match.group("year")), month, 15)).days > _HISTORY_DAYS:
+            return True
+    return False
+
+
 def skip_background(clause: Clause, report: Report) -> bool:
-    """Background stops here; any other clause's day becomes the anchor for "the next day"."""
+    """Background stops here; any other clause's day becomes the anchor for "the next day";
+    a clause that dates an event it only refers to ("The latest attack took place on
+    Wednesday.") gives the report its day, carried to the places named next."""
     if clause.kind == BACKGROUND:
         return True
     if clause.day is not None:
         report.anchor = clause.day
+        if _dates_a_reference(clause):
+            report.current_day = clause.day
     return False
 
 
-# -- 5-6. the event --------------------------------------------------------------------------
+def _dates_a_reference(clause: Clause) -> bool:
+    return (
+        clause.kind != EVENT
+        and clause.day.precision == 1
+        and bool(clause.triggers)
+        and not clause.subordinate
+        and not clause.statement_refs
+    )
+
+
+# -- 5. the event ----------------------------------------------------------------------------
 def _event_type(clause: Clause, report: Report) -> str | None:
     relative = _relative_actors(clause)
     preliminary = rules.event_type(clause.triggers, clause.text, None)
@@ -176,15 +205,7 @@ def read_event(clause: Clause, report: Report) -> bool:
     return False
 
 
-def inherit_day(clause: Clause, report: Report) -> bool:
-    previous = clause.previous
-    if clause.event and clause.day is None and previous and previous.day is not None:
-        clause.day, clause.dated_by = previous.day, "inherited"
-        clause.event.day, clause.event.dated_by = previous.day, "inherited"
-    return False
-
-
-# -- 7. places -------------------------------------------------------------------------------
+# -- 6. places -------------------------------------------------------------------------------
 def choose_places(clause: Clause, report: Report) -> bool:
     places = clause.event_places
     if clause.stale:  # places after "last week's strike ..." locate the earlier event
@@ -213,7 +234,7 @@ def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMent
     return out
 
 
-# -- 8. incidents ----------------------------------------------------------------------------
+# -- 7. incidents ----------------------------------------------------------------------------
 def _same_event(pending: Event, event: Event) -> bool:
     """Two clauses that may report one event: same type, or strikes with no other weapon."""
     kinds = {pending.event_type, event.event_type}
@@ -319,7 +340,17 @@ def _pending(clause: Clause, report: Report) -> Event | None:
     if not report.pending:
         return None
     pending = report.pending[-1]
+    if not same_block(pending.sentence, clause.sentence):
+        return None
     return pending if clause.sentence.paragraph - pending.sentence.paragraph <= 2 else None
+
+
+def same_block(a: Sentence, b: Sentence) -> bool:
+    """A photo caption and the body do not complete each other's events: a caption's
+    sentences go together only with sentences of the same caption."""
+    if a.caption or b.caption:
+        return a.caption and b.caption and a.paragraph == b.paragraph
+    return True
 
 
 def _carries_day(clause: Clause, report: Report) -> bool:
@@ -357,7 +388,7 @@ def _lead_undated(clause: Clause, report: Report, event: Event) -> list[Candidat
     return []
 
 
-# -- 9-10. pending and undated events ---------------------------------------------------------
+# -- 8-9. pending and undated events ---------------------------------------------------------
 def place_pending(clause: Clause, report: Report) -> bool:
     pending = _pending(clause, report)
     if clause.kind != PLACES or not clause.chosen or pending is None:
@@ -365,6 +396,8 @@ def place_pending(clause: Clause, report: Report) -> bool:
     refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
     if not refers and pending.sentence.index < clause.sentence.index - 2:
         return False  # places named later only continue an event named just before
+    if clause.day is not None and pending.day is not None and clause.day.day != pending.day.day:
+        return False  # "... in April 2023, when an IED went off in Kirkuk": another time
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
     merged = merge_events(pending, empty, sentence=clause.sentence)
@@ -384,6 +417,8 @@ def date_undated(clause: Clause, report: Report) -> bool:
     first, places = report.undated[-1]
     if clause.event is not None and not _same_event(first, clause.event):
         return False
+    if not same_block(first.sentence, clause.sentence):
+        return False
     report.undated.pop()
     later = clause.event or Event(None, "", first.event_type, None, None, None,
                                   clause.casualties, [], [], clause.sentence)  # fmt: skip
@@ -396,7 +431,7 @@ def date_undated(clause: Clause, report: Report) -> bool:
     return True
 
 
-# -- 11. casualties --------------------------------------------------------------------------
+# -- 10. casualties --------------------------------------------------------------------------
 def attach_casualties(clause: Clause, report: Report) -> bool:
     figures = clause.casualties
     if clause.made or not (figures.found or figures.zero_stated):
@@ -406,6 +441,8 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     target = _casualty_target(clause, report)
     if target is None or (clause.day is not None and clause.day.day != target.event_date):
         return True  # figures of an event on another day are not this incident's
+    if not same_block(report.article.sentences[target.sentence], clause.sentence):
+        return True
     victim = clause.event.actor2 if clause.event else _first_actor(clause)
     if _fill(target, figures, victim):
         _add_evidence(target, clause)
@@ -433,7 +470,9 @@ def _casualty_target(clause: Clause, report: Report) -> Candidate | None:
 
 def _last_incident(clause: Clause, report: Report) -> Candidate | None:
     """The single incident of the sentence group just before, in this paragraph or the one
-    before when no other place was named since."""
+    before when no other place was named since; or, further on, the report's only incident
+    when the figures name no day and no other event ("At least one Iraqi soldier was
+    wounded" three paragraphs after the one attack the report is about)."""
     if len(report.last_group) != 1:
         return None
     last = report.last_group[0]
@@ -441,7 +480,18 @@ def _last_incident(clause: Clause, report: Report) -> Candidate | None:
     next_paragraph = last.paragraph == paragraph - 1 and report.last_place_sentence <= last.sentence
     if last.paragraph == paragraph or clause.continuation or next_paragraph:
         return last
+    only = {c.key() for c in report.candidates} == {last.key()}
+    if only and not clause.refs and not _OTHER_EVENT.search(clause.text):
+        return last
     return None
+
+
+# "In a separate attack ...", "an earlier strike ...": figures of another event.
+_OTHER_EVENT = re.compile(
+    r"\b(?:separate|another|other|earlier|previous|prior|second|similar)\s+(?:\w+\s+)?"
+    r"(?:attacks?|strikes?|incidents?|raids?|bombings?)\b",
+    re.I,
+)
 
 
 def _fill(target: Candidate, figures, victim: str | None) -> bool:
@@ -496,6 +546,6 @@ def finish(report: Report) -> None:
 
 
 STEPS = (
-    attach_claim, resolve_day, classify_clause, skip_background, read_event, inherit_day,
+    attach_claim, resolve_day, classify_clause, skip_background, read_event,
     choose_places, make_incidents, place_pending, date_undated, attach_casualties,
 )  # fmt: skip
