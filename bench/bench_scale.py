@@ -47,7 +47,8 @@ from tests.browser import CHROMIUM_FLAGS, chromium_path, free_port, wait_healthy
 # What the map shows, as a short string that changes when its drawing changes: vector shapes
 # by their count and first outline, canvases by a digest of their pixels.
 PAINTED = """() => {
-  const panes = document.querySelectorAll('.leaflet-overlay-pane, .leaflet-marker-pane');
+  const panes = document.querySelectorAll(
+    '.leaflet-map-pane > .leaflet-pane:not(.leaflet-tile-pane)');
   if (!panes.length) return null;
   const parts = [];
   for (const pane of panes) {
@@ -60,8 +61,8 @@ PAINTED = """() => {
       for (let i = 0; i < url.length; i += 97) h = (h * 31 + url.charCodeAt(i)) | 0;
       parts.push('c' + url.length + ':' + h);
     }
-    const markers = pane.querySelectorAll(':scope > *').length;
-    if (pane.classList.contains('leaflet-marker-pane') && markers) parts.push('m' + markers);
+    const markers = pane.querySelectorAll(':scope > .leaflet-marker-icon').length;
+    if (markers) parts.push('m' + markers);
   }
   return parts.length ? parts.join('|') : null;
 }"""
