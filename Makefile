@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# dashboard.serve is `streamlit run dashboard/app.py` that loads the incidents while it starts.
 run: $(STAMP)
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
+	$(BIN)/python -m dashboard.serve --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
 
 browser: $(STAMP)
 	@$(BIN)/python scripts/ensure_browser.py

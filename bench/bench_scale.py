@@ -117,9 +117,13 @@ def rss_mb(pid: int) -> float:
 @contextmanager
 def server(code: Path, data: Path, home: Path, log_path: Path):
     port = free_port()
+    # Each version started as its `make run` starts it.
+    if (code / "dashboard" / "serve.py").exists():
+        launch = [sys.executable, "-m", "dashboard.serve"]
+    else:
+        launch = [sys.executable, "-m", "streamlit", "run", str(code / "dashboard" / "app.py")]
     command = [
-        sys.executable, "-m", "streamlit", "run", str(code / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
+        *launch, "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true",
     ]  # fmt: skip
     env = baseline.run_env(code, {"ATLAS_DATA": str(data), "ATLAS_HOME": str(home)})

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +105,34 @@ class DataSource:
         from dashboard.store import default_url
 
         return self.setting or default_url()
+
+
+# The engines this process serves, one per (ATLAS_DATA, data version): every session of a
+# server shares them (nothing is copied per session), and a server can build one before its
+# first visitor (dashboard.serve). Only the current version is kept: a session still answering
+# from an older one keeps it alive until it is done.
+_ENGINES: OrderedDict[tuple[str, str], Engine] = OrderedDict()
+_ENGINES_LOCK = threading.Lock()
+KEPT_ENGINES = 1
+
+
+def shared_engine(setting: str, version: str) -> Engine:
+    """The process's engine for `setting` at `version`, built once (sessions that ask while it
+    is being built wait for it rather than build another)."""
+    key = (setting, version)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = DataSource(setting).engine(version)
+            _ENGINES[key] = engine
+            while len(_ENGINES) > KEPT_ENGINES:
+                _ENGINES.popitem(last=False)
+        _ENGINES.move_to_end(key)
+        return engine
+
+
+def engine_ready(setting: str, version: str) -> bool:
+    return (setting, version) in _ENGINES
 
 
 def frame_to_arrow(frame) -> pa.Table:

@@ -25,7 +25,8 @@ BOUND_MB = 300
 
 
 def server_pid(base_url: str) -> int:
-    """The streamlit process serving `base_url` (a child of `make run`)."""
+    """The server process serving `base_url` (a child of `make run`: `python -m dashboard.serve`,
+    or `streamlit run` started by hand)."""
     port = base_url.rsplit(":", 1)[1]
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -34,7 +35,9 @@ def server_pid(base_url: str) -> int:
             command = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if any(b"streamlit" in part for part in command[:2]) and port.encode() in command:
+        launcher = b" ".join(command[:3])
+        serves = b"streamlit" in launcher or b"dashboard.serve" in launcher
+        if serves and port.encode() in command:
             return int(entry.name)
     raise AssertionError(f"no streamlit process on port {port}")
 

@@ -1,0 +1,68 @@
+"""Start the dashboard the way `make run` does: Streamlit, with the incidents loaded while the
+server starts rather than when the first visitor arrives.
+
+    python -m dashboard.serve [streamlit options, e.g. --server.port 8501]
+
+A thread imports what the pages draw with (Altair, folium, the map package) and builds the
+engine for ATLAS_DATA at its current version, while the main thread starts Streamlit; the first
+page then finds both ready (or waits for the build already under way, never starting another).
+`streamlit run dashboard/app.py` still works: its first visitor does this work instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+
+from dashboard.paths import PACKAGE_DIR
+
+APP = PACKAGE_DIR / "app.py"
+log = logging.getLogger("dashboard.serve")
+
+
+RUNTIME_WAIT_S = 60
+
+
+def preload() -> None:
+    """What the first page would otherwise do before it can draw anything."""
+    # After the server exists: Streamlit's caches attach to the running server when their
+    # modules are imported. Components (streamlit-folium) register only from a page's own
+    # script run, so the page imports those; here the pure map builders (folium) are enough.
+    if not _runtime_started():
+        return
+    try:
+        import altair  # noqa: F401 - the charts
+
+        from dashboard.datasource import DataSource, shared_engine
+        from dashboard.views import breakdowns, map  # noqa: F401 - folium and the map's builders
+
+        source = DataSource.configured()
+        shared_engine(source.setting, source.version())
+        breakdowns.warm()
+    except Exception as error:  # noqa: BLE001 - the page shows the same error to its visitor
+        log.warning("incidents not loaded ahead of the first visitor: %s", error)
+
+
+def _runtime_started() -> bool:
+    from streamlit.runtime import Runtime
+
+    deadline = time.monotonic() + RUNTIME_WAIT_S
+    while not Runtime.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    threading.Thread(target=preload, name="atlas-preload", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
