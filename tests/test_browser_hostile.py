@@ -214,7 +214,8 @@ def test_the_desk_with_its_popups_tooltips_options_and_selection(hostile_app, wa
     page.locator("#vg-tooltip-element").wait_for(state="visible", timeout=WAIT)
     assert_inert(page, "breakdown tooltip")
 
-    open_options(page, page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    open_options(page, sidebar.locator("[data-testid='stMultiSelect']").first)
     assert_inert(page, "attacker options")
     screenshot(page, "hostile-desk.png")
 
@@ -262,10 +263,10 @@ def hostile_csv(*, refused: bool) -> bytes:
     """The hostile values in a file; with `refused`, ones the readers refuse (links that are
     not http, overrides, control characters), so the page must quote them in its problems."""
     frame = hostile_incidents().drop(columns=["site_id"])
-    if not refused:
-        keep = ~frame.isin([HOSTILE[9]]).any(axis=1)  # the row holding the overrides
-        frame = frame[keep].assign(
-            source_url="https://example.org/report", incident_id=lambda f: "upload-" + f.index.astype(str)
+    if not refused:  # no overrides, http links, ids of their own
+        frame = frame.replace(HOSTILE[9], "no override").assign(
+            source_url="https://example.org/report",
+            incident_id=[f"upload-{i}" for i in range(len(frame))],
         )
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)

@@ -10,9 +10,7 @@ import pandas as pd
 from dashboard.ingest.review import evidence_spans
 from dashboard.views.safe import Markup, html, html_text
 
-ARTICLE = (
-    '<div class="atlas-article" style="white-space: pre-wrap; line-height: 1.5;">{body}</div>'
-)
+ARTICLE = '<div class="atlas-article" style="white-space: pre-wrap; line-height: 1.5;">{body}</div>'
 MARK = '<mark title="candidate {number}">{passage}</mark><sup>[{number}]</sup>'
 SAME_PASSAGE = "<sup>[{number}]</sup>"
 

@@ -18,8 +18,7 @@ import streamlit as st
 from dashboard import countries
 from dashboard.errors import AtlasError
 from dashboard.filters import Filters
-from dashboard.views import common
-from dashboard.views import safe
+from dashboard.views import common, safe
 from dashboard.views.common import cached_sites, notice, show_error
 from dashboard.views.filter_controls import show_problems, url_filters
 from dashboard.views.map.templates import http_url

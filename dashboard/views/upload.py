@@ -16,8 +16,8 @@ from dashboard.formats import FORMATS, read_incidents
 from dashboard.formats.limits import Limits
 from dashboard.problems import problems_table
 from dashboard.store import configured_store
-from dashboard.views.batches import batch_section
 from dashboard.views import safe
+from dashboard.views.batches import batch_section
 from dashboard.views.common import current_engine, notice, show_error
 
 ATTACH = "add them as sources of the stored incidents"
