@@ -33,7 +33,7 @@ MARKERS = [
     "HOSTILE-b", "HOSTILE-a", "HOSTILE-bold", "HOSTILE-em", "HOSTILE-code", "HOSTILE-del",
     "HOSTILE-link", "HOSTILE-auto", "HOSTILE-heading", "HOSTILE-item", "HOSTILE-quote",
     "HOSTILE-indented", "HOSTILE-red", "HOSTILE-alt", "HOSTILE-image", "HOSTILE-title",
-    "HOSTILE-iframe", "HOSTILE-setext", "HOSTILE-cell",
+    "HOSTILE-iframe", "HOSTILE-setext", "HOSTILE-cell", "hostile_icon",
 ]  # fmt: skip
 HOSTILE = [
     "<b>HOSTILE-b</b><script>/*HOSTILE-script*/window.__xss=1;alert(1)</script>",
@@ -60,7 +60,11 @@ HOSTILE_URLS = [
     f"{BEACON}-source <img src=/beacon-url.png>",
 ]
 HOSTILE_BATCH = "batch **HOSTILE-bold** <img src=/beacon-batch.png onerror=alert(1)>\n\n# x"
-HOSTILE_FILE = "file [HOSTILE-link](http://example.org/beacon-file) <b>HOSTILE-b</b>.csv"
+# No "/" in a file name: **HOSTILE-bold**, a link and an image that would fetch beacon-file.png.
+HOSTILE_FILE = (
+    "file **HOSTILE-bold** [HOSTILE-link](javascript:alert(1)) "
+    "<img src=beacon-file.png onerror=alert(1)>.csv"
+)
 SITE = "ain-al-asad"  # a gazetteer site: its dossier shows the hostile incidents
 ARTICLE = (
     "Published: January 21, 2024\n\n<script>window.__xss=1;alert(1)</script>\n\n"
@@ -197,10 +201,13 @@ def test_the_desk_with_its_popups_tooltips_options_and_selection(hostile_app, wa
     page.goto(hostile_app)
     wait_for(page, f"{len(HOSTILE)} incidents")
     frame = map_frame(page)
-    point = frame.evaluate(FIRST_MARKER_POINT)
     container = frame.locator(".leaflet-container").first
-    container.hover(position={"x": point["x"], "y": point["y"]})
-    frame.locator(".leaflet-tooltip").first.wait_for(timeout=WAIT)
+    for _ in range(50):  # until the map has finished moving to the marker
+        point = frame.evaluate(FIRST_MARKER_POINT)
+        container.hover(position={"x": point["x"], "y": point["y"]})
+        if frame.locator(".leaflet-tooltip").count():
+            break
+        page.wait_for_timeout(200)
     assert_inert(page, "map tooltip")
     container.click(position={"x": point["x"], "y": point["y"]})
     frame.locator(".leaflet-popup-content").first.wait_for(timeout=WAIT)
@@ -283,7 +290,7 @@ def test_the_upload_page_batches_and_refusals(hostile_app, watched):
     page = watched
     page.goto(f"{hostile_app}/upload")
     wait_for(page, "Batches in the store")
-    open_options(page, page.locator(".st-key-remove_batch_id"))
+    open_options(page, page.locator(".st-key-remove_batch_id [data-baseweb='select']"))
     assert_inert(page, "batch options")
     page.locator("[role='option']").filter(has_text="HOSTILE").first.click()
     page.get_by_role("button", name="Remove batch").first.click()
@@ -319,15 +326,16 @@ def test_an_unexpected_error_shows_no_traceback(tmp_path, watched):
 
 
 @pytest.mark.parametrize(
-    ("env", "message"),
+    ("setting", "value", "message"),
     [
-        ({"ATLAS_READ_ONLY": HOSTILE[4]}, "ATLAS_READ_ONLY="),
-        ({"ATLAS_DATA": "sqlite:////nonexistent-folder/HOSTILE.db"}, "cannot open the store"),
+        ("ATLAS_READ_ONLY", HOSTILE[4], "ATLAS_READ_ONLY="),
+        ("ATLAS_DATA", "sqlite:///{tmp}/missing/" + HOSTILE[1] + ".db", "cannot open the store"),
     ],
 )
-def test_our_errors_are_messages_not_exceptions(tmp_path, watched, env, message):
+def test_our_errors_are_messages_not_exceptions(tmp_path, watched, setting, value, message):
+    """A setting's value the app cannot use is quoted in a message, as text."""
     page = watched
-    env = {"ATLAS_HOME": str(tmp_path / "home"), **env}
+    env = {"ATLAS_HOME": str(tmp_path / "home"), setting: value.replace("{tmp}", str(tmp_path))}
     with running_app(env, ARTIFACTS / "error-messages.log") as url:
         page.goto(url)
         alert = page.locator("[data-testid='stAlert']").filter(has_text=message)
