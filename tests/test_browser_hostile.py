@@ -73,16 +73,17 @@ ARTICLE = (
 
 INERT = """(markers) => {
   const found = [];
-  const loads = /^(on|src$|srcset$|href$|xlink:href$|srcdoc$|data$|action$|formaction$|poster$)/i;
+  const loads = /^(on|src$|srcset$|href$|xlink:href$|data$|action$|formaction$|poster$)/i;
   for (const el of document.querySelectorAll("*")) {
     const text = (el.textContent || "").trim();
     if (markers.includes(text)) found.push(`<${el.localName}> made of ${text}`);
-    if (/^(script|style)$/.test(el.localName) && text.includes("HOSTILE"))
+    // Scripts may hold data as JSON (the map's layers): only one that *is* the data's counts.
+    if (/^(script|style)$/.test(el.localName) && /^(\/\*HOSTILE|body\{)/.test(text))
       found.push(`<${el.localName}> from data`);
     for (const attr of el.attributes) {
       if (markers.includes(attr.value.trim()))
         found.push(`${el.localName}[${attr.name}] made of ${attr.value}`);
-      if (loads.test(attr.name) && /beacon|__xss|hostile|javascript:|vbscript:/i.test(attr.value))
+      if (loads.test(attr.name) && /beacon|__xss|javascript:|vbscript:/i.test(attr.value))
         found.push(`${el.localName}[${attr.name}]=${attr.value.slice(0, 80)}`);
     }
   }
