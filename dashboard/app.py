@@ -17,7 +17,9 @@ st.set_page_config(
 try:
     read_only = settings.read_only()
 except settings.BadSetting as error:
-    st.error(str(error))
+    from dashboard.views.common import show_error
+
+    show_error(error)
     st.stop()
 
 if briefing:

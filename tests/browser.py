@@ -61,10 +61,16 @@ def wait_healthy(base_url: str, process: subprocess.Popen, timeout: float = 60.0
 
 
 @contextmanager
-def running_app(env: dict[str, str], log_path: Path):
-    """The app started exactly as users start it, `make run`, on a free port; yields its URL."""
+def running_app(env: dict[str, str], log_path: Path, script: Path | None = None):
+    """The app started exactly as users start it, `make run`, on a free port; yields its URL.
+    `script`: another Streamlit script served the same way (the repository's folder, so its
+    .streamlit/config.toml) instead of the app."""
     port = free_port()
     command = ["make", "--no-print-directory", "run", f"PORT={port}"]
+    if script is not None:
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(script), f"--server.port={port}",
+        ]  # fmt: skip
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
         # A session of its own, so stopping it stops make's child (streamlit) too.

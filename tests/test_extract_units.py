@@ -13,7 +13,7 @@ from dashboard.ingest import NoPublicationDate, extract_file, extract_incidents
 from dashboard.ingest.article import find_publication_date, html_to_text, read_article
 from dashboard.ingest.dates import Resolved, best, find_time_refs, resolve
 from dashboard.ingest.numbers import casualties
-from dashboard.ingest.review import accepted_incidents, highlight_html, review_table
+from dashboard.ingest.review import accepted_incidents, review_table
 from dashboard.schema import COLUMNS
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
@@ -404,13 +404,6 @@ def test_ids_are_stable_and_derived():
 def _candidates() -> pd.DataFrame:
     text = (ARTICLES / "a07_syria_month_end.txt").read_text(encoding="utf-8")
     return extract_incidents(text, name="a07", source="Wire")
-
-
-def test_highlight_escapes_before_marking():
-    text = 'Intro <i>x</i>.\n\nRockets hit "the base" & more.\n'
-    html = highlight_html(text, pd.Series(['Rockets hit "the base" & more.']))
-    assert "<i>" not in html and "&lt;i&gt;" in html
-    assert '<mark title="candidate 1">Rockets hit &quot;the base&quot; &amp; more.</mark>' in html
 
 
 def test_accepted_rows_only_and_edits_are_kept():

@@ -12,6 +12,7 @@ DATA_LAYER = [
     "dashboard.settings", "dashboard.synthetic", "dashboard.geocoding", "dashboard.mapview",
     "dashboard.mapcontent",
     "dashboard.ingest", "dashboard.views.map", "dashboard.views.timeline", "dashboard.__main__",
+    "dashboard.views.safe", "dashboard.views.highlight",
     "dashboard.store.store", "dashboard.store.sqlite", "dashboard.store.postgres",
     "dashboard.store.sqlite_reader", "dashboard.progress",
 ]  # fmt: skip

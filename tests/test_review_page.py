@@ -37,7 +37,7 @@ def test_seed_article_candidates_highlights_and_import():
     table = at.dataframe[0].value
     assert len(table) == 6
     assert table["accept"].all()
-    article = next(m.value for m in at.markdown if "atlas-article" in m.value)
+    article = next(h.value for h in at.html if "atlas-article" in h.value)
     # four sentences hold the evidence; every candidate's number labels its highlight
     assert article.count("<mark") == 4
     assert all(f"<sup>[{n}]</sup>" in article for n in range(1, 7))
@@ -96,7 +96,7 @@ def test_article_text_is_escaped_not_injected():
     )
     at.text_area(key="review_text").input(hostile).run()
     assert not at.exception
-    article = next(m.value for m in at.markdown if "atlas-article" in m.value)
+    article = next(h.value for h in at.html if "atlas-article" in h.value)
     assert "<script>" not in article and "<b>" not in article
     assert "&lt;script&gt;" in article and "<mark" in article
 

@@ -1,7 +1,7 @@
 """What the article review page needs from the data layer (no streamlit here).
 
-- `highlight_html`: the article as safe HTML with each candidate's evidence in <mark>; every
-  piece of article text is escaped with html.escape before any tag is added.
+- `evidence_spans`: where each candidate's evidence is in the article (the page marks them,
+  `dashboard.views.highlight`).
 - `EDITABLE`, `review_table`: the candidates as the editor shows them (accept column first).
 - `accepted_incidents`: the edited table back to typed canonical incidents, validated with
   `parse_incidents`; a changed place is geocoded again (or loses its coordinates).
@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
@@ -47,28 +46,6 @@ def evidence_spans(text: str, evidence: pd.Series) -> list[tuple[int, int, int]]
             if start >= 0:
                 spans.append((start, start + len(part), number))
     return sorted(spans)
-
-
-def highlight_html(text: str, evidence: pd.Series) -> str:
-    """The article as HTML: escaped text, evidence passages wrapped in numbered <mark>s."""
-    out: list[str] = []
-    position = 0
-    for start, end, number in evidence_spans(text, evidence):
-        if start < position:  # the same sentence as an earlier candidate: add its number
-            out.append(f"<sup>[{number}]</sup>")
-            continue
-        out.append(html.escape(text[position:start]))
-        out.append(
-            f'<mark title="candidate {number}">{html.escape(text[start:end])}</mark>'
-            f"<sup>[{number}]</sup>"
-        )
-        position = end
-    out.append(html.escape(text[position:]))
-    return (
-        '<div class="atlas-article" style="white-space: pre-wrap; line-height: 1.5;">'
-        + "".join(out)
-        + "</div>"
-    )
 
 
 def review_table(candidates: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,8 @@ import streamlit as st
 
 from dashboard.errors import AtlasError
 from dashboard.store import Store, configured_store
-from dashboard.views.common import literal_markdown, show_error
+from dashboard.views import safe
+from dashboard.views.common import notice, show_error
 
 MESSAGE = "batches_message"
 PENDING = "batches_pending"  # ("remove" | "purge", batch_id) waiting for its confirmation
@@ -46,7 +47,7 @@ def _label(frame: pd.DataFrame, batch_id: int) -> str:
 
 
 def _described(store: Store, batch_id: int) -> str:
-    return literal_markdown(store.batch(batch_id).describe())
+    return store.batch(batch_id).describe()
 
 
 def _live_batches(store: Store, live: pd.DataFrame, curated_id: int | None) -> None:
@@ -66,9 +67,11 @@ def _live_batches(store: Store, live: pd.DataFrame, curated_id: int | None) -> N
     if st.session_state.get(PENDING) != ("remove", choice):
         st.button(f"Remove batch {choice}...", on_click=_ask, args=("remove", choice))
         return
-    st.warning(
-        f"Remove {_described(store, choice)}? Its incidents leave the dashboard and wait in "
-        "the trash below, where they can be restored until purged."
+    notice(
+        "warning",
+        "Remove {batch}? Its incidents leave the dashboard and wait in the trash below, where "
+        "they can be restored until purged.",
+        batch=_described(store, choice),
     )
     yes, no = st.columns(2)
     rows = int(live.set_index("batch_id").at[choice, "rows"])
@@ -107,7 +110,8 @@ def _trash(store: Store, trash: pd.DataFrame) -> None:
     if st.session_state.get(PENDING) != ("purge", choice):
         purge.button(f"Purge batch {choice}...", on_click=_ask, args=("purge", choice))
         return
-    st.warning(f"Delete {_described(store, choice)} for good? This cannot be undone.")
+    notice("warning", "Delete {batch} for good? This cannot be undone.",
+           batch=_described(store, choice))  # fmt: skip
     yes, no = st.columns(2)
     yes.button(f"Yes, purge batch {choice}", type="primary", on_click=_act, args=("purge", choice))
     no.button("Cancel", key="cancel_purge", on_click=_cancel)
@@ -133,16 +137,17 @@ def _act(action: str, batch_id: int | None) -> None:
         store = configured_store()
         if action == "reseed":
             outcome, batch = store.reseed()
-            text = f"Curated incidents {outcome}: {batch.describe()}."
+            text = safe.markdown("Curated incidents {outcome}: {batch}.", outcome=outcome,
+                                 batch=batch.describe())  # fmt: skip
         else:
             batch = store.batch(batch_id)
             {"remove": store.remove_batch, "restore": store.restore_batch}.get(
                 action, store.purge_batch
             )(batch_id)
             past = {"remove": "Moved to the trash", "restore": "Restored", "purge": "Purged"}
-            text = f"{past[action]}: {batch.describe()}."
+            text = safe.markdown("{done}: {batch}.", done=past[action], batch=batch.describe())
     except AtlasError as error:
-        st.session_state[MESSAGE] = ("error", str(error))
+        st.session_state[MESSAGE] = ("error", safe.markdown_text(str(error)))
         return
     for key in ("remove_batch_id", "trash_batch_id"):
         st.session_state[key] = None
@@ -150,8 +155,7 @@ def _act(action: str, batch_id: int | None) -> None:
 
 
 def _show_message() -> None:
+    """The outcome `_act` left, already written as Markdown with its data escaped."""
     kind, text = st.session_state.pop(MESSAGE, (None, None))
-    if kind == "error":
-        st.error(literal_markdown(text))
-    elif kind == "success":
-        st.success(literal_markdown(text))
+    if kind in ("error", "success"):
+        getattr(st, kind)(text)

@@ -11,7 +11,6 @@ rows as large HTML bars (`wall_panel_html`).
 from __future__ import annotations
 
 import calendar
-import html
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from dashboard.engine import Engine
 from dashboard.filters import Filters, Vocabulary
 from dashboard.views import common
 from dashboard.views.filter_controls import set_date_span
+from dashboard.views.safe import html_text
 
 PICK_PARAM = "pick"
 DATA_NAME = "rows"
@@ -212,7 +212,7 @@ def wall_panel_html(rows: pd.DataFrame, by: str) -> str:
     """One breakdown for the wall: per row, its name and count over a bar of its share of the
     largest, then its casualties (sized by the wall's CSS; nobody clicks a wall). Every piece
     of text from the data is escaped."""
-    title = html.escape(f"Incidents {BY_KEY[by].title.lower()}")
+    title = html_text(f"Incidents {BY_KEY[by].title.lower()}")
     most = max(int(rows["incidents"].max()), 1) if len(rows) else 1
     items = []
     for row in rows.itertuples():
@@ -220,9 +220,9 @@ def wall_panel_html(rows: pd.DataFrame, by: str) -> str:
         items.append(
             f'<div class="bd-row"><div class="bd-line">'
             f'<div class="bd-bar" style="width:{width:.1f}%"></div>'
-            f'<div class="bd-label">{html.escape(row.label)}</div>'
+            f'<div class="bd-label">{html_text(row.label)}</div>'
             f'<div class="bd-n">{row.incidents:,}</div></div>'
-            f'<div class="bd-c">{html.escape(row.casualty_text)}</div></div>'
+            f'<div class="bd-c">{html_text(row.casualty_text)}</div></div>'
         )
     body = "".join(items) or '<div class="bd-none">no incidents</div>'
     return f'<div class="wall-panel-title">{title}</div>{body}'

@@ -1,5 +1,6 @@
 """What every page shares: the engine for the current data version, cached answers keyed on
-(data version, filters), and the one place errors become messages.
+(data version, filters), and the one place errors and messages with data in them reach the
+page (`notice`, `show_error`; the escaping is `dashboard.views.safe`).
 
 The engine is one object per data version shared by every session (`datasource.shared_engine`):
 no session keeps its own copy of the incidents. Answers are small frames cached per (version,
@@ -9,8 +10,6 @@ every open page at its next rerun.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +18,7 @@ from dashboard.engine import Engine, Headline
 from dashboard.errors import AtlasError, InvalidFile
 from dashboard.filters import Filters
 from dashboard.problems import problems_table
+from dashboard.views import safe
 
 
 def current_engine() -> Engine:
@@ -67,23 +67,23 @@ def choices(_engine: Engine, version: str, column: str) -> list[str]:
     return _engine.choices(column)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def literal_markdown(text: str) -> str:
-    """Text from data, escaped so st.markdown shows it literally (no links, emphasis, HTML)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def notice(kind: str, template: str, /, *, where=None, **values) -> None:
+    """A message in our words with data in it: `template` is our Markdown, each value is
+    escaped (`safe.markdown`), so constant bold or lists render and data shows as text.
+    kind: error, warning, info, success, caption or markdown; where: a column or the
+    sidebar (default: the page)."""
+    getattr(where or st, kind)(safe.markdown(template, **values))
 
 
 def show_error(error: Exception) -> None:
-    """Turn an error into what the user sees: the message, and the problem table if any."""
-    if isinstance(error, InvalidFile):
-        st.error(literal_markdown(str(error)))
-        st.dataframe(problems_table(error.problems), hide_index=True, width="stretch")
-    elif isinstance(error, AtlasError):
-        st.error(literal_markdown(str(error)))
-    else:
+    """Turn an error into what the user sees: the message, and the problem table if any.
+    Anything but an AtlasError is a bug: it is raised, and Streamlit shows its generic
+    message (client.showErrorDetails = "none"), never the traceback."""
+    if not isinstance(error, AtlasError):
         raise error
+    notice("error", "{message}", message=str(error))
+    if isinstance(error, InvalidFile):
+        st.dataframe(problems_table(error.problems), hide_index=True, width="stretch")
 
 
 @st.cache_data(show_spinner=False)

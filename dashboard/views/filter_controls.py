@@ -25,7 +25,8 @@ from dashboard.filters import (
     misspelt_keys,
     umbrella_names,
 )
-from dashboard.views.common import choices, literal_markdown
+from dashboard.views import safe
+from dashboard.views.common import choices
 
 PRESETS = {
     "whole campaign": None,
@@ -100,8 +101,8 @@ def write_url(filters: Filters) -> None:
 
 def show_problems(problems: list) -> None:
     if problems:
-        lines = "\n".join(f"- {literal_markdown(p.describe())}" for p in problems)
-        st.warning(f"Some of this link's parameters could not be used:\n{lines}")
+        lines = "".join(safe.markdown("\n- {problem}", problem=p.describe()) for p in problems)
+        st.warning(f"Some of this link's parameters could not be used:{lines}")
 
 
 # ----------------------------------------------------------------------------- state
@@ -235,7 +236,7 @@ def _drawn(sidebar, name: str) -> dict[str, str]:
     if not value:
         return {}
     spec = BY_NAME[name]
-    sidebar.caption(literal_markdown(spec.words(value, None) or spec.label))
+    sidebar.caption(safe.markdown_text(spec.words(value, None) or spec.label))
     if sidebar.button(f"Clear {spec.label.lower()}", key=f"clear_{name}"):
         st.session_state[f"_{name}"] = None
         return {}

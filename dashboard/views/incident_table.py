@@ -19,7 +19,8 @@ from dashboard import countries
 from dashboard.engine import Engine
 from dashboard.filters import Filters, Vocabulary, day_text
 from dashboard.views import common
-from dashboard.views.common import literal_markdown
+from dashboard.views.common import notice
+from dashboard.views.map.templates import http_url
 
 PAGE_ROWS = 200
 SELECTED = "selected_incident"
@@ -52,6 +53,8 @@ COLUMNS = {
 def readable(rows: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     """The rows as a reader names things: country and site names, categories as words."""
     shown = rows.copy()
+    # Only an http(s) link is a link (as in the map's popups); any other stays in "every source".
+    shown["source_url"] = [http_url(u) for u in shown["source_url"]]
     shown["site_id"] = [None if pd.isna(s) else vocab.site_name(s) for s in shown["site_id"]]
     shown["country"] = [None if pd.isna(c) else countries.name_of(c) for c in shown["country"]]
     for column in ("event_type", "weapon"):
@@ -124,8 +127,8 @@ def show_table(engine: Engine, filters: Filters, count: int) -> None:
     chosen = engine.incident(chosen_id) if chosen_id else None
     if chosen is not None:
         left, right = st.columns([4, 1], vertical_alignment="center")
-        words = f"{_describe(chosen)} (id {chosen_id}, highlighted)"
-        left.info(f"Selected: {literal_markdown(words)}")
+        notice("info", "Selected: {incident} (id {id}, highlighted)", where=left,
+               incident=_describe(chosen), id=chosen_id)  # fmt: skip
         right.button("Clear selection", on_click=_clear, key="clear_selection")
     ids = rows["incident_id"].tolist()
     st.session_state[_IDS] = ids

@@ -14,7 +14,7 @@ from dashboard.filters import Filters
 from dashboard.formats.writers import render
 from dashboard.views import common
 from dashboard.views.breakdowns import show_breakdowns
-from dashboard.views.common import literal_markdown, show_error
+from dashboard.views.common import notice, show_error
 from dashboard.views.filter_controls import filter_controls, set_date_span, show_problems
 from dashboard.views.incident_table import show_table
 from dashboard.views.map_panel import map_display_controls, show_map
@@ -140,7 +140,7 @@ st.html('<div class="desk-phone-only">Filters: tap » at the top left.</div>')
 show_problems(problems)
 span = (numbers.first_day, numbers.last_day) if numbers.first_day else None
 description = filters.describe(count=numbers.incidents, span=span, vocab=engine.vocabulary)
-st.markdown(f"**{literal_markdown(description)}**")
+notice("markdown", "**{description}**", description=description)
 show_headline(numbers)
 
 color_by, metric, heat = map_display_controls()

@@ -20,12 +20,20 @@ import streamlit as st
 from dashboard.engine import Engine
 from dashboard.filters import Filters
 from dashboard.playback import SPEEDS, STEPS, Frame, Playback, parse_playback
-from dashboard.views import common
-from dashboard.views.common import literal_markdown
+from dashboard.views import common, safe
 from dashboard.views.filter_controls import query_params
 
 WINDOW_CHOICES = (7, 14, 30, 90, None)
 WALL_STYLE = "<style>.ia-frame-line{font-size:28px;line-height:1.3;color:#f5f7fa}</style>"
+FRAME_LINE = (
+    "**{label}** ({window}): **{incidents}** incidents, **{killed}** killed, **{wounded}** "
+    "wounded (reported) · frame {number} of {frames}"
+)
+WALL_FRAME_LINE = (
+    '<div class="ia-frame-line"><b>{label}</b> ({window}): <b>{incidents}</b> incidents, '
+    "<b>{killed}</b> killed, <b>{wounded}</b> wounded (reported) · frame {number} of {frames}"
+    "</div>"
+)
 
 
 @dataclass
@@ -108,30 +116,22 @@ def show_frame_header(engine: Engine, filters: Filters, frames: list[Frame], fra
     numbers = common.headline(engine, engine.version, frame_filters(filters, frame))
     killed = "unknown" if numbers.killed is None else f"{numbers.killed:,}"
     wounded = "unknown" if numbers.wounded is None else f"{numbers.wounded:,}"
-    window = "since the start" if playback.window is None else f"{frame.days} days"
-    line = (
-        f"**{literal_markdown(frame.label())}** ({window}): "
-        f"**{numbers.incidents:,}** incidents, **{killed}** killed, **{wounded}** wounded "
-        f"(reported) · frame {frame.index + 1} of {len(frames)}"
+    values = dict(
+        label=frame.label(),
+        window="since the start" if playback.window is None else f"{frame.days} days",
+        incidents=f"{numbers.incidents:,}",
+        killed=killed,
+        wounded=wounded,
+        number=frame.index + 1,
+        frames=len(frames),
     )
     if wall:
-        st.markdown(f"{WALL_STYLE}<div class=\"ia-frame-line\">{_html_line(line)}</div>",
-                    unsafe_allow_html=True)  # fmt: skip
+        st.markdown(WALL_STYLE + safe.html(WALL_FRAME_LINE, **values), unsafe_allow_html=True)
     else:
-        st.markdown(line)
+        st.markdown(safe.markdown(FRAME_LINE, **values))
     chart = timeline_with_cursor(engine, filters, playback, frame, dark=wall)
     st.altair_chart(chart, width="stretch", key=f"{key}_timeline", theme=None if wall else
                     "streamlit")  # fmt: skip
-
-
-def _html_line(markdown_line: str) -> str:
-    """The frame line for the wall's HTML: escaped, bold kept."""
-    import html
-    import re
-
-    text = re.sub(r"\\(.)", r"\1", markdown_line)
-    escaped = html.escape(text)
-    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escaped)
 
 
 def _buttons_and_scrubber(frames: list[Frame], state: PlaybackState, key: str) -> None:
@@ -153,7 +153,7 @@ def _buttons_and_scrubber(frames: list[Frame], state: PlaybackState, key: str) -
 
     right.select_slider(
         "Frame", options=list(range(len(frames))), key=scrub, on_change=scrubbed,
-        format_func=lambda i: frames[i].label(), label_visibility="collapsed",
+        format_func=lambda i: safe.markdown_text(frames[i].label()), label_visibility="collapsed",
     )  # fmt: skip
 
 

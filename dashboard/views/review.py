@@ -17,7 +17,6 @@ from dashboard.ingest.review import (
     RECORD_CHOICES,
     SHOWN,
     accepted_batch,
-    highlight_html,
     publication_day,
     review_table,
     slug,
@@ -25,7 +24,8 @@ from dashboard.ingest.review import (
 )
 from dashboard.schema import EVENT_TYPES, WEAPONS
 from dashboard.store import configured_store
-from dashboard.views.common import current_engine, literal_markdown, show_error
+from dashboard.views.common import current_engine, notice, show_error
+from dashboard.views.highlight import highlight_html
 from dashboard.views.map import build_map
 
 
@@ -55,15 +55,13 @@ def _show_recorded(table: pd.DataFrame, recorded: pd.DataFrame) -> None:
     engine = current_engine()
     st.markdown(f"**{len(matched)} already recorded** in the store:")
     for row in matched.itertuples():
-        st.markdown(
-            f"**#{row.n}** is {literal_markdown(row.recorded)} "
-            f"\\({literal_markdown(str(row.recorded_as))}\\)"
-        )
+        notice("markdown", "**#{n}** is {recorded} ({id})", n=row.n, recorded=row.recorded,
+               id=row.recorded_as)  # fmt: skip
         for source in engine.sources_of(row.recorded_as).itertuples():
             day = "" if pd.isna(source.published) else f" {source.published:%Y-%m-%d}"
             url = "" if source.url is None or pd.isna(source.url) else f" {source.url}"
             words = f"{source.publication or 'source'}{day}{url}"
-            st.markdown(f"- {literal_markdown(words)}")
+            notice("markdown", "- {words}", words=words)
 
 
 st.title("Article review")
@@ -157,7 +155,7 @@ else:
 
     article_col, map_col = st.columns([3, 2])
     with article_col:
-        st.markdown(highlight_html(text, candidates["evidence"]), unsafe_allow_html=True)
+        st.html(highlight_html(text, candidates["evidence"]))
     with map_col:
         located = incidents.dropna(subset=["latitude", "longitude"])
         st.caption(
@@ -189,7 +187,9 @@ else:
             show_error(error)
         else:
             st.cache_data.clear()
-            st.success(
-                f"Imported {literal_markdown(batch.contents())} as batch {batch.batch_id} "
-                f"({literal_markdown(batch.name)}); remove it on the upload page if needed."
-            )
+            notice(
+                "success",
+                "Imported {contents} as batch {id} ({name}); remove it on the upload page if "
+                "needed.",
+                contents=batch.contents(), id=batch.batch_id, name=batch.name,
+            )  # fmt: skip

@@ -18,9 +18,10 @@ import streamlit as st
 from dashboard import countries
 from dashboard.errors import AtlasError
 from dashboard.filters import Filters
-from dashboard.views import common
-from dashboard.views.common import cached_sites, literal_markdown, show_error
+from dashboard.views import common, safe
+from dashboard.views.common import cached_sites, notice, show_error
 from dashboard.views.filter_controls import show_problems, url_filters
+from dashboard.views.map.templates import http_url
 from dashboard.views.map_panel import show_map
 
 DEFAULT_WITHIN = 7
@@ -50,17 +51,18 @@ def _pick_site(sites: pd.DataFrame, current: str | None) -> str | None:
 
 
 def _heading(site: pd.Series) -> None:
-    st.title(str(site["name"]))
+    st.title(safe.markdown_text(site["name"]))
     where = ", ".join(
         p for p in (str(site["kind"]).replace("_", " "), _text(site.get("admin1")),
                     countries.name_of(_text(site.get("country")))) if p
     )  # fmt: skip
-    st.markdown(
-        f"{literal_markdown(where)} · {site['latitude']:.4f}, {site['longitude']:.4f} "
-        f"(point from {literal_markdown(_text(site.get('coord_source')) or 'the gazetteer')})"
-    )
+    notice(
+        "markdown", "{place} · {latitude:.4f}, {longitude:.4f} (point from {source})",
+        place=where, latitude=site["latitude"], longitude=site["longitude"],
+        source=_text(site.get("coord_source")) or "the gazetteer",
+    )  # fmt: skip
     if _text(site.get("notes")):
-        st.caption(literal_markdown(_text(site.get("notes"))))
+        notice("caption", "{notes}", notes=site.get("notes"))
 
 
 def _readable(frame: pd.DataFrame, unknown: dict[str, str]) -> pd.DataFrame:
@@ -161,9 +163,14 @@ def _retaliation(engine, filters: Filters, within: int) -> None:
     st.dataframe(_readable(shown[columns], {}), hide_index=True, width="stretch")
 
 
+def _links(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only an http(s) link is a link, as in the map's popups."""
+    return frame.assign(source_url=[http_url(u) for u in frame["source_url"]])
+
+
 def _incidents(engine, filters: Filters) -> None:
     st.subheader("Incidents and their sources")
-    rows = _readable(engine.page(filters, limit=TABLE_ROWS),
+    rows = _readable(_links(engine.page(filters, limit=TABLE_ROWS)),
                      {"killed": "unknown", "wounded": "unknown"})  # fmt: skip
     st.dataframe(
         rows, hide_index=True, width="stretch",
@@ -172,7 +179,7 @@ def _incidents(engine, filters: Filters) -> None:
             "source_url": st.column_config.LinkColumn("link", display_text="open"),
         },
     )  # fmt: skip
-    sources = _readable(engine.sources(filters), {})
+    sources = _readable(_links(engine.sources(filters)), {})
     st.markdown("**Sources**")
     st.dataframe(
         sources,
@@ -213,7 +220,7 @@ sites = cached_sites()
 site_id = st.query_params.get("id")
 known = site_id in set(sites["site_id"])
 if site_id and not known:
-    st.error(f"No gazetteer site has the id {literal_markdown(site_id)}: choose one below.")
+    notice("error", "No gazetteer site has the id {id}: choose one below.", id=site_id)
 picked = _pick_site(sites, site_id if known else None)
 if picked:
     filters, problems = url_filters(engine)

@@ -16,8 +16,9 @@ from dashboard.formats import FORMATS, read_incidents
 from dashboard.formats.limits import Limits
 from dashboard.problems import problems_table
 from dashboard.store import configured_store
+from dashboard.views import safe
 from dashboard.views.batches import batch_section
-from dashboard.views.common import current_engine, literal_markdown, show_error
+from dashboard.views.common import current_engine, notice, show_error
 
 ATTACH = "add them as sources of the stored incidents"
 IMPORT_ANYWAY = "import them as new incidents anyway"
@@ -78,14 +79,16 @@ class _ProgressBar:
     """progress(stage, done, total) drawn as one bar, updated at most every 2%."""
 
     def __init__(self, name: str):
-        self.name, self.bar, self.shown = name, st.progress(0.0, text=f"Reading {name}..."), -1
+        self.name, self.shown = name, -1
+        self.bar = st.progress(0.0, text=safe.markdown("Reading {name}...", name=name))
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         start, end = _STAGES.get(stage, (0.0, 1.0))
         fraction = start + (end - start) * (done / total if total else 0.0)
         if int(fraction * 50) != self.shown:
             self.shown = int(fraction * 50)
-            self.bar.progress(min(fraction, 1.0), text=f"{self.name}: {stage}...")
+            text = safe.markdown("{name}: {stage}...", name=self.name, stage=stage)
+            self.bar.progress(min(fraction, 1.0), text=text)
 
 
 def _validate(upload, file_format: str, limits: Limits):
@@ -131,7 +134,7 @@ def _show_rejection(error: AtlasError) -> None:
     if not isinstance(error, InvalidFile):
         show_error(error)
         return
-    st.error(literal_markdown(str(error)))
+    notice("error", "{message}", message=str(error))
     table = problems_table(error.problems[:SHOWN_PROBLEMS])
     st.dataframe(table, hide_index=True, width="stretch")
     if len(error.problems) > SHOWN_PROBLEMS:
@@ -180,10 +183,10 @@ if state.get("upload_rejected") is not None:
 
 if incidents is not None:
     missing = incidents["latitude"].isna()
-    st.success(
-        f"{literal_markdown(upload.name)}: valid, {len(incidents):,} incidents "
-        f"({int(missing.sum()):,} without coordinates)."
-    )
+    notice(
+        "success", "{name}: valid, {count:,} incidents ({missing:,} without coordinates).",
+        name=upload.name, count=len(incidents), missing=int(missing.sum()),
+    )  # fmt: skip
     if missing.any() and st.checkbox(
         "Geocode places without coordinates (offline gazetteer)", value=True, key="upload_geocode"
     ):
@@ -220,11 +223,11 @@ if incidents is not None:
             show_error(error)
         else:
             # Every page shows the batch at its next rerun: the import changed the data version.
-            progress.bar.progress(1.0, text=f"Imported {batch.contents()}.")
+            progress.bar.progress(1.0, text=safe.markdown("Imported {c}.", c=batch.contents()))
             state.pop("upload_checked", None)
-            st.success(
-                f"Imported {batch.contents()} as batch {batch.batch_id} "
-                f"({literal_markdown(upload.name)})."
-            )
+            notice(
+                "success", "Imported {contents} as batch {id} ({name}).",
+                contents=batch.contents(), id=batch.batch_id, name=upload.name,
+            )  # fmt: skip
 
 batch_section()

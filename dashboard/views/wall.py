@@ -11,13 +11,13 @@ time. Every piece of text from the data is escaped.
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from dashboard.engine import Headline
 from dashboard.filters import day_text
+from dashboard.views.safe import html_text
 from dashboard.views.screen import Screen
 
 TEXT_U = 4.4  # the smallest text, in units of --u
@@ -125,8 +125,8 @@ def latest_html(latest: pd.DataFrame, recent_since: pd.Timestamp) -> str:
         recent = ' class="recent"' if row.event_date >= recent_since else ""
         items.append(
             f'<li{recent}><div><span class="d">{row.event_date:%d %b}</span> · '
-            f"{html.escape(first)}</div><div>{html.escape(place)}</div>"
-            f'<div class="who">{html.escape(who)}</div></li>'
+            f"{html_text(first)}</div><div>{html_text(place)}</div>"
+            f'<div class="who">{html_text(who)}</div></li>'
         )
     body = "".join(items) or "<li>no incidents</li>"
     return f'<ul class="wall-list">{body}</ul>'
@@ -163,7 +163,7 @@ def header_html(
     return (
         f'<div class="wall" data-map-scale="{scale:g}"><div class="wall-head"><div>'
         '<div class="wall-title">Incident Atlas</div>'
-        f'<div class="wall-sub">{html.escape(description)}</div></div>'
+        f'<div class="wall-sub">{html_text(description)}</div></div>'
         f'<div class="wall-time"><time id="wall-clock" datetime="{now.isoformat()}">'
         f"{now:%H:%M:%S} UTC</time><div>{fresh}</div>"
         f"<div>read {loaded}, {every(refresh_seconds)}</div></div></div>"
