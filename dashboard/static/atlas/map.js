@@ -212,11 +212,16 @@
       label.textContent = g.n.toLocaleString("en");
       el.appendChild(label);
     }
-    return L.marker(map.layerPointToLatLng([g.x, g.y]), {
+    var at = map.layerPointToLatLng([g.x, g.y]);
+    var marker = L.marker(at, {
       interactive: false, keyboard: false,
       icon: L.divIcon({className: "ia-sym", iconSize: [size, size], iconAnchor: [g.r, g.r],
                        html: el})
     });
+    // As a GeoJSON layer's circles carry theirs: n is the number of incidents it stands for.
+    marker.feature = {type: "Feature", geometry: {type: "Point", coordinates: [at.lng, at.lat]},
+                      properties: {n: g.n, k: g.k, h: g.h}};
+    return marker;
   }
 
   // A label goes right of its symbol, else left; where both would cover a symbol, another
