@@ -200,12 +200,14 @@
   }
 
   function wallSymbol(map, g, opts) {
-    var scale = opts.scale || 1, size = 2 * g.r;
+    var size = 2 * g.r;
     var el = document.createElement("div");
     el.className = "ia-sym-dot";
     el.style.background = fillOf(g.parts, g.n);
+    // The ring is inside the symbol's box (its size is the symbol's footprint): a share of
+    // the diameter, so the colour keeps most of the dot at any size.
     el.style.borderColor = g.h ? opts.ring : opts.stroke;
-    el.style.borderWidth = ((g.h ? 3 : 1) * scale) + "px";
+    el.style.borderWidth = Math.max(g.h ? 0.13 * size : 0.04 * size, 1).toFixed(1) + "px";
     if (g.n > 1) {
       var label = document.createElement("span");
       label.className = "ia-sym-n";
