@@ -466,9 +466,9 @@ def test_a_wall_map_has_no_controls_but_its_attribution():
     desk = base_map().get_root().render()
     wall = base_map(wall=True, draw=False, snapshot=False).get_root().render()
     assert '"zoomControl": true' in desk and "L.control.scale" in desk
-    assert "Fullscreen" in desk
+    assert "L.control.fullscreen" in desk
     assert '"zoomControl": false' in wall and "L.control.scale" not in wall
-    assert "Fullscreen" not in wall and '"zoomSnap": 0.25' in wall
+    assert "L.control.fullscreen" not in wall and '"zoomSnap": 0.25' in wall
     assert '"wall":true' in wall and "Atlas.borders(" in wall  # credited by the borders layer
 
 

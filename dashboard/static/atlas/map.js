@@ -425,8 +425,9 @@
       });
     },
     _fitWall: function (map) {
-      if (!this._bounds) { return; }
-      var pad = Atlas.wallPadding(scaleOf(map));
+      var pad = Atlas.wallPadding(scaleOf(map)), size = map.getSize();
+      // Not laid out yet (a frame before its CSS height): the resize that follows fits it.
+      if (!this._bounds || size.x <= 2 * pad || size.y <= 2 * pad) { return; }
       map.fitBounds(this._bounds, {padding: [pad, pad], maxZoom: 10, animate: false});
     },
     onRemove: function (map) { if (this._refit) { map.off("resize", this._refit); } }
