@@ -38,7 +38,9 @@ def map_frame(page):
     for _ in range(300):
         for frame in page.frames:
             try:
-                if frame.evaluate("() => !!(window.Atlas && Atlas.layers.legend)"):
+                # The fit comes last in the data layers; a wall's map has no legend of its own.
+                if frame.evaluate("() => !!(window.Atlas && (Atlas.layers.legend || "
+                                  "Atlas.layers.fit))"):  # fmt: skip
                     return frame
             except Exception:  # noqa: BLE001 - frames come and go while the page renders
                 continue

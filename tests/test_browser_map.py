@@ -1,8 +1,8 @@
 """The map as a person uses it, in headless Chromium against the app as `make run` serves it:
 hexagons that refine as they zoom (the map never reloads), a drawn rectangle that filters the
 page, playback whose frames change, a site's popup that opens its dossier, a PNG snapshot,
-keyboard access, a first view that fits at 390 px, and the view kept in the link. No request
-may leave 127.0.0.1."""
+keyboard access, a first view that fits at 390 px, the view kept in the link, and a wall of
+20,000 incidents in hexagons. No request may leave 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ SHOWN = """() => {
   return {mode: Atlas.layers.cells ? "cells" : Atlas.layers.points ? "points" : "none",
           symbols: l ? l.getLayers().length : 0,
           incidents: l ? l.getLayers().reduce((n, x) => n + x.feature.properties.n, 0) : 0,
-          zoom: Atlas.map.getZoom(), legend: document.querySelector(".ia-legend").innerText};
+          zoom: Atlas.map.getZoom(),
+          legend: (document.querySelector(".ia-legend") || {innerText: ""}).innerText};
 }"""
 
 
@@ -88,6 +89,22 @@ def test_hexagons_refine_as_you_zoom_and_the_map_never_reloads(synthetic_app, pa
     assert frame_.evaluate("() => window.__sameMap === true")
     assert frame_.evaluate("() => Atlas.map.getZoom()") == 13
     assert "map=33.78" in page.url and page.url.split("map=")[1].split("&")[0].endswith("%2C13")
+    assert page.requests.outside() == []
+
+
+def test_a_wall_shows_every_incident_of_a_large_selection_in_hexagons(synthetic_app, page):
+    """20,000 incidents on a 1080p wall: hexagons (they never overlap) whose counts add up to
+    every located incident, and their colour scale in the wall's legend, outside the map."""
+    url, frame = synthetic_app
+    located = int(frame[["latitude", "longitude"]].notna().all(axis=1).sum())
+    page.goto(f"{url}/?view=briefing")
+    shown = poll(page, lambda: (s := map_frame(page).evaluate(SHOWN))["mode"] == "cells" and (
+        s["incidents"] == located) and s)  # fmt: skip
+    assert shown["legend"] == ""  # nothing drawn over the map
+    legend = page.locator(".wall-legend").inner_text()
+    assert "Incidents per hexagon:" in legend and "km across" in legend
+    page.wait_for_timeout(500)
+    screenshot(page, "briefing-hexagons.png")
     assert page.requests.outside() == []
 
 

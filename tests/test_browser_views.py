@@ -16,9 +16,11 @@ from dashboard.synthetic import synthetic_incidents
 from dashboard.views.screen import Screen
 from dashboard.views.wall import map_scale
 from tests.browser import ARTIFACTS, REPO, RequestLog, running_app
+from tests.test_browser_app import map_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
+LOCATED = CURATED[(CURATED["latitude"] != "") & (CURATED["longitude"] != "")]
 WAIT = 60_000
 
 # ---------------------------------------------------------------------------- legibility
@@ -58,6 +60,42 @@ FITS = """() => {
     map: box(".st-key-wall-map iframe").toJSON(), panels: box(".wall-panels").toJSON(),
   };
 }"""
+
+
+# The map of the wall, measured inside its frame (CSS px of the frame; the frame is not zoomed).
+WALL_MAP = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width,
+            height: r.height}; };
+  const ctx = document.createElement("canvas").getContext("2d");
+  const cap = e => { const s = getComputedStyle(e);
+    ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    return ctx.measureText("H").actualBoundingBoxAscent; };
+  const shown = e => e.offsetParent !== null && getComputedStyle(e).visibility !== "hidden";
+  const b = Atlas.map.getBounds();
+  const credit = document.querySelector(".leaflet-control-attribution");
+  return {
+    map: box(Atlas.map.getContainer()), borders: Atlas.state.bordersLoaded === true,
+    symbols: Array.from(document.querySelectorAll(".ia-sym"))
+      .map(e => Object.assign(box(e), {n: Number(e.dataset.n)})),
+    cells: Atlas.layers.cells ? Atlas.layers.cells.getLayers().map(l => l.feature.properties.n)
+                              : [],
+    labels: Array.from(document.querySelectorAll(".ia-sym-n, .ia-country-label span"))
+      .filter(shown).map(e => Object.assign(box(e), {text: e.textContent, cap: cap(e),
+                                                     count: e.matches(".ia-sym-n")})),
+    controls: Array.from(document.querySelectorAll(".leaflet-control")).map(e => e.className),
+    credit: credit ? Object.assign(box(credit), {text: credit.innerText}) : null,
+    legends: document.querySelectorAll(".ia-legend").length,
+    bounds: [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()],
+  };
+}"""
+WALL_LEGEND = """() => {
+  const box = s => document.querySelector(s).getBoundingClientRect().toJSON();
+  return {legend: box(".wall-legend"), map: box(".st-key-wall-map iframe"),
+          text: document.querySelector(".wall-legend").innerText};
+}"""
+OVERLAP_PX = 1.0  # two symbols may share at most this much of their radii (pixel rounding)
+LEGEND_SHARE = 0.25  # the legend takes at most this share of the map's column
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -148,9 +186,68 @@ def test_the_wall_is_legible_at_5_m_and_fills_the_screen(browser, app_url, width
         assert 0.95 * fits["height"] <= fits[part]["bottom"] <= fits["height"], part
     assert fits["map"]["width"] >= 0.5 * fits["width"]
     assert_panels_take_turns(page)
+    legend_text = {item["text"] for item in measured["found"]}
+    assert {"Iran-aligned militia", "US and coalition"} <= legend_text  # the map's legend too
+    assert_the_map_reads_across_the_room(page, floor_px / ratio)
     screenshot(page, f"briefing-{width}x{height}@{ratio}x.png")
     assert page.requests.outside() == []
     page.context.close()
+
+
+def wall_map(page) -> dict:
+    """The wall's map once it has settled: borders drawn, every located incident in a symbol."""
+    located = len(LOCATED)
+
+    def settled():
+        try:
+            shown = map_frame(page).evaluate(WALL_MAP)
+        except Exception:  # noqa: BLE001 - the frame is swapped when the page reruns
+            return None
+        drawn = sum(s["n"] for s in shown["symbols"]) + sum(shown["cells"])
+        return shown if shown["borders"] and drawn == located else None
+
+    return poll(page, settled, f"{located} located incidents on the wall's map")
+
+
+def overlap(a: dict, b: dict) -> float:
+    """Area two boxes share, in px²."""
+    width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return max(width, 0) * max(height, 0)
+
+
+def assert_the_map_reads_across_the_room(page, floor: float) -> None:
+    """The whole selection in sight, symbols as large as a capital letter and never on top of
+    each other, labels legible and never on a symbol, no controls, a small credit, and the
+    legend outside the map. `floor`: the smallest capital height, in CSS px."""
+    shown = wall_map(page)
+    area = shown["map"]
+    symbols = shown["symbols"]
+    assert all(overlap(s, area) == pytest.approx(s["width"] * s["height"]) for s in symbols)
+    south, west, north, east = shown["bounds"]
+    lats, lons = LOCATED["latitude"].astype(float), LOCATED["longitude"].astype(float)
+    assert south <= lats.min() and lats.max() <= north and west <= lons.min() and lons.max() <= east
+    assert min(s["width"] for s in symbols) >= floor  # a dot as high as a capital letter
+    for i, a in enumerate(symbols):
+        for b in symbols[i + 1 :]:
+            apart = math.dist((a["left"] + a["right"], a["top"] + a["bottom"]),
+                              (b["left"] + b["right"], b["top"] + b["bottom"])) / 2  # fmt: skip
+            assert apart >= (a["width"] + b["width"]) / 2 - OVERLAP_PX, (a, b)
+    counts = [label for label in shown["labels"] if label["count"]]
+    assert counts and sum(int(label["text"]) for label in counts) <= len(LOCATED)
+    for label in shown["labels"]:
+        assert label["cap"] >= floor, label["text"]
+    for label in counts:
+        assert all(overlap(label, s) < 1 for s in symbols), label["text"]
+    assert shown["legends"] == 0 and all("leaflet-control-attribution" in c
+                                         for c in shown["controls"])  # fmt: skip
+    credit = shown["credit"]
+    assert "Leaflet" in credit["text"] and "Natural Earth" in credit["text"]
+    assert credit["width"] * credit["height"] <= 0.01 * area["width"] * area["height"]
+    boxes = page.evaluate(WALL_LEGEND)
+    assert overlap(boxes["legend"], boxes["map"]) == 0  # it hides nothing
+    column = boxes["map"]["bottom"] - boxes["legend"]["top"]
+    assert boxes["legend"]["height"] <= LEGEND_SHARE * column, boxes["text"]
 
 
 def assert_panels_take_turns(page) -> None:

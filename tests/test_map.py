@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import date
 
 import folium
@@ -155,6 +156,19 @@ def test_unknown_casualties_are_unknown_not_zero_and_smallest():
     assert "killed: 0, wounded: 0" in props["syn-1"]["p"]
     assert "killed: 5, wounded: unknown" in props["syn-2"]["p"]
     assert props["syn-0"]["r"] == props["syn-1"]["r"] < props["syn-2"]["r"]
+
+
+def test_each_symbol_carries_its_known_killed_and_wounded_summed():
+    """A wall adds these up when it merges symbols: unknown stays unknown (None), never 0."""
+    frame = synthetic(4)
+    frame["killed"] = pd.array([pd.NA, 2, 1, pd.NA], dtype="Int64")
+    frame["wounded"] = pd.array([pd.NA, pd.NA, 3, 0], dtype="Int64")
+    frame.loc[[1, 2], ["latitude", "longitude"]] = [33.7856, 42.4412]  # one point, one symbol
+    known = {f["properties"]["n"]: f["properties"]["k"] for f in
+             features(map_layers(points_content(frame.loc[[0, 1, 2]])))}  # fmt: skip
+    assert known == {1: None, 2: 6}
+    (zero,) = features(map_layers(points_content(frame.loc[[3]])))
+    assert zero["properties"]["k"] == 0
 
 
 def test_recent_days_are_ringed():
@@ -446,6 +460,36 @@ def test_online_basemap_only_when_a_url_template_is_passed():
 def test_dark_theme_is_styled():
     page = base_map(theme="dark").get_root().render()
     assert '"theme":"dark"' in page and THEME_STYLE["dark"]["land"] in page
+
+
+def test_a_wall_map_has_no_controls_but_its_attribution():
+    desk = base_map().get_root().render()
+    wall = base_map(wall=True, draw=False, snapshot=False).get_root().render()
+    assert '"zoomControl": true' in desk and "L.control.scale" in desk
+    assert "L.control.fullscreen" in desk
+    assert '"zoomControl": false' in wall and "L.control.scale" not in wall
+    assert "L.control.fullscreen" not in wall and '"zoomSnap": 0.25' in wall
+    assert '"wall":true' in wall and "Atlas.borders(" in wall  # credited by the borders layer
+
+
+def test_a_wall_leaves_the_legend_to_the_page_and_merges_symbols():
+    frame = synthetic(30)
+    content = points_content(frame, site_counts={"ain-al-asad": 3})
+    sites = pd.DataFrame({"site_id": ["ain-al-asad"], "name": ["Ain al-Asad"],
+                          "latitude": [33.7856], "longitude": [42.4412]})  # fmt: skip
+    desk = map_layers(content, Display(theme="dark"), sites=sites, fit=("k", (30, 40, 35, 45)))
+    wall = map_layers(content, Display(theme="dark", wall=True, legend=False, scale=3.66),
+                      sites=sites, fit=("k", (30, 40, 35, 45)))  # fmt: skip
+    assert layer_of(desk, "Legend") is not None and layer_of(wall, "Legend") is None
+    # The same facts, drawn by the page; the wall draws no gazetteer sites.
+    assert wall.atlas_legend == replace(desk.atlas_legend, sites=False)
+    assert wall.atlas_legend.ring == THEME_STYLE["dark"]["recent"]
+    assert [r.label for r in wall.atlas_legend.rows] == [
+        r.label for r in desk.atlas_legend.rows] and wall.atlas_legend.rows  # fmt: skip
+    page = page_of(wall, scale=3.66, wall=True)
+    assert '"merge":true' in page and '{"wall":true}' in page  # merged, fitted every time
+    assert layer_of(wall, "SiteLayer") is None and layer_of(desk, "SiteLayer") is not None
+    assert '"merge":false' in page_of(desk)
 
 
 def test_the_wall_has_no_draw_tool_or_snapshot_button():

@@ -1,5 +1,5 @@
 """The wall's pure parts: the map's scale from the screen, text from data escaped, unknown
-figures said as unknown, and how fresh the data is said in words."""
+figures said as unknown, how fresh the data is said in words, and the map's legend."""
 
 from __future__ import annotations
 
@@ -9,8 +9,17 @@ import pandas as pd
 import pytest
 
 from dashboard.engine import Headline
+from dashboard.views.map.legend import LegendFacts
+from dashboard.views.map.palette import Category, sequential_scale
 from dashboard.views.screen import ASSUMED, Screen
-from dashboard.views.wall import every, header_html, latest_html, map_scale, wall_css
+from dashboard.views.wall import (
+    every,
+    header_html,
+    latest_html,
+    map_legend_html,
+    map_scale,
+    wall_css,
+)
 
 XSS = "<script>alert(1)</script>"
 
@@ -76,3 +85,33 @@ def test_each_panel_shows_for_its_share_of_the_cycle():
     assert "wall-turn 90s infinite" in css
     assert "0%, 16.17% { opacity: 1; visibility: visible; }" in css
     assert "16.67%, 100% { opacity: 0; visibility: hidden; }" in css
+
+
+def test_the_map_legend_names_every_colour_with_its_number_and_escapes_data():
+    rows = (Category("Iran-aligned militia", "#d62728", 1234), Category(XSS, "#1f77b4", 5))
+    facts = LegendFacts(mode="points", rows=rows, located=1239, total=1241,
+                        since=date(2024, 2, 1), days=7, ring="#ffe600")  # fmt: skip
+    shown = map_legend_html(facts)
+    assert XSS not in shown and "&lt;script&gt;" in shown
+    assert 'style="background:#d62728"></i>Iran-aligned militia <span class="n">1,234</span>' in (
+        shown)  # fmt: skip
+    assert "size: killed + wounded" in shown and "number: incidents" in shown
+    assert 'border-color:#ffe600"></i>last 7 days' in shown
+    assert "2 without coordinates, not shown" in shown
+    assert shown.startswith('<div class="wall wall-legend">')  # measured with the wall's text
+
+
+def test_the_map_legend_gives_the_hexagons_scale():
+    scale = sequential_scale(pd.Series([1, 4, 40, 900]), "dark")
+    facts = LegendFacts(mode="cells", metric="incidents", scale=scale, no_figure=3, km="61",
+                        located=945, total=945)  # fmt: skip
+    shown = map_legend_html(facts)
+    assert "Incidents per hexagon:" in shown and "hexagons 61 km across" in shown
+    for step in scale.bins:
+        assert f'style="background:{step.color}"></i>{step.label}' in shown
+    assert "no figure" in shown and "without coordinates" not in shown and "last" not in shown
+
+
+def test_the_map_legend_says_when_nothing_is_located():
+    shown = map_legend_html(LegendFacts(mode="empty", located=0, total=4))
+    assert "no incidents with coordinates" in shown and "4 without coordinates" in shown

@@ -7,7 +7,9 @@ days highlighted, default 7), `refresh` (seconds between data reloads, default 3
 default worked out from the screen the browser reports, see `wall.map_scale`). The data part is
 a fragment that reruns on a timer, so the page itself never reloads or flickers. Layout, style
 and markup are in `wall`; the side panels are the latest incidents, then incidents by attacker,
-target, site, weapon and month, in turn.
+target, site, weapon and month, in turn. The map is a wall's map (`map.Display.wall`): no
+controls, the whole selection in sight, symbols that never overlap, and its legend above it in
+the wall's type.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dashboard.views import common
 from dashboard.views.breakdowns import PANELS, breakdown_rows, wall_panel_html
 from dashboard.views.common import show_error
 from dashboard.views.filter_controls import page_number, show_problems, url_filters
+from dashboard.views.map.legend import LegendFacts
 from dashboard.views.map.style import MAX_SCALE, MIN_SCALE
 from dashboard.views.map_panel import show_map
 from dashboard.views.playback import playback_from_url
@@ -32,6 +35,7 @@ from dashboard.views.wall import (
     MAP_SHARE,
     header_html,
     latest_html,
+    map_legend_html,
     map_scale,
     panels_html,
     wall_css,
@@ -62,6 +66,12 @@ def side_panels(engine: Engine, filters: Filters, recent_since: pd.Timestamp) ->
         rows = breakdown_rows(frame, panel.by, engine.vocabulary)
         panels.append(wall_panel_html(rows, panel.by))
     return panels
+
+
+def show_map_legend(facts: LegendFacts) -> None:
+    """The map's legend above the map, in the wall's type (drawn by the map's own fragment,
+    so a playback frame brings its own counts)."""
+    st.markdown(map_legend_html(facts), unsafe_allow_html=True)
 
 
 st.html(wall_css(1 + len(PANELS), ROTATE_SECONDS))
@@ -100,7 +110,7 @@ def wall() -> None:
             engine, filters, key="briefing_map", theme="dark", highlight_days=HIGHLIGHT_DAYS,
             height=int(SCREEN.height * MAP_SHARE), draw=False, link_view=False,
             description=description, playback=playback, loop=True, autoplay=True,
-            scale=MAP_SCALE,
+            scale=MAP_SCALE, wall=True, legend=show_map_legend,
         )  # fmt: skip
     with right:
         panels = side_panels(engine, filters, recent_since)

@@ -13,6 +13,7 @@ centred; a rectangle or polygon drawn on the map becomes the `bbox` / `area` fil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -43,6 +44,7 @@ from dashboard.views.map import (
 )
 from dashboard.views.map.draw import filter_shapes
 from dashboard.views.map.fit import fit_key
+from dashboard.views.map.legend import LegendFacts
 from dashboard.views.playback import current_frame, frames_for, show_frame_header, state_of
 
 VIEW_PARAM = "map"
@@ -64,6 +66,8 @@ class MapOptions:
     scale: float = 1.0
     draw: bool = True  # the draw tool and the snapshot button (not on a wall nobody touches)
     link_view: bool = True  # keep the view in the page's link
+    wall: bool = False  # no controls, symbols merged where they would overlap, always fitted
+    legend: Callable[[LegendFacts], None] | None = None  # the page draws it (else the map)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -104,6 +108,8 @@ def show_map(
     playback: Playback | None = None,
     loop: bool = False,
     autoplay: bool = False,
+    wall: bool = False,
+    legend: Callable[[LegendFacts], None] | None = None,
 ) -> str | None:
     """Draw the map for `filters` in a fragment of its own (zoom and pan rerun only the map);
     returns the id of the incident last clicked on it, if any.
@@ -111,11 +117,13 @@ def show_map(
     scale multiplies symbol, legend and label sizes (a wall display); focus_id rings an
     incident and centres the map on it once; draw adds the draw tool and snapshot button.
     playback: step through the period (frames, numbers and a timeline above the map, which
-    stays the same map); loop and autoplay for a wall, where there are no controls."""
+    stays the same map); loop and autoplay for a wall, where there are no controls.
+    wall: a screen nobody touches (`map.Display.wall`). legend: called with the legend's facts
+    on every answer, just above the map, to draw it outside the map (the map then has none)."""
     options = MapOptions(
         key=key, color_by=color_by, metric=metric, theme=theme, heat=heat,
         highlight_days=highlight_days, height=height, scale=scale, draw=draw,
-        link_view=link_view,
+        link_view=link_view, wall=wall, legend=legend,
     )  # fmt: skip
     run_every = None
     if playback is not None and state_of(key, autoplay=autoplay).playing:
@@ -178,6 +186,8 @@ def draw_map(
     except AtlasError as error:
         show_error(error)
         return None
+    if options.legend is not None:
+        options.legend(layers.atlas_legend)
     if options.link_view:
         _link(view_link(st.session_state.get(options.key)))
     returned = st_folium(
@@ -205,7 +215,8 @@ def _build(engine, filters, options, focus_id, description, window, reported):
     display = Display(
         color_by=options.color_by, metric=options.metric, theme=options.theme,
         scale=options.scale, heat=options.heat, highlight_days=options.highlight_days,
-        offline=settings.get("basemap") == "offline",
+        offline=settings.get("basemap") == "offline", wall=options.wall,
+        legend=options.legend is None,
     )  # fmt: skip
     layers = map_layers(
         content, display, sites=cached_sites(),
@@ -217,7 +228,7 @@ def _build(engine, filters, options, focus_id, description, window, reported):
     fmap = base_map(
         theme=options.theme, basemap=settings.get("basemap"), scale=options.scale,
         location=location, zoom=zoom, fit_key=first_key, draw=options.draw,
-        snapshot=options.draw,
+        snapshot=options.draw, wall=options.wall,
     )  # fmt: skip
     return fmap, layers
 

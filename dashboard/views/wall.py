@@ -5,8 +5,9 @@ on any screen 16:9 or wider, so text is the same share of the screen's height on
 4K screen, at 100% or 200% scaling alike. The smallest text is `TEXT_U` units: its capital
 letters are 2.9% of the screen's height, legible at 5 m on a 75-inch screen (the browser test
 works the figures through). The page fills the screen without scrolling: a header (title,
-description, clock, freshness), a strip of headline numbers, then the map beside one panel at a
-time. Every piece of text from the data is escaped.
+description, clock, freshness), a strip of headline numbers, then the map, with its legend
+above it in the wall's type (`map_legend_html`), beside one panel at a time. Every piece of text
+from the data is escaped.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pandas as pd
 
 from dashboard.engine import Headline
 from dashboard.filters import day_text
+from dashboard.views.map.legend import LegendFacts
+from dashboard.views.map.palette import NO_FIGURE_COLOR
 from dashboard.views.safe import html_text
 from dashboard.views.screen import Screen
 
@@ -65,8 +68,19 @@ def wall_css(panels: int, rotate_seconds: int) -> str:
 .wall-kpi .n {{ font-size: calc(9.5 * var(--u)); font-weight: 800; line-height: 1;
   color: #ffd54f; }}
 .wall-kpi .l {{ color: #e0e6ee; }}
-.st-key-wall-map iframe {{ height: var(--body-h) !important; }}
+/* The map's column: its legend, then the map taking the height that is left. */
+.st-key-wall-map {{ height: var(--body-h); flex-wrap: nowrap; }}
+.st-key-wall-map > div:has(iframe) {{ flex: 1 1 0; min-height: 0; }}
+.st-key-wall-map iframe {{ height: 100% !important; }}
 :root {{ --body-h: calc(100vh - 37 * var(--u)); }}
+.wall-legend {{ display: flex; flex-wrap: wrap; column-gap: calc(3 * var(--u));
+  padding-bottom: calc(0.8 * var(--u)); color: #e0e6ee; }}
+.wall-legend .k {{ white-space: nowrap; }}
+.wall-legend .n {{ color: #c5ccd6; }}
+.wall-legend i {{ display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%;
+  margin-right: 0.3em; vertical-align: -0.05em; box-sizing: border-box; }}
+.wall-legend i.hex {{ border-radius: 0.12em; }}
+.wall-legend i.ring {{ border: 0.14em solid; }}
 .wall-panels {{ display: grid; height: var(--body-h); overflow: hidden; }}
 .wall-panel {{ grid-area: 1 / 1; opacity: 0; visibility: hidden; min-width: 0;
   animation: wall-turn {rotate_seconds * panels}s infinite; }}
@@ -173,3 +187,37 @@ def header_html(
         f"{_kpi(_figure(numbers.wounded), 'wounded (reported)')}"
         f"{_kpi(f'{numbers.sites_hit:,}', 'sites hit')}</div></div>"
     )
+
+
+def _key(swatch: str, label: str, count: int | None = None, *, kind: str = "") -> str:
+    """One legend entry: a swatch (a CSS colour, or '' for none) and its words."""
+    mark = f'<i class="{kind}" style="background:{html_text(swatch)}"></i>' if swatch else ""
+    number = f' <span class="n">{count:,}</span>' if count is not None else ""
+    return f'<span class="k">{mark}{html_text(label)}{number}</span>'
+
+
+def _legend_keys(facts: LegendFacts) -> list[str]:
+    if facts.mode == "points":
+        keys = [_key(row.color, row.label, row.count) for row in facts.rows]
+        return [*keys, _key("", "size: killed + wounded"), _key("", "number: incidents")]
+    if facts.mode == "cells":
+        keys = [_key("", f"{facts.title}:")]
+        keys += [_key(b.color, b.label, kind="hex") for b in facts.scale.bins]
+        if facts.no_figure:
+            keys.append(_key(NO_FIGURE_COLOR, "no figure", facts.no_figure, kind="hex"))
+        return [*keys, _key("", f"hexagons {facts.km} km across")]
+    return [_key("", "no incidents with coordinates")]
+
+
+def map_legend_html(facts: LegendFacts) -> str:
+    """The map's legend in the wall's type, a line or two above the map: it hides nothing on
+    the map and reads across the room. Colours with their side or type and number, the ring of
+    recent incidents, what size and numbers mean (or the hexagons' scale), and how many
+    incidents have no coordinates."""
+    keys = _legend_keys(facts)
+    if facts.since:
+        ring = f'<i class="ring" style="border-color:{html_text(facts.ring)}"></i>'
+        keys.append(f'<span class="k">{ring}last {facts.days} days</span>')
+    if facts.unlocated:
+        keys.append(_key("", f"{facts.unlocated:,} without coordinates, not shown"))
+    return f'<div class="wall wall-legend">{"".join(keys)}</div>'

@@ -35,6 +35,7 @@
     var c = map.getContainer();
     c.classList.add("ia-map", "ia-" + opts.theme);
     if (opts.offline) { c.classList.add("ia-offline"); }
+    if (opts.wall) { c.classList.add("ia-wall"); }
     c.dataset.iaScale = String(opts.scale);
     c.style.setProperty("--ia-scale", String(opts.scale));
     c.setAttribute("aria-label", "Map of incidents. Tab to reach incidents and sites; " +
@@ -114,6 +115,7 @@
 
   /* ------------------------------------------------------------------ incidents */
   Atlas.points = function (data, opts) {
+    if (opts.merge) { return track("points", wallPoints(data, opts)); }
     var renderer = L.svg({padding: 0.5});
     var scale = opts.scale || 1;
     return track("points", L.geoJSON(data, {
@@ -132,6 +134,150 @@
       }
     }));
   };
+
+  /* ------------------------------------------------------------------ incidents on a wall */
+  // A wall is read from across the room and never touched. The smallest symbol is as high as
+  // the wall's capital letters (the desk's smallest radius, 4 px, times the wall's scale);
+  // above it, growth with killed + wounded is WALL_GROWTH of the desk's, up to WALL_MAX_R, so
+  // the largest stays a dot on the map rather than a patch. Symbols that would overlap at the
+  // current view are merged, again until none does: one circle at their weighted centre,
+  // split by colour in proportion, sized by their summed killed + wounded and number, and
+  // labelled with its number of incidents where the label finds free room.
+  var WALL_MIN_R = 4, WALL_MAX_R = 12, WALL_GROWTH = 0.4, WALL_GAP = 2;
+
+  function wallRadius(known, n, scale) {
+    var desk = Math.min(4 + 2 * Math.sqrt(known || 0), 20) + (n > 1 ? 2 * Math.log2(n) : 0);
+    return scale * Math.min(WALL_MIN_R + (desk - 4) * WALL_GROWTH, WALL_MAX_R);
+  }
+  Atlas.wallPadding = function (scale) { return (WALL_MAX_R + WALL_GAP) * scale + 8; };
+
+  function absorb(into, g, scale) {
+    var n = into.n + g.n;
+    into.x = (into.x * into.n + g.x * g.n) / n;
+    into.y = (into.y * into.n + g.y * g.n) / n;
+    into.n = n;
+    into.k = into.k === null && g.k === null ? null : (into.k || 0) + (g.k || 0);
+    into.h = into.h || g.h;
+    Object.keys(g.parts).forEach(function (color) {
+      into.parts[color] = (into.parts[color] || 0) + g.parts[color];
+    });
+    into.r = wallRadius(into.k, into.n, scale);
+  }
+
+  // Greedy, biggest first; each pass merges what overlaps, until a pass merges nothing.
+  function mergeSymbols(map, features, scale) {
+    var gap = WALL_GAP * scale;
+    var groups = features.map(function (f) {
+      var p = f.properties, c = f.geometry.coordinates;
+      var at = map.latLngToLayerPoint([c[1], c[0]]);
+      var parts = {};
+      parts[p.c] = p.n;
+      var k = p.k === undefined ? null : p.k;
+      return {x: at.x, y: at.y, n: p.n, k: k, h: p.h, parts: parts, r: wallRadius(k, p.n, scale)};
+    });
+    for (var merged = true; merged;) {
+      merged = false;
+      groups.sort(function (a, b) { return b.n - a.n || b.r - a.r; });
+      var kept = [];
+      groups.forEach(function (g) {
+        var into = kept.find(function (q) { return Math.hypot(g.x - q.x, g.y - q.y) < g.r + q.r + gap; });
+        if (into) { absorb(into, g, scale); merged = true; } else { kept.push(g); }
+      });
+      groups = kept;
+    }
+    return groups;
+  }
+
+  function fillOf(parts, n) {
+    var colors = Object.keys(parts).sort(function (a, b) { return parts[b] - parts[a]; });
+    if (colors.length === 1) { return colors[0]; }
+    var at = 0;
+    return "conic-gradient(" + colors.map(function (color) {
+      var from = at;
+      at += 100 * parts[color] / n;
+      return color + " " + from.toFixed(2) + "% " + at.toFixed(2) + "%";
+    }).join(", ") + ")";
+  }
+
+  function wallSymbol(map, g, opts) {
+    var size = 2 * g.r;
+    var el = document.createElement("div");
+    el.className = "ia-sym-dot";
+    el.style.background = fillOf(g.parts, g.n);
+    // The ring is inside the symbol's box (its size is the symbol's footprint): a share of
+    // the diameter, so the colour keeps most of the dot at any size.
+    el.style.borderColor = g.h ? opts.ring : opts.stroke;
+    el.style.borderWidth = Math.max(g.h ? 0.13 * size : 0.04 * size, 1).toFixed(1) + "px";
+    if (g.n > 1) {
+      var label = document.createElement("span");
+      label.className = "ia-sym-n";
+      label.textContent = g.n.toLocaleString("en");
+      el.appendChild(label);
+    }
+    var at = map.layerPointToLatLng([g.x, g.y]);
+    var marker = L.marker(at, {
+      interactive: false, keyboard: false,
+      icon: L.divIcon({className: "ia-sym", iconSize: [size, size], iconAnchor: [g.r, g.r],
+                       html: el})
+    });
+    // As a GeoJSON layer's circles carry theirs: n is the number of incidents it stands for.
+    marker.feature = {type: "Feature", geometry: {type: "Point", coordinates: [at.lng, at.lat]},
+                      properties: {n: g.n, k: g.k, h: g.h}};
+    return marker;
+  }
+
+  // A label goes right of its symbol, else left; where both would cover a symbol, another
+  // label or the map's edge, it is left out (the symbol still shows).
+  function placeLabels(map, markers, groups) {
+    var size = map.getSize();
+    var boxes = groups.map(function (g) {
+      var p = map.layerPointToContainerPoint([g.x, g.y]);
+      return {left: p.x - g.r, right: p.x + g.r, top: p.y - g.r, bottom: p.y + g.r};
+    });
+    var clear = function (b) {
+      return b.left >= 0 && b.top >= 0 && b.right <= size.x && b.bottom <= size.y &&
+        !boxes.some(function (q) {
+          return b.left < q.right && q.left < b.right && b.top < q.bottom && q.top < b.bottom;
+        });
+    };
+    markers.forEach(function (m, i) {
+      var el = m.getElement(), label = el && el.querySelector(".ia-sym-n");
+      if (!label) { return; }
+      var g = groups[i], c = boxes[i], w = label.offsetWidth, h = label.offsetHeight;
+      var gap = g.r * 0.25, mid = (c.top + c.bottom) / 2;
+      var right = {left: c.right + gap, right: c.right + gap + w, top: mid - h / 2, bottom: mid + h / 2};
+      var left = {left: c.left - gap - w, right: c.left - gap, top: right.top, bottom: right.bottom};
+      var side = clear(right) ? "right" : clear(left) ? "left" : null;
+      label.classList.toggle("ia-left", side === "left");
+      label.style.display = side ? "" : "none";
+      if (side) { boxes.push(side === "right" ? right : left); }
+    });
+  }
+
+  function wallPoints(data, opts) {
+    var scale = opts.scale || 1;
+    var group = L.featureGroup();
+    var redraw = function () {
+      var map = group._map;
+      if (!map) { return; }
+      group.clearLayers();
+      var groups = mergeSymbols(map, data.features, scale);
+      var markers = groups.map(function (g) { return wallSymbol(map, g, opts); });
+      markers.forEach(function (m, i) {
+        group.addLayer(m);
+        m.getElement().dataset.n = String(groups[i].n);
+      });
+      placeLabels(map, markers, groups);
+      group.symbols = groups;
+    };
+    group.on("add", function () {
+      group._map.on("moveend resize", redraw);
+      redraw();
+    });
+    group.on("remove", function (e) { e.target._map && e.target._map.off("moveend resize", redraw); });
+    group.redraw = redraw;
+    return group;
+  }
 
   /* ------------------------------------------------------------------ hexagons */
   Atlas.cells = function (data, opts) {
@@ -250,9 +396,21 @@
   /* ------------------------------------------------------------------ view */
   // Fit the map to the selection once per selection (key): zooming, panning and display
   // options keep the user's view; a new filter shows its incidents.
+  // A wall is fitted on every answer and every resize, with room for its largest symbol.
   var FitOnce = L.Layer.extend({
-    initialize: function (key, bounds) { this._key = key; this._bounds = bounds; },
+    initialize: function (key, bounds, opts) {
+      this._key = key;
+      this._bounds = bounds;
+      this._wall = Boolean(opts && opts.wall);
+    },
     onAdd: function (map) {
+      if (this._wall) {
+        Atlas.state.fitKey = this._key;
+        this._refit = this._fitWall.bind(this, map);
+        map.on("resize", this._refit);
+        this._refit();
+        return;
+      }
       if (Atlas.state.fitKey === this._key) { return; }
       Atlas.state.fitKey = this._key;
       if (!this._bounds) { return; }
@@ -266,9 +424,17 @@
         paddingTopLeft: [16, 16], paddingBottomRight: [right, 24], maxZoom: 10, animate: false
       });
     },
-    onRemove: function () {}
+    _fitWall: function (map) {
+      var pad = Atlas.wallPadding(scaleOf(map)), size = map.getSize();
+      // Not laid out yet (a frame before its CSS height): the resize that follows fits it.
+      if (!this._bounds || size.x <= 2 * pad || size.y <= 2 * pad) { return; }
+      map.fitBounds(this._bounds, {padding: [pad, pad], maxZoom: 10, animate: false});
+    },
+    onRemove: function (map) { if (this._refit) { map.off("resize", this._refit); } }
   });
-  Atlas.fit = function (key, bounds) { return track("fit", new FitOnce(key, bounds)); };
+  Atlas.fit = function (key, bounds, opts) {
+    return track("fit", new FitOnce(key, bounds, opts));
+  };
 
   // The incident chosen elsewhere (a table row): ringed, its popup open, and once per choice
   // the map centred on it unless the choice was a click on the map itself.

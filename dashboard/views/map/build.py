@@ -42,6 +42,7 @@ from dashboard.views.offline_assets import use_offline_assets
 
 DEFAULT_CENTER = (33.5, 42.0)  # Iraq / Syria
 DEFAULT_ZOOM = 5
+WALL_ZOOM_SNAP = 0.25
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,12 @@ class MapSummary:
 
 @dataclass(frozen=True)
 class Display:
-    """How to draw: colour of incidents, value of hexagons, theme, scale, heat, recent days."""
+    """How to draw: colour of incidents, value of hexagons, theme, scale, heat, recent days.
+
+    wall: a screen nobody touches: incidents whose symbols would overlap at the fitted view are
+    merged into one (split by colour, labelled with their number), gazetteer sites are not
+    drawn (the numbers are the labels), and the map is fitted to the whole selection on every
+    answer and every resize. legend: False when the page draws it (from `atlas_legend`)."""
 
     color_by: str = "side"
     metric: str = "incidents"
@@ -68,6 +74,8 @@ class Display:
     heat: bool = False
     highlight_days: int | None = None
     offline: bool = True
+    wall: bool = False
+    legend: bool = True
 
     def __post_init__(self):
         if self.color_by not in COLOR_BY:
@@ -90,21 +98,28 @@ def base_map(
     fit_key: str | None = None,
     draw: bool = True,
     snapshot: bool = True,
+    wall: bool = False,
 ) -> folium.Map:
     """The part of the map that stays while the page is open. `fit_key` marks the selection the
-    view (`location`, `zoom`, from a link) already shows, so it is not fitted over."""
+    view (`location`, `zoom`, from a link) already shows, so it is not fitted over.
+
+    wall: no controls (zoom, full screen, scale bar; draw and snapshot are off too), only the
+    attribution, and zoom in quarter steps so the fitted selection fills the screen."""
     offline = check_basemap(basemap)
     use_offline_assets()
     low, high = zoom_range(offline)
+    options = {"minZoom": low, "maxZoom": high, **({"zoomSnap": WALL_ZOOM_SNAP} if wall else {})}
     fmap = folium.Map(
         location=list(location or DEFAULT_CENTER), zoom_start=zoom or DEFAULT_ZOOM, tiles=None,
-        control_scale=True, **{"minZoom": low, "maxZoom": high},
+        control_scale=not wall, zoom_control=not wall, **options,
     )  # fmt: skip
-    fmap.add_child(MapSetup(theme=theme, offline=offline, scale=scale, fit_key=fit_key))
+    fmap.add_child(MapSetup(theme=theme, offline=offline, scale=scale, fit_key=fit_key, wall=wall))
     if offline:
         fmap.add_child(offline_borders(THEME_STYLE[theme]))
     else:
         fmap.add_child(tile_layer(basemap))
+    if wall:
+        return fmap
     folium.plugins.Fullscreen(position="topleft").add_to(fmap)
     if draw:
         fmap.add_child(draw_control())
@@ -129,7 +144,8 @@ def map_layers(
     content: the engine's answer for the view (None: nothing located in the selection).
     sites: the gazetteer's sites (frame or table), drawn with content.site_counts.
     fit: (key, bounds) the map is fitted to once per key. focus: (incident row, pan).
-    shapes: outlines of the spatial filters (draw.filter_shapes)."""
+    shapes: outlines of the spatial filters (draw.filter_shapes).
+    The legend's facts are kept on the group as `atlas_legend` (for a page that draws it)."""
     style = THEME_STYLE[display.theme]
     group = folium.FeatureGroup(name=name, control=False)
     mode, drawn, facts = _data_layers(group, content, display, style)
@@ -141,11 +157,13 @@ def map_layers(
         ring = focus_layer(focus[0], pan=focus[1], color=style["selected"], scale=display.scale)
         if ring is not None:
             group.add_child(ring)
-    facts = replace(facts, sites=site_count > 0)
-    group.add_child(legend_layer(legend_html(facts, ring=style["recent"]),
-                                 description=description))  # fmt: skip
+    facts = replace(facts, sites=site_count > 0, ring=style["recent"])
+    group.atlas_legend = facts
+    if display.legend:
+        group.add_child(legend_layer(legend_html(facts, ring=style["recent"]),
+                                     description=description))  # fmt: skip
     if fit is not None:  # after the legend: the fit leaves room for it
-        group.add_child(fit_layer(*fit))
+        group.add_child(fit_layer(*fit, wall=display.wall))
     group.atlas_summary = MapSummary(
         mode=mode, features=drawn, in_box=content.in_box if content else 0,
         resolution=content.resolution if content else None,
@@ -157,7 +175,7 @@ def map_layers(
 
 def _sites(group, sites, content: MapContent | None, display: Display) -> int:
     """Adds the sites layer; returns how many sites it draws."""
-    if sites is None:
+    if sites is None or display.wall:
         return 0
     features = site_features(sites, content.site_counts if content else {})
     if features:
@@ -184,7 +202,8 @@ def _data_layers(group, content: MapContent | None, display: Display, style) -> 
             group.add_child(heat)  # before the incidents: its canvas lies under them
     if content.mode == "points":
         features, rows = incident_features(content.points, display.color_by, since)
-        group.add_child(points_layer(features, style=style, scale=display.scale))
+        group.add_child(points_layer(features, style=style, scale=display.scale,
+                                     merge=display.wall))  # fmt: skip
         return "points", len(features), LegendFacts(mode="points", rows=rows, since=since,
                                                     **counts, **base)  # fmt: skip
     scale = cell_scale(content.cells, display.metric, display.theme)

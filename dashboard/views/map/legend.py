@@ -1,6 +1,9 @@
 """The legend: what the colours, sizes and rings mean, how many incidents are not on the map,
 and (for snapshots) the one-line description of the selection. It is a control that comes and
-goes with the feature group, so each answer brings its own scale."""
+goes with the feature group, so each answer brings its own scale.
+
+The same facts travel as data (`LegendFacts`, kept on the feature group as `atlas_legend`) for
+a page that draws the legend itself, outside the map: the wall, in its own type."""
 
 from __future__ import annotations
 
@@ -38,16 +41,25 @@ class LegendFacts:
     days: int | None = None
     sites: bool = False
     offline: bool = True
+    ring: str = "#000000"  # colour of the ring around recent incidents
+
+    @property
+    def title(self) -> str:
+        key = (self.mode, self.metric if self.mode == "cells" else self.color_by)
+        return TITLES.get(key, "Incidents")
+
+    @property
+    def unlocated(self) -> int:
+        return self.total - self.located
 
 
 def legend_html(facts: LegendFacts, *, ring: str) -> str:
-    key = (facts.mode, facts.metric if facts.mode == "cells" else facts.color_by)
     return str(render(
-        "legend.html", title=TITLES.get(key, "Incidents"), mode=facts.mode, rows=facts.rows,
+        "legend.html", title=facts.title, mode=facts.mode, rows=facts.rows,
         bins=facts.scale.bins if facts.scale else (), no_figure=facts.no_figure,
         no_figure_color=NO_FIGURE_COLOR, in_box=facts.in_box, cells=facts.cells, km=facts.km,
         max_points=facts.max_points, located=facts.located, total=facts.total,
-        unlocated=facts.total - facts.located,
+        unlocated=facts.unlocated,
         since=facts.since.isoformat() if facts.since else None, days=facts.days, ring=ring,
         sites=facts.sites, offline=facts.offline,
     ))  # fmt: skip

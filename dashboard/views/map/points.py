@@ -92,13 +92,25 @@ def incident_popup(row: Mapping[str, Any]) -> str:
     return str(render("incident_popup.html", **incident_context(row)))
 
 
-def casualty_radius(killed: pd.Series, wounded: pd.Series, scale: float = 1.0) -> np.ndarray:
-    """4 px, plus 2 px * sqrt(killed + wounded) where a figure is known (unknown: smallest)."""
+def casualty_total(killed: pd.Series, wounded: pd.Series) -> pd.Series:
+    """Known killed + wounded per incident (NaN where neither figure is known)."""
     k = pd.to_numeric(killed, errors="coerce").astype("float64")
     w = pd.to_numeric(wounded, errors="coerce").astype("float64")
-    total = (k.fillna(0) + w.fillna(0)).where(k.notna() | w.notna())
-    size = 4 + 2 * np.sqrt(total.fillna(0).clip(lower=0).to_numpy(dtype="float64"))
+    return (k.fillna(0) + w.fillna(0)).where(k.notna() | w.notna()).clip(lower=0)
+
+
+def casualty_radius(killed: pd.Series, wounded: pd.Series, scale: float = 1.0) -> np.ndarray:
+    """4 px, plus 2 px * sqrt(killed + wounded) where a figure is known (unknown: smallest)."""
+    total = casualty_total(killed, wounded)
+    size = 4 + 2 * np.sqrt(total.fillna(0).to_numpy(dtype="float64"))
     return np.round(np.minimum(size, MAX_RADIUS), 1)
+
+
+def _known_total(values: np.ndarray) -> int | None:
+    """Known killed + wounded of incidents drawn as one symbol; None when none is known (a
+    wall that merges symbols adds these up and sizes the merged one by the sum)."""
+    known = values[~np.isnan(values)]
+    return int(known.sum()) if len(known) else None
 
 
 def point_feature(lat: float, lon: float, props: dict) -> dict:
@@ -126,6 +138,7 @@ def incident_features(
     labels, rows = categorise(_column(frame, "side1" if color_by == "side" else "event_type"),
                               color_by)  # fmt: skip
     radius = casualty_radius(_column(frame, "killed"), _column(frame, "wounded"))
+    known = casualty_total(_column(frame, "killed"), _column(frame, "wounded")).to_numpy()
     dates = pd.to_datetime(_column(frame, "event_date"), errors="coerce")
     recent = (dates >= pd.Timestamp(recent_since)).fillna(False).to_numpy(dtype=bool) if (
         recent_since is not None) else np.zeros(len(frame), dtype=bool)  # fmt: skip
@@ -143,6 +156,7 @@ def incident_features(
         props = {
             "id": text(records[lead].get("incident_id")) or None,
             "c": category_color(cats[lead], rows), "r": round(min(size, 24.0), 1),
+            "k": _known_total(known[members]),
             "h": int(hot), "n": len(members), "t": incident_tooltip(records[lead], extra),
             "p": _stack_popup(records, members) if extra else incident_popup(records[lead]),
         }  # fmt: skip
@@ -152,9 +166,13 @@ def incident_features(
     return [feature for _, _, feature in features], rows
 
 
-def points_layer(features: list[dict], *, style: Mapping[str, str], scale: float) -> AtlasLayer:
+def points_layer(
+    features: list[dict], *, style: Mapping[str, str], scale: float, merge: bool = False
+) -> AtlasLayer:
+    """merge: symbols that would overlap on screen are drawn as one (a wall, see map.js)."""
     data = {"type": "FeatureCollection", "features": features}
-    options = {"stroke": style["stroke"], "ring": style["recent"], "scale": scale}
+    options = {"stroke": style["stroke"], "ring": style["recent"], "scale": scale,
+               "merge": merge}  # fmt: skip
     layer = AtlasLayer(
         "points",
         data,

@@ -44,11 +44,14 @@ class MapSetup(JSCSSMixin, AtlasCall):
         """
     )
 
-    def __init__(self, *, theme: str, offline: bool, scale: float, fit_key: str | None):
+    def __init__(
+        self, *, theme: str, offline: bool, scale: float, fit_key: str | None, wall: bool = False
+    ):
         if theme not in THEMES:
             raise ValueError(f"theme must be one of {THEMES}, not {theme!r}")
         if not MIN_SCALE <= scale <= MAX_SCALE:
             raise ValueError(f"scale must be between {MIN_SCALE:g} and {MAX_SCALE:g}")
-        options = {"theme": theme, "offline": offline, "scale": scale, "fitKey": fit_key}
+        options = {"theme": theme, "offline": offline, "scale": scale, "fitKey": fit_key,
+                   "wall": wall}  # fmt: skip
         super().__init__("setup", options, kind="MapSetup")
         self.icon_path = ICON_IMAGE_PATH
