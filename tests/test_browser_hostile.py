@@ -71,7 +71,7 @@ ARTICLE = (
     "On Saturday, rockets were fired at Ain al-Asad air base.\n\n" + "\n\n".join(HOSTILE)
 )
 
-INERT = """(markers) => {
+INERT = r"""(markers) => {
   const found = [];
   const loads = /^(on|src$|srcset$|href$|xlink:href$|data$|action$|formaction$|poster$)/i;
   for (const el of document.querySelectorAll("*")) {
