@@ -1,6 +1,7 @@
 """The dashboard at 10^5 and 10^6 incidents, before and after, side by side in one run.
 
     python bench/bench_scale.py [--sizes 100000,1000000] [--runs 3] [--sessions 5] [--skip-before]
+                                [--postgres]
 
 For each size, synthetic incidents (dashboard.synthetic, marked synthetic, 10 % scattered) are
 written to Parquet and served with ATLAS_DATA by two servers in turn: this checkout ("after")
@@ -14,6 +15,9 @@ temporary worktree and run with this venv). Both are started the same way (strea
   the map shows the new data), and bytes on the wire to the browser (compressed where the
   server compresses);
 - server RSS after `sessions` pages are open and have each changed a filter.
+
+With --postgres, the same incidents are also imported (`atlas import`, timed) into a store on a
+throwaway PostgreSQL server (tests/postgres.py) and served from it ("after-pg").
 
 Prints a table, writes bench/results/scale.json. Never fails on time.
 """
@@ -30,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,6 +47,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from bench import baseline  # noqa: E402
 from dashboard.synthetic import synthetic_incidents  # noqa: E402
 from tests.browser import CHROMIUM_FLAGS, chromium_path, free_port, wait_healthy  # noqa: E402
+from tests.postgres import running_postgres  # noqa: E402
 
 # What the map shows, as a short string that changes when its drawing changes: vector shapes
 # by their count and first outline, canvases by a digest of their pixels.
@@ -115,7 +120,7 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def server(code: Path, data: Path, home: Path, log_path: Path):
+def server(code: Path, data: Path | str, home: Path, log_path: Path):
     port = free_port()
     # Each version started as its `make run` starts it.
     if (code / "dashboard" / "serve.py").exists():
@@ -239,7 +244,7 @@ class Probe:
         return {"server_s": self._server_s, "repaint_s": None}
 
 
-def measure(label: str, code: Path, data: Path, folder: Path, browser, args) -> dict:
+def measure(label: str, code: Path, data: Path | str, folder: Path, browser, args) -> dict:
     home = folder / f"home-{label}"
     log = folder / f"{label}.log"
     result: dict = {"code": label}
@@ -286,17 +291,31 @@ def synthetic_parquet(rows: int, folder: Path) -> Path:
     return path
 
 
+def postgres_store(data: Path, postgres) -> tuple[str, float]:
+    """A new store on the PostgreSQL server holding `data`, and the import's seconds."""
+    url = postgres.new_store_url()
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "import", str(data), "--db", url],
+        cwd=REPO, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "ATLAS_HOME": str(
+            data.parent / "home-pg-import")},
+    )  # fmt: skip
+    return url, time.monotonic() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sessions", type=int, default=5)
     parser.add_argument("--skip-before", action="store_true")
+    parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     # The old sidebar offered country codes, the new one names.
-    args.country = {"before": "IQ", "after": "Iraq"}
+    args.country = {"before": "IQ", "after": "Iraq", "after-pg": "Iraq"}
     results = []
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+    postgres = running_postgres() if args.postgres else nullcontext()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright, postgres as pg:
         folder = Path(tmp)
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         with baseline.checkout() as before:
@@ -307,6 +326,12 @@ def main() -> None:
                     print(f"measuring {rows:,} rows with the {label} code...", flush=True)
                     results.append({"rows": rows, **measure(label, code, data, folder, browser,
                                                             args)})  # fmt: skip
+                if pg is not None:
+                    print(f"importing {rows:,} rows into PostgreSQL...", flush=True)
+                    url, import_s = postgres_store(data, pg)
+                    print(f"measuring {rows:,} rows served from PostgreSQL...", flush=True)
+                    measured = measure("after-pg", REPO, url, folder, browser, args)
+                    results.append({"rows": rows, "import_s": import_s, **measured})
         browser.close()
     report(results, args.sessions)
     out = REPO / "bench" / "results"
@@ -322,7 +347,7 @@ def report(results: list[dict], sessions: int) -> None:
     print(f"machine: {os.cpu_count()} cores; medians of the filter changes")
     header = (
         f"{'rows':>9} {'code':>6} {'start cold':>10} {'start warm':>10} {'server':>8} "
-        f"{'repaint':>8} {'MB/change':>9} {'RSS 1':>7} {f'RSS {sessions}':>7}"
+        f"{'repaint':>8} {'MB/change':>9} {'RSS 1':>7} {f'RSS {sessions}':>7} {'import':>7}"
     )
     print(header)
     for r in results:
@@ -330,7 +355,8 @@ def report(results: list[dict], sessions: int) -> None:
             f"{r['rows']:>9,} {r['code']:>6} {_fmt(r.get('start_cold_s'), 's'):>10} "
             f"{_fmt(r.get('start_warm_s'), 's'):>10} {_fmt(r.get('change_server_s'), 's'):>8} "
             f"{_fmt(r.get('change_repaint_s'), 's'):>8} {_fmt(r.get('change_mb')):>9} "
-            f"{r.get('rss_one_mb', 0):>6.0f}M {r.get(f'rss_{sessions}_sessions_mb', 0):>6.0f}M"
+            f"{r.get('rss_one_mb', 0):>6.0f}M {r.get(f'rss_{sessions}_sessions_mb', 0):>6.0f}M "
+            f"{_fmt(r.get('import_s'), 's'):>7}"
         )
 
 

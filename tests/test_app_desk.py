@@ -6,7 +6,6 @@ selection; the breakdowns follow the filters."""
 from __future__ import annotations
 
 import json
-import re
 
 import pandas as pd
 import pyarrow as pa
@@ -18,6 +17,7 @@ from dashboard.geocoding.gazetteer import load_sites
 from dashboard.paths import DATA_DIR, PACKAGE_DIR
 from dashboard.views import incident_table
 from dashboard.views.breakdowns import PANELS
+from tests.page_text import unescaped
 
 APP = str(PACKAGE_DIR / "app.py")
 CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
@@ -31,10 +31,6 @@ def run_app(query: dict[str, str] | None = None, state: dict | None = None) -> A
     for key, value in (state or {}).items():
         at.session_state[key] = value
     return at.run()
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def table(at: AppTest) -> pd.DataFrame:

@@ -4,14 +4,13 @@ says otherwise, and every value the page cannot use is named on the page."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import actors
 from dashboard.paths import DATA_DIR, PACKAGE_DIR
+from tests.page_text import unescaped
 
 APP = str(PACKAGE_DIR / "app.py")
 CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
@@ -28,10 +27,6 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def description(at: AppTest) -> str:

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.paths import DATA_DIR, PACKAGE_DIR
+from tests.page_text import unescaped
 
 APP = str(PACKAGE_DIR / "app.py")
 CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
@@ -26,7 +27,7 @@ def run_app(query: dict[str, str] | None = None) -> AppTest:
 def description(at: AppTest) -> str:
     """The one-line description above the map, as the reader sees it (markdown escapes undone)."""
     shown = next(m.value for m in at.markdown if m.value.startswith("**")).strip("*")
-    return re.sub(r"\\(.)", r"\1", shown)
+    return unescaped(shown)
 
 
 def count_in(at: AppTest) -> int:
@@ -147,10 +148,10 @@ def test_upload_page_imports_a_valid_file_as_a_batch_and_removes_it(fixtures: Pa
     at.switch_page("views/upload.py").run()
     data = (fixtures / "native_small.csv").read_bytes()
     at.file_uploader[0].set_value(("native_small.csv", data, "text/csv")).run()
-    assert "valid, 4 incidents" in at.success[0].value
+    assert "valid, 4 incidents" in unescaped(at.success[0].value)
     at.button[0].click().run()
     # fx-1 reports the curated 20 Nov 2023 attack on Ain al-Asad: by default it becomes a source.
-    assert any("Imported 3 incidents, 1 source of stored incidents" in s.value
+    assert any("Imported 3 incidents, 1 source of stored incidents" in unescaped(s.value)
                for s in at.success)  # fmt: skip
     batches = at.dataframe[-1].value
     assert "native_small.csv" in batches["name"].tolist()

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.paths import DATA_DIR, PACKAGE_DIR
 from dashboard.store import open_store
+from tests.page_text import unescaped
 
 APP = str(PACKAGE_DIR / "app.py")
 CURATED_ROWS = len(pd.read_csv(DATA_DIR / "incidents.csv"))
@@ -131,7 +132,7 @@ def test_a_failed_removal_is_shown_not_raised(upload_page, store_url):
     open_store(store_url).remove_batch(curated)
     button(at, "Yes, remove").click().run()
     assert not at.exception
-    assert "already in the trash" in at.error[0].value
+    assert "already in the trash" in unescaped(at.error[0].value)
 
 
 def test_read_only_deployment_has_no_upload_or_review_page(monkeypatch):
@@ -153,4 +154,4 @@ def test_an_unknown_read_only_value_is_explained(monkeypatch):
     monkeypatch.setenv("ATLAS_READ_ONLY", "perhaps")
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert not at.exception
-    assert "ATLAS_READ_ONLY='perhaps' is not understood" in at.error[0].value
+    assert "ATLAS_READ_ONLY='perhaps' is not understood" in unescaped(at.error[0].value)

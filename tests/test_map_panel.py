@@ -16,6 +16,7 @@ from dashboard.filters import Filters
 from dashboard.formats import read_incidents
 from dashboard.paths import DATA_DIR, PACKAGE_DIR
 from dashboard.playback import Playback
+from tests.page_text import unescaped
 
 APP = str(PACKAGE_DIR / "app.py")
 CURATED = read_incidents(DATA_DIR / "incidents.csv")
@@ -51,7 +52,7 @@ def reported(south, west, north, east, zoom, **extra) -> dict:
 
 def description(at: AppTest) -> str:
     shown = next(m.value for m in at.markdown if m.value.startswith("**"))
-    return re.sub(r"\\(.)", r"\1", shown.strip("*"))
+    return unescaped(shown.strip("*"))
 
 
 def test_display_options_change_the_layers_not_the_map():
@@ -145,13 +146,13 @@ def test_the_wall_plays_from_its_link_and_reports_bad_values():
     assert not at.exception
     shown = "".join(m.value for m in at.markdown)
     assert "frame 1 of" in shown and "since the start" in shown
-    assert any("speed='fast'" in w.value for w in at.warning)
+    assert any("speed='fast'" in unescaped(w.value) for w in at.warning)
 
 
 def test_site_dossier_answers_from_the_data():
     at = run_app({"id": "ain-al-asad"}, page="views/site.py")
     assert not at.exception
-    assert at.title[0].value == "Ain al-Asad Air Base"
+    assert unescaped(at.title[0].value) == "Ain al-Asad Air Base"
     at_site = CURATED[CURATED["site_id"] == "ain-al-asad"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Incidents at the site"] == str(len(at_site))

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.paths import PACKAGE_DIR
 from dashboard.store import configured_store
+from tests.page_text import unescaped
 from tests.test_extract_articles import SEED_TEXT
 
 PAGE = str(PACKAGE_DIR / "views" / "review.py")
@@ -46,13 +47,13 @@ def test_seed_article_candidates_highlights_and_import():
     # The seed article is the curated source of four of them: those are already recorded.
     assert table["record"].tolist() == ["add as source"] * 4 + ["new incident"] * 2
     assert table["recorded"].iloc[0].startswith("already recorded: 2023-11-25 · foiled_attack")
-    assert any("4 already recorded" in m.value for m in at.markdown)
+    assert any("4 already recorded" in unescaped(m.value) for m in at.markdown)
 
     before = configured_store().batches()
     count = configured_store().count()
     import_button(at).click().run()
     assert not at.exception
-    assert any("Imported 2 incidents, 4 sources of stored incidents" in s.value
+    assert any("Imported 2 incidents, 4 sources of stored incidents" in unescaped(s.value)
                for s in at.success)  # fmt: skip
     batches = configured_store().batches()
     assert len(batches) == len(before) + 1

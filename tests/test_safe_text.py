@@ -71,7 +71,8 @@ class _Parts(HTMLParser):
 
 def parts(markup: str) -> _Parts:
     parser = _Parts()
-    parser.feed(markup)
+    # A plain str: slices of a Markup are Markup, and str + Markup would escape the text again.
+    parser.feed(str.__str__(markup))
     parser.close()
     return parser
 
@@ -103,7 +104,7 @@ def test_html_text_is_text_in_html_and_inside_markdown(value):
     assert found.attributes == [("title", visible(value))]
     # Where Markdown is parsed around HTML (st.markdown with unsafe_allow_html), the value
     # cannot end the HTML block: the whole is passed through untouched.
-    assert COMMONMARK_HTML.render(markup) == markup + "\n"
+    assert COMMONMARK_HTML.render(markup).rstrip("\n") == markup  # 4.x drops the newline
 
 
 @settings(max_examples=400, deadline=None)
@@ -111,7 +112,7 @@ def test_html_text_is_text_in_html_and_inside_markdown(value):
 def test_any_text_is_text_in_html(value):
     markup = f"<div>{html_text(value)}</div>"
     assert parts(markup).text == visible(value)
-    assert COMMONMARK_HTML.render(markup) == markup + "\n"
+    assert COMMONMARK_HTML.render(markup).rstrip("\n") == markup  # 4.x drops the newline
 
 
 def test_templates_keep_our_markup_and_escape_the_values():
@@ -155,4 +156,4 @@ def test_the_article_is_text_with_its_evidence_marked():
     assert found.tags == ["div", "mark", "sup"]
     assert found.text == text.replace("more.", "more.[1]")
     assert ("title", "candidate 1") in found.attributes
-    assert COMMONMARK_HTML.render(article) == article + "\n"
+    assert COMMONMARK_HTML.render(article).rstrip("\n") == article

@@ -12,6 +12,7 @@ from dashboard.datasource import DataSource
 from dashboard.filters import Filters
 from dashboard.paths import PACKAGE_DIR
 from dashboard.store import configured_store
+from tests.page_text import unescaped
 
 PAGE = str(PACKAGE_DIR / "views" / "review.py")
 FOLDER = Path(__file__).parent / "fixtures" / "articles" / "one_attack"
@@ -84,7 +85,9 @@ def test_with_the_curated_set_the_five_articles_join_the_curated_incident():
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     for name in OUTLETS:
         assert review(at, name)[0] == "add as source"
-        assert any("0 incidents, 1 source of stored incidents" in s.value for s in at.success)
+        assert any(
+            "0 incidents, 1 source of stored incidents" in unescaped(s.value) for s in at.success
+        )
     assert store.count() == before
     sources = _engine().sources_of(CURATED_ID)
     assert len(sources) == 6

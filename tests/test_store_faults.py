@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -19,6 +18,7 @@ from dashboard.__main__ import main
 from dashboard.paths import PACKAGE_DIR
 from dashboard.store import Store, open_store
 from tests.browser import free_port
+from tests.page_text import unescaped
 
 SMALL = "tests/fixtures/native_small.csv"
 APP = str(PACKAGE_DIR / "app.py")
@@ -153,7 +153,7 @@ def test_a_file_that_is_not_a_database_is_reported_and_left_alone(tmp_path, caps
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     # Page messages are escaped Markdown; read them as the user sees them.
-    assert "is damaged (file is not a database)" in re.sub(r"\\(.)", r"\1", at.error[0].value)
+    assert "is damaged (file is not a database)" in unescaped(at.error[0].value)
     assert digest(store) == before
 
 

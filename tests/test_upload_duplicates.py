@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.datasource import DataSource
 from dashboard.paths import PACKAGE_DIR
 from dashboard.store import configured_store
+from tests.page_text import unescaped
 
 APP = str(PACKAGE_DIR / "app.py")
 CURATED_MATCH = "atlas-20231120-ain-al-asad-missile"
@@ -44,7 +45,10 @@ def test_likely_duplicates_are_listed_and_added_as_sources_by_default(fixtures):
     assert at.radio(key="upload_duplicates").value.startswith("add them as sources")
     import_button(at).click().run()
     assert not at.exception
-    assert any("Imported 6 incidents, 1 source of stored incidents" in s.value for s in at.success)
+    assert any(
+        "Imported 6 incidents, 1 source of stored incidents" in unescaped(s.value)
+        for s in at.success
+    )
     assert configured_store().count() == before + 6
     assert _sources(CURATED_MATCH)["publication"].tolist()[1:] == ["Fixture Source A"]
 
