@@ -46,6 +46,12 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
 _ISOLATE_OPENERS = "\u2066\u2067\u2068"  # LRI, RLI, FSI
 _ISOLATE_CLOSER = "\u2069"  # PDI
 _WHITESPACE = re.compile(r"\s+")
+# Streamlit's Markdown (remark-gfm) turns URLs and e-mail addresses into links by searching the
+# text *after* escapes are read, so escaping cannot stop it. An invisible word joiner where the
+# searches need two characters side by side does: between `:` and `//`, `www` and `.`, and
+# before `@`. The text reads the same; a copy of it holds the joiners.
+WORD_JOINER = "\u2060"
+_AUTOLINK_SEAMS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?=@)")
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 _HTML_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"}
 _HTML_TABLE = str.maketrans(
@@ -85,6 +91,7 @@ def markdown_text(value: Any) -> str:
     """A value that Streamlit's Markdown shows literally, on one line (spaces around it
     trimmed: `**{name}**` stays bold)."""
     text = _WHITESPACE.sub(" ", visible(value)).strip()
+    text = _AUTOLINK_SEAMS.sub(WORD_JOINER, text)
     return _ASCII_PUNCTUATION.sub(r"\\\g<0>", text)
 
 

@@ -69,11 +69,17 @@ def wall_css(panels: int, rotate_seconds: int) -> str:
   color: #ffd54f; }}
 .wall-kpi .l {{ color: #e0e6ee; }}
 /* The map's column: its legend, then the map taking the height that is left. */
-.st-key-wall-map {{ height: var(--body-h); flex-wrap: nowrap; }}
-.st-key-wall-map > div:has(iframe) {{ flex: 1 1 0; min-height: 0; }}
+/* The map and its legend are drawn by the map's fragment, a block nested in this one: every
+   level between this column and the map's frame passes the height on. */
+.st-key-wall-map {{ height: var(--body-h); flex: none; flex-wrap: nowrap; }}
+.st-key-wall-map :is([data-testid="stLayoutWrapper"], [data-testid="stVerticalBlock"]) {{
+  flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; flex-wrap: nowrap; }}
+.st-key-wall-map [data-testid="stElementContainer"]:has(iframe) {{ flex: 1 1 0;
+  min-height: 0; }}
+.st-key-wall-map [data-testid="stElementContainer"]:has(iframe) > div {{ height: 100%; }}
 .st-key-wall-map iframe {{ height: 100% !important; }}
 :root {{ --body-h: calc(100vh - 37 * var(--u)); }}
-.wall-legend {{ display: flex; flex-wrap: wrap; column-gap: calc(3 * var(--u));
+.wall-legend {{ display: flex; flex-wrap: wrap; column-gap: calc(3 * var(--u)); line-height: 1.05;
   padding-bottom: calc(0.8 * var(--u)); color: #e0e6ee; }}
 .wall-legend .k {{ white-space: nowrap; }}
 .wall-legend .n {{ color: #c5ccd6; }}

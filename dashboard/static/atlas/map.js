@@ -208,17 +208,22 @@
     // the diameter, so the colour keeps most of the dot at any size.
     el.style.borderColor = g.h ? opts.ring : opts.stroke;
     el.style.borderWidth = Math.max(g.h ? 0.13 * size : 0.04 * size, 1).toFixed(1) + "px";
+    // The label beside the dot, not in it: placed from the symbol's outer edge, however thick
+    // its ring (a child of the dot would be placed from inside the ring).
+    var box = document.createElement("div");
+    box.className = "ia-sym-box";
+    box.appendChild(el);
     if (g.n > 1) {
       var label = document.createElement("span");
       label.className = "ia-sym-n";
       label.textContent = g.n.toLocaleString("en");
-      el.appendChild(label);
+      box.appendChild(label);
     }
     var at = map.layerPointToLatLng([g.x, g.y]);
     var marker = L.marker(at, {
       interactive: false, keyboard: false,
       icon: L.divIcon({className: "ia-sym", iconSize: [size, size], iconAnchor: [g.r, g.r],
-                       html: el})
+                       html: box})
     });
     // As a GeoJSON layer's circles carry theirs: n is the number of incidents it stands for.
     marker.feature = {type: "Feature", geometry: {type: "Point", coordinates: [at.lng, at.lat]},
@@ -408,6 +413,12 @@
         Atlas.state.fitKey = this._key;
         this._refit = this._fitWall.bind(this, map);
         map.on("resize", this._refit);
+        // The frame's height comes from CSS, possibly after the map was made: a container that
+        // changes size without the window resizing is news to Leaflet unless told.
+        if (window.ResizeObserver) {
+          this._observer = new ResizeObserver(function () { map.invalidateSize({pan: false}); });
+          this._observer.observe(map.getContainer());
+        }
         this._refit();
         return;
       }
@@ -430,7 +441,10 @@
       if (!this._bounds || size.x <= 2 * pad || size.y <= 2 * pad) { return; }
       map.fitBounds(this._bounds, {padding: [pad, pad], maxZoom: 10, animate: false});
     },
-    onRemove: function (map) { if (this._refit) { map.off("resize", this._refit); } }
+    onRemove: function (map) {
+      if (this._refit) { map.off("resize", this._refit); }
+      if (this._observer) { this._observer.disconnect(); }
+    }
   });
   Atlas.fit = function (key, bounds, opts) {
     return track("fit", new FitOnce(key, bounds, opts));
