@@ -149,14 +149,8 @@ def _column(frame: pd.DataFrame, wanted: str) -> str | None:
     return None
 
 
-def geocode_csv(input_path, output_path, geocoder=None) -> GeocodeSummary:
-    """Geocode a CSV of names (column `name`, optional `country` as ISO2) into a new CSV.
-
-    The output repeats every input column and adds latitude, longitude, geo_precision,
-    geo_source and matched_name; names that cannot be resolved keep empty coordinates (never a
-    guess). Raises ValueError naming the file when it has no `name` column.
-    """
-    input_path, output_path = Path(input_path), Path(output_path)
+def _read_names(input_path: Path) -> tuple[pd.DataFrame, list[tuple[str, str | None]]]:
+    """The file's rows and each row's (name, country hint); BadInput when there is no name."""
     try:
         frame = pd.read_csv(input_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
@@ -173,27 +167,41 @@ def geocode_csv(input_path, output_path, geocoder=None) -> GeocodeSummary:
         )
     country_column = _column(frame, "country")
     names = [str(name).strip() for name in frame[name_column]]
-    hints = [_country_hint(v) for v in frame[country_column]] if country_column else [None] * len(
-        frame)  # fmt: skip
-    keys = list(zip(names, hints, strict=True))
+    if country_column is None:
+        return frame, [(name, None) for name in names]
+    hints = [_country_hint(value) for value in frame[country_column]]
+    return frame, list(zip(names, hints, strict=True))
+
+
+_ANSWER_TYPES = {"latitude": "Float64", "longitude": "Float64", "geo_precision": "Int64",
+                 "geo_source": "string", "matched_name": "string"}  # fmt: skip
+
+
+def _with_answers(frame: pd.DataFrame, found: list[dict | None]) -> pd.DataFrame:
+    """The input's columns, then the answer's (empty where there is none: never a guess)."""
+    out = frame.drop(columns=[c for c in OUTPUT_COLUMNS if c in frame.columns])
+    for column, dtype in _ANSWER_TYPES.items():
+        out[column] = pd.array([a[column] if a else None for a in found], dtype=dtype)
+    return out
+
+
+def geocode_csv(input_path, output_path, geocoder=None) -> GeocodeSummary:
+    """Geocode a CSV of names (column `name`, optional `country` as ISO2) into a new CSV.
+
+    The output repeats every input column and adds latitude, longitude, geo_precision,
+    geo_source and matched_name; names that cannot be resolved keep empty coordinates (never a
+    guess). Raises ValueError naming the file when it has no `name` column.
+    """
+    input_path, output_path = Path(input_path), Path(output_path)
+    frame, keys = _read_names(input_path)
     wanted = list(dict.fromkeys(k for k in keys if k[0]))
     answers = _lookup(geocoder or _default_geocoder(), wanted)
-
-    out = frame.drop(columns=[c for c in OUTPUT_COLUMNS if c in frame.columns])
     found = [answers.get(k) for k in keys]
-    out["latitude"] = pd.array([a["latitude"] if a else None for a in found], dtype="Float64")
-    out["longitude"] = pd.array([a["longitude"] if a else None for a in found], dtype="Float64")
-    out["geo_precision"] = pd.array([a["geo_precision"] if a else None for a in found],
-                                    dtype="Int64")  # fmt: skip
-    out["geo_source"] = pd.array([a["geo_source"] if a else None for a in found], dtype="string")
-    out["matched_name"] = pd.array([a["matched_name"] if a else None for a in found],
-                                   dtype="string")  # fmt: skip
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(output_path, index=False, na_rep="")
+    _with_answers(frame, found).to_csv(output_path, index=False, na_rep="")
 
     resolved = sum(1 for a in found if a)
-    unresolved_names = list(dict.fromkeys(n for (n, _), a in zip(keys, found, strict=True)
-                                          if not a and n))  # fmt: skip
+    unresolved = [n for (n, _), a in zip(keys, found, strict=True) if not a and n]
     return GeocodeSummary(
         input=input_path,
         output=output_path,
@@ -201,5 +209,5 @@ def geocode_csv(input_path, output_path, geocoder=None) -> GeocodeSummary:
         resolved=resolved,
         unresolved=len(frame) - resolved,
         by_source=dict(Counter(a["geo_source"] for a in found if a)),
-        unresolved_names=unresolved_names,
+        unresolved_names=list(dict.fromkeys(unresolved)),
     )
