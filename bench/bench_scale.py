@@ -9,7 +9,9 @@ and the code before the query engine ("before", commit bench.baseline.BEFORE, ch
 temporary worktree and run with this venv). Both are started the same way (streamlit run on
 127.0.0.1) behind a byte-counting TCP proxy, and driven by headless Chromium:
 
-- start: server start to the first map painted (cold: no snapshot; warm: the next start);
+- start: server start to the first map painted (cold: no snapshot; warm: the next start), and
+  of it, the server's start to its health check answering ("ready") and the first page's
+  opening to its map painted ("page");
 - filter change (Country = Iraq, then back), medians over runs: server-side seconds (the
   websocket rerun request to Streamlit's script_finished message), seconds to repaint (until
   the map shows the new data), and bytes on the wire to the browser (compressed where the
@@ -137,9 +139,10 @@ def server(code: Path, data: Path | str, home: Path, log_path: Path):
         process = subprocess.Popen(command, cwd=code, env=env, stdout=log, stderr=log)
         try:
             wait_healthy(f"http://127.0.0.1:{port}", process, timeout=120)
+            ready = time.monotonic()
             proxy = CountingProxy(port)
             try:
-                yield f"http://127.0.0.1:{proxy.port}", process.pid, started, proxy
+                yield f"http://127.0.0.1:{proxy.port}", process.pid, (started, ready), proxy
             finally:
                 proxy.close()
         finally:
@@ -249,10 +252,14 @@ def measure(label: str, code: Path, data: Path | str, folder: Path, browser, arg
     log = folder / f"{label}.log"
     result: dict = {"code": label}
     for start in ("cold", "warm"):
-        with server(code, data, home, log) as (url, pid, started, proxy):
+        with server(code, data, home, log) as (url, pid, (started, ready), proxy):
+            opened = time.monotonic()
             probe = Probe(browser, url)
             painted = probe.wait_for_map()
             result[f"start_{start}_s"] = None if painted is None else painted - started
+            # Of which: the server answering its health check, then the first page to its map.
+            result[f"ready_{start}_s"] = ready - started
+            result[f"page_{start}_s"] = None if painted is None else painted - opened
             if start == "cold":
                 probe.page.close()
                 continue
@@ -346,14 +353,16 @@ def _fmt(value, unit="") -> str:
 def report(results: list[dict], sessions: int) -> None:
     print(f"machine: {os.cpu_count()} cores; medians of the filter changes")
     header = (
-        f"{'rows':>9} {'code':>6} {'start cold':>10} {'start warm':>10} {'server':>8} "
+        f"{'rows':>9} {'code':>8} {'start cold':>10} {'start warm':>10} {'ready':>6} "
+        f"{'page':>6} {'server':>8} "
         f"{'repaint':>8} {'MB/change':>9} {'RSS 1':>7} {f'RSS {sessions}':>7} {'import':>7}"
     )
     print(header)
     for r in results:
         print(
-            f"{r['rows']:>9,} {r['code']:>6} {_fmt(r.get('start_cold_s'), 's'):>10} "
-            f"{_fmt(r.get('start_warm_s'), 's'):>10} {_fmt(r.get('change_server_s'), 's'):>8} "
+            f"{r['rows']:>9,} {r['code']:>8} {_fmt(r.get('start_cold_s'), 's'):>10} "
+            f"{_fmt(r.get('start_warm_s'), 's'):>10} {_fmt(r.get('ready_warm_s'), 's'):>6} "
+            f"{_fmt(r.get('page_warm_s'), 's'):>6} {_fmt(r.get('change_server_s'), 's'):>8} "
             f"{_fmt(r.get('change_repaint_s'), 's'):>8} {_fmt(r.get('change_mb')):>9} "
             f"{r.get('rss_one_mb', 0):>6.0f}M {r.get(f'rss_{sessions}_sessions_mb', 0):>6.0f}M "
             f"{_fmt(r.get('import_s'), 's'):>7}"
