@@ -32,11 +32,13 @@ against 1,000,000 stored take seconds (bench/bench_match.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import actors
 
@@ -190,13 +192,32 @@ def _query() -> str:
     return f"WITH {ctes},{checked}"
 
 
+# No key reaches further than a month (precision 3) from a candidate's day.
+_REACH = timedelta(days=31)
+
+
+def _within_stored_dates(db: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
+    """The candidates that may share a day or month with some stored incident: a file of a
+    million rows matched against a few stored months expands only the rows that can match."""
+    first, last = db.execute("SELECT min(event_date), max(event_date) FROM incidents").fetchall()[0]
+    if first is None or table.num_rows == 0:
+        return table.slice(0, 0)
+    day = table.column("day")
+    keep = pc.and_(
+        pc.greater_equal(day, pa.scalar(first - _REACH, pa.date32())),
+        pc.less_equal(day, pa.scalar(last + _REACH, pa.date32())),
+    )
+    return table.filter(keep)
+
+
 def match_incidents(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame) -> pd.DataFrame:
     """Every stored incident (table `incidents` of the engine's database `db`) each candidate
     matches, best first per candidate: candidate (its position in `candidates`), incident_id,
     rank (1 = best), days_apart, km (None when either has no point), same_site."""
-    if candidates.empty:
+    table = _within_stored_dates(db, candidate_table(candidates))
+    if table.num_rows == 0:
         return pd.DataFrame(columns=list(MATCH_COLUMNS))
-    db.register("cand", candidate_table(candidates))
+    db.register("cand", table)
     try:
         found = db.execute(_query()).df()
     finally:
