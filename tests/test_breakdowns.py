@@ -22,6 +22,7 @@ from dashboard.views.breakdowns import (
     month_span,
     picked_key,
     wall_panel_html,
+    worded,
 )
 
 
@@ -153,3 +154,12 @@ def test_every_breakdown_chart_is_valid_vega_lite(by):
 
     chart = breakdowns._month_chart(by) if by == "month" else breakdowns._rows_chart(by)
     assert chart.to_dict(validate=True)["$schema"].startswith("https://vega.github.io/schema")
+
+
+def test_the_dossier_words_name_what_the_incidents_do_not_say(curated):
+    weapons = worded(curated.breakdown(Filters(), "weapon", limit=20), "weapon not given")
+    assert "weapon not given" in set(weapons["value"])  # curated incidents without a weapon
+    assert "ballistic missile" in set(weapons["value"])
+    lumped = worded(curated.breakdown(Filters(), "weapon", limit=3), "weapon not given")
+    assert lumped["value"].iloc[-1].endswith(" others")
+    assert not any(v is None or "_" in v for v in lumped["value"])

@@ -76,6 +76,16 @@ def _label(value, panel: Panel, vocab: Vocabulary) -> str:
     return str(value).replace("_", " ")
 
 
+def worded(frame: pd.DataFrame, missing: str) -> pd.DataFrame:
+    """The engine's breakdown with words for its values: `missing` where the incidents do not
+    say, "N others" for the lumped rest, categories without underscores."""
+    words = [
+        f"{n:,} others" if n else missing if v is None else str(v).replace("_", " ")
+        for v, n in zip(frame["value"], frame["others"], strict=True)
+    ]
+    return frame.assign(value=words)
+
+
 def breakdown_rows(frame: pd.DataFrame, by: str, vocab: Vocabulary) -> pd.DataFrame:
     """The engine's breakdown with what the chart needs: `label` (a name), `key` (the value a
     click filters on; empty for rows that cannot be a filter), `casualty_text`, `text` (the

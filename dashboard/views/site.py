@@ -19,6 +19,7 @@ from dashboard import countries
 from dashboard.errors import AtlasError
 from dashboard.filters import Filters
 from dashboard.views import common, safe
+from dashboard.views.breakdowns import worded
 from dashboard.views.common import cached_sites, notice, show_error
 from dashboard.views.filter_controls import show_problems, url_filters
 from dashboard.views.map.templates import http_url
@@ -120,6 +121,10 @@ def _bars(frame: pd.DataFrame, title: str) -> alt.Chart:
     ).properties(title=title, height=alt.Step(22))  # fmt: skip
 
 
+# What a bar of incidents without the value is called (never "null").
+MISSING = {"attacker": "attacker not named", "weapon": "weapon not given", "type": "type not given"}
+
+
 def _breakdowns(engine, filters: Filters) -> None:
     left, middle, right = st.columns(3)
     for column, by, title in (
@@ -127,7 +132,8 @@ def _breakdowns(engine, filters: Filters) -> None:
         (middle, "weapon", "Weapons"),
         (right, "type", "Event types"),
     ):
-        column.altair_chart(_bars(engine.breakdown(filters, by), title), width="stretch")
+        rows = worded(engine.breakdown(filters, by), MISSING[by])
+        column.altair_chart(_bars(rows, title), width="stretch")
 
 
 def _retaliation(engine, filters: Filters, within: int) -> None:
