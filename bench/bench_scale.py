@@ -161,7 +161,7 @@ class Probe:
         self.finished: list[float] = []
         self.reruns: list[float] = []
         self.page.on("websocket", self._websocket)
-        self.page.goto(url)
+        self.page.goto(url, timeout=180_000)  # a loaded server may take a while to answer
 
     def _websocket(self, ws) -> None:
         ws.on("framereceived", self._received)
