@@ -135,6 +135,59 @@ def engine_ready(setting: str, version: str) -> bool:
     return (setting, version) in _ENGINES
 
 
+# While a new version is being built (an import landed: reading the store into a snapshot takes
+# seconds at 10^5-10^6 rows), pages wait this long for it, then answer from the previous
+# version rather than keep every open page waiting; they show the new one from their next
+# rerun after it is ready.
+FRESH_WAIT_S = 5.0
+_BUILDS: dict[tuple[str, str], threading.Thread] = {}
+_BUILDS_LOCK = threading.Lock()
+
+
+def engine_for(setting: str, version: str, *, wait_s: float = FRESH_WAIT_S) -> tuple[Engine, bool]:
+    """(the engine at `version`, True); or, when that version is still being built after
+    `wait_s` seconds and an older version of the same data is loaded, (the older one, False).
+    With nothing older loaded, it waits for the build; a build that failed raises its error."""
+    key = (setting, version)
+    engine = _ENGINES.get(key)
+    if engine is not None:
+        return engine, True
+    older = [e for (s, _), e in list(_ENGINES.items()) if s == setting]
+    if not older:
+        return shared_engine(setting, version), True
+    build = _build_in_background(setting, version)
+    build.join(wait_s)
+    engine = _ENGINES.get(key)
+    if engine is not None:
+        return engine, True
+    if not build.is_alive():  # it failed: build here, so the error reaches the page
+        return shared_engine(setting, version), True
+    return older[-1], False
+
+
+def _build_in_background(setting: str, version: str) -> threading.Thread:
+    key = (setting, version)
+    with _BUILDS_LOCK:
+        build = _BUILDS.get(key)
+        if build is None or not build.is_alive():
+            build = threading.Thread(
+                target=_build, args=key, name=f"atlas-engine-{version[:12]}", daemon=True
+            )
+            _BUILDS[key] = build
+            build.start()
+        return build
+
+
+def _build(setting: str, version: str) -> None:
+    try:
+        shared_engine(setting, version)
+    except Exception:  # noqa: BLE001 - the page that asks next builds it and shows the error
+        pass
+    finally:
+        with _BUILDS_LOCK:
+            _BUILDS.pop((setting, version), None)
+
+
 def frame_to_arrow(frame) -> pa.Table:
     """Canonical pandas incidents -> Arrow (dates as date32, the rest as their dtypes say)."""
     out = frame.copy()

@@ -2,7 +2,7 @@
 (data version, filters), and the one place errors and messages with data in them reach the
 page (`notice`, `show_error`; the escaping is `dashboard.views.safe`).
 
-The engine is one object per data version shared by every session (`datasource.shared_engine`):
+The engine is one object per data version shared by every session (`datasource.engine_for`):
 no session keeps its own copy of the incidents. Answers are small frames cached per (version,
 filters), so a rerun that changes nothing costs nothing, and an import (a new version) shows on
 every open page at its next rerun.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.datasource import DataSource, engine_ready, shared_engine
+from dashboard.datasource import DataSource, engine_for, engine_ready
 from dashboard.engine import Engine, Headline
 from dashboard.errors import AtlasError, InvalidFile
 from dashboard.filters import Filters
@@ -22,13 +22,20 @@ from dashboard.views import safe
 
 
 def current_engine() -> Engine:
-    """The engine for ATLAS_DATA at its current version (asked cheaply on every rerun)."""
+    """The engine for ATLAS_DATA at its current version (asked cheaply on every rerun), or the
+    previous version's for a few seconds more while a new one is being loaded (it says so)."""
     source = DataSource.configured()
     version = source.version()
     if engine_ready(source.setting, version):
-        return shared_engine(source.setting, version)
+        return engine_for(source.setting, version)[0]
     with st.spinner("Loading incidents..."):
-        return shared_engine(source.setting, version)
+        engine, fresh = engine_for(source.setting, version)
+    if not fresh:
+        st.caption(
+            "New data is being loaded: this page shows the incidents as they were before the "
+            "last import or removal, and the new ones at its next change once they are ready."
+        )
+    return engine
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
