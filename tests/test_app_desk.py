@@ -14,23 +14,14 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import countries
 from dashboard.geocoding.gazetteer import load_sites
-from dashboard.paths import DATA_DIR, PACKAGE_DIR
+from dashboard.paths import DATA_DIR
 from dashboard.views import incident_table
 from dashboard.views.breakdowns import PANELS
+from tests.app_pages import run_app
 from tests.page_text import unescaped
 
-APP = str(PACKAGE_DIR / "app.py")
 CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
 SITE_NAMES = {s.id: s.name for s in load_sites().sites}
-
-
-def run_app(query: dict[str, str] | None = None, state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    return at.run()
 
 
 def table(at: AppTest) -> pd.DataFrame:

@@ -10,29 +10,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.paths import DATA_DIR, PACKAGE_DIR
+from dashboard.paths import DATA_DIR
+from tests.app_pages import APP, count_in, description, run_app
 from tests.page_text import unescaped
 
-APP = str(PACKAGE_DIR / "app.py")
 CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
-
-
-def run_app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def description(at: AppTest) -> str:
-    """The one-line description above the map, as the reader sees it (markdown escapes undone)."""
-    shown = next(m.value for m in at.markdown if m.value.startswith("**")).strip("*")
-    return unescaped(shown)
-
-
-def count_in(at: AppTest) -> int:
-    first = description(at).split(" ", 1)[0]
-    return 0 if first == "all" else int(first.replace(",", ""))
 
 
 def map_component(at: AppTest) -> dict:

@@ -14,23 +14,12 @@ from streamlit.testing.v1 import AppTest
 from dashboard.engine import Engine
 from dashboard.filters import Filters
 from dashboard.formats import read_incidents
-from dashboard.paths import DATA_DIR, PACKAGE_DIR
+from dashboard.paths import DATA_DIR
 from dashboard.playback import Playback
+from tests.app_pages import description, run_app
 from tests.page_text import unescaped
 
-APP = str(PACKAGE_DIR / "app.py")
 CURATED = read_incidents(DATA_DIR / "incidents.csv")
-
-
-def run_app(query: dict[str, str] | None = None, page: str | None = None, state=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    if page:
-        at.switch_page(page)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    return at.run()
 
 
 def components(at: AppTest) -> list[dict]:
@@ -48,11 +37,6 @@ def reported(south, west, north, east, zoom, **extra) -> dict:
                        "_northEast": {"lat": north, "lng": east}},
             "zoom": zoom, "center": {"lat": (south + north) / 2, "lng": (west + east) / 2},
             "last_object_clicked_tooltip": None, **extra}  # fmt: skip
-
-
-def description(at: AppTest) -> str:
-    shown = next(m.value for m in at.markdown if m.value.startswith("**"))
-    return unescaped(shown.strip("*"))
 
 
 def test_display_options_change_the_layers_not_the_map():

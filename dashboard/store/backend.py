@@ -77,26 +77,14 @@ class Backend:
             progress(done)
 
     def read(self, conn: sa.Connection, excluded_batches: list[int]) -> pa.Table:
-        query = sa.select(*[incidents.c[c] for c in TABLE_COLUMNS])
-        if excluded_batches:
-            query = query.where(incidents.c.batch_id.not_in(excluded_batches))
-        result = conn.execute(query)
-        batches = []
-        while rows := result.fetchmany(CHUNK_ROWS):
-            batches.append(rows_to_batch([tuple(r) for r in rows]))
-        return pa.Table.from_batches(batches, schema=ARROW_SCHEMA)
+        """Every incident of a batch not in `excluded_batches`, as Arrow."""
+        return _read_table(conn, incidents, TABLE_COLUMNS, ARROW_SCHEMA, excluded_batches)
 
     def read_sources(self, conn: sa.Connection, excluded_batches: list[int]) -> pa.Table:
         """Every source added by a batch not in `excluded_batches`, as Arrow."""
-        query = sa.select(*[sources.c[c] for c in SOURCE_TABLE_COLUMNS])
-        if excluded_batches:
-            query = query.where(sources.c.batch_id.not_in(excluded_batches))
-        result = conn.execute(query)
-        batches = []
-        while rows := result.fetchmany(CHUNK_ROWS):
-            rows = [tuple(r) for r in rows]
-            batches.append(rows_to_batch(rows, SOURCE_TABLE_COLUMNS, schema=SOURCES_ARROW_SCHEMA))
-        return pa.Table.from_batches(batches, schema=SOURCES_ARROW_SCHEMA)
+        return _read_table(
+            conn, sources, SOURCE_TABLE_COLUMNS, SOURCES_ARROW_SCHEMA, excluded_batches
+        )
 
 
 def live_filter_sql(excluded_batches: list[int]) -> str:
@@ -104,3 +92,21 @@ def live_filter_sql(excluded_batches: list[int]) -> str:
     if not excluded_batches:
         return ""
     return f" WHERE batch_id NOT IN ({', '.join(str(int(b)) for b in excluded_batches)})"
+
+
+def _read_table(
+    conn: sa.Connection,
+    table: sa.Table,
+    columns: tuple[str, ...],
+    schema: pa.Schema,
+    excluded_batches: list[int],
+) -> pa.Table:
+    """`columns` of `table`'s rows from batches not excluded, fetched in chunks into Arrow."""
+    query = sa.select(*[table.c[c] for c in columns])
+    if excluded_batches:
+        query = query.where(table.c.batch_id.not_in(excluded_batches))
+    result = conn.execute(query)
+    batches = []
+    while rows := result.fetchmany(CHUNK_ROWS):
+        batches.append(rows_to_batch([tuple(r) for r in rows], columns, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
