@@ -23,7 +23,7 @@ from geopy.distance import geodesic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from calibrate_threshold import KIND_WORDS, negatives, typo  # noqa: E402
+from calibrate_threshold import negatives, positives  # noqa: E402
 
 from dashboard.geocoding.gazetteer import load_sites  # noqa: E402
 from dashboard.geocoding.matcher import PlaceIndex  # noqa: E402
@@ -34,30 +34,6 @@ RESULTS = Path(__file__).resolve().parent / "results"
 CUTOFFS = list(range(80, 101, 2))
 HINTS = ("IQ", "SY", "JO")
 MIN_LENGTH = {"sites": 4, "towns": 6}
-
-
-def positives(rng: random.Random, known: set[str]) -> list[tuple[str, float, float, str, str]]:
-    """(typo'd name, lat, lon, tier, country) for the sites and towns of the gazetteer."""
-    rows = []
-    for site in load_sites().sites:
-        for alias in site.names:
-            parsed = parse_name(alias)
-            if not alias.isascii() or len(parsed.core.replace(" ", "")) < 6:
-                continue
-            variant = typo(parsed.core, rng)
-            if parse_name(variant).core in known:
-                continue
-            kinds = " ".join(KIND_WORDS[k] for k in sorted(parsed.kinds) if k in KIND_WORDS)
-            query = f"{variant} {kinds}".strip()
-            rows.append((query, site.latitude, site.longitude, "sites", site.country))
-    for town in load_towns().towns:
-        core = parse_name(town.name).core
-        if town.population < 5000 or len(core.replace(" ", "")) < 6:
-            continue
-        variant = typo(core, rng)
-        if parse_name(variant).core not in known:
-            rows.append((variant, town.latitude, town.longitude, "towns", town.country))
-    return rows
 
 
 def best(index: PlaceIndex, query: str, tier: str, country: str | None):

@@ -59,9 +59,10 @@ def typo(text: str, rng: random.Random) -> str:
 KIND_WORDS = {"air": "air base", "base": "base", "field": "field", "crossing": "crossing"}
 
 
-def positives(rng: random.Random, known: set[str]) -> list[tuple[str, float, float, str]]:
-    """(typo'd name, true lat, true lon, tier): one typo in the name part of each Latin-script
-    site alias and town name with 6+ letters (kind words such as "air base" kept intact)."""
+def positives(rng: random.Random, known: set[str]) -> list[tuple[str, float, float, str, str]]:
+    """(typo'd name, true lat, true lon, tier, country): one typo in the name part of each
+    Latin-script site alias and town name with 6+ letters (kind words such as "air base" kept
+    intact)."""
     rows = []
     for site in load_sites().sites:
         for alias in site.names:
@@ -72,14 +73,15 @@ def positives(rng: random.Random, known: set[str]) -> list[tuple[str, float, flo
             if parse_name(variant).core in known:
                 continue
             kinds = " ".join(KIND_WORDS[k] for k in sorted(parsed.kinds) if k in KIND_WORDS)
-            rows.append((f"{variant} {kinds}".strip(), site.latitude, site.longitude, "sites"))
+            query = f"{variant} {kinds}".strip()
+            rows.append((query, site.latitude, site.longitude, "sites", site.country))
     for town in load_towns().towns:
         core = parse_name(town.name).core
         if town.population < 5000 or len(core.replace(" ", "")) < 6:
             continue
         variant = typo(core, rng)
         if parse_name(variant).core not in known:
-            rows.append((variant, town.latitude, town.longitude, "towns"))
+            rows.append((variant, town.latitude, town.longitude, "towns", town.country))
     return rows
 
 
@@ -114,7 +116,7 @@ def _best(index: PlaceIndex, query: str, tier: str, min_length: int):
 def measure(index: PlaceIndex, pos, neg, tier: str, min_length: int) -> list[dict]:
     """Cut-off table for one tier (sites or towns) and one minimum key length."""
     pos_scores = []
-    for query, lat, lon, origin in pos:
+    for query, lat, lon, origin, _country in pos:
         if origin != tier:
             continue
         best = _best(index, query, tier, min_length)
