@@ -106,3 +106,16 @@ class RequestLog:
             if urlparse(url).scheme in ("http", "https", "ws", "wss")
             and urlparse(url).hostname not in LOCAL_HOSTS
         ]
+
+
+def drag_across(page, chart, *, settle_ms: int = 1500) -> None:
+    """Drag across a chart from 30% to 45% of its width (a span on the timeline), once the
+    page has had `settle_ms` to bind its handlers."""
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(settle_ms)
+    box = chart.bounding_box()
+    y = box["y"] + box["height"] * 0.6
+    page.mouse.move(box["x"] + box["width"] * 0.30, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=10)
+    page.mouse.up()

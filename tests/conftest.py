@@ -73,6 +73,16 @@ def store_url(request, tmp_path):
 
 
 @pytest.fixture
+def store(store_url):
+    """An empty store (not seeded) at `store_url`, closed after the test."""
+    from dashboard.store import Store
+
+    store = Store(store_url, seed_csv=None)
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from dashboard.paths import DATA_DIR
-from tests.browser import ARTIFACTS, REPO, running_app
+from tests.browser import ARTIFACTS, REPO, drag_across, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 CURATED = pd.read_csv(DATA_DIR / "incidents.csv", dtype=str, keep_default_na=False)
@@ -195,14 +195,7 @@ def test_dragging_across_the_timeline_filters_the_page(app_url, page):
     map_frame(page)  # the page has finished its first run
     description = page.locator("[data-testid='stMarkdown']").first
     for _attempt in range(3):  # a drag before Vega has bound its handlers is lost: try again
-        chart.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
-        box = chart.bounding_box()
-        y = box["y"] + box["height"] * 0.6
-        page.mouse.move(box["x"] + box["width"] * 0.30, y)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=10)
-        page.mouse.up()
+        drag_across(page, chart)
         for _ in range(50):
             if not description.inner_text().startswith(f"{len(CURATED)} incidents"):
                 break

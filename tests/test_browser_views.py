@@ -15,7 +15,7 @@ from dashboard.paths import DATA_DIR
 from dashboard.synthetic import synthetic_incidents
 from dashboard.views.screen import Screen
 from dashboard.views.wall import map_scale
-from tests.browser import ARTIFACTS, REPO, RequestLog, running_app
+from tests.browser import ARTIFACTS, REPO, RequestLog, drag_across, running_app
 from tests.test_browser_app import map_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -399,14 +399,7 @@ def test_a_dragged_span_means_the_same_days_in_every_time_zone(browser, app_url,
     chart = page.locator(".st-key-timeline .vega-embed").first
     description = page.locator("[data-testid='stMarkdown']").filter(has_text="incident").first
     for _attempt in range(3):  # a drag before Vega has bound its handlers is lost: try again
-        chart.scroll_into_view_if_needed()
-        page.wait_for_timeout(1000)
-        box = chart.bounding_box()
-        y = box["y"] + box["height"] * 0.6
-        page.mouse.move(box["x"] + box["width"] * 0.30, y)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=10)
-        page.mouse.up()
+        drag_across(page, chart, settle_ms=1000)
         try:
             poll(
                 page,

@@ -21,13 +21,6 @@ from dashboard.store import Store, open_store
 SMALL = "tests/fixtures/native_small.csv"
 
 
-@pytest.fixture
-def store(store_url) -> Store:
-    store = Store(store_url, seed_csv=None)
-    yield store
-    store.close()
-
-
 def _generated_csv(path, rows: int, bad_row: int | None = None) -> None:
     """A native CSV of `rows` incidents; `bad_row` (spreadsheet numbering) gets a bad latitude."""
     lines = ["incident_id,event_date,event_type,location,country,latitude,longitude,killed,source"]

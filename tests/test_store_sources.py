@@ -22,13 +22,6 @@ from dashboard.store.store import CURATED_CSV
 SMALL = "tests/fixtures/native_small.csv"
 
 
-@pytest.fixture
-def store(store_url) -> Store:
-    store = Store(store_url, seed_csv=None)
-    yield store
-    store.close()
-
-
 def _sources(store: Store) -> pd.DataFrame:
     return store.sources_table().to_pandas()
 

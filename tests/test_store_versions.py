@@ -15,13 +15,6 @@ from dashboard.synthetic import synthetic_incidents
 SMALL = "tests/fixtures/native_small.csv"
 
 
-@pytest.fixture
-def store(store_url) -> Store:
-    store = Store(store_url, seed_csv=None)
-    yield store
-    store.close()
-
-
 def awkward_incidents() -> pd.DataFrame:
     """Text a CSV round trip could break, and columns empty in the first rows only."""
     frame = synthetic_incidents(6, seed=21)
