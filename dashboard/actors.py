@@ -81,16 +81,30 @@ def _lookup(text: str, path: Path) -> str | None:
 def side_of(name: str | None, path: Path = ACTORS_CSV) -> str:
     if name is None or pd.isna(name):
         return UNKNOWN_SIDE
-    sides = dict(zip(load_actors(path)["name"], load_actors(path)["side"], strict=True))
-    return sides.get(name, UNKNOWN_SIDE)
+    return _side_index(path).get(name, UNKNOWN_SIDE)
+
+
+@lru_cache(maxsize=4)
+def _side_index(path: Path) -> dict[str, str]:
+    return dict(zip(load_actors(path)["name"], load_actors(path)["side"], strict=True))
 
 
 def umbrellas_of(name: str, path: Path = ACTORS_CSV) -> list[str]:
     """The umbrella groups an actor belongs to, nearest first."""
-    table = load_actors(path).set_index("name")
-    if name not in table.index or pd.isna(table.at[name, "umbrella"]):
-        return []
-    return [u.strip() for u in str(table.at[name, "umbrella"]).split(";") if u.strip()]
+    return list(_umbrella_index(path).get(name, ()))
+
+
+# Asked for every actor name on every rerun of the filters (the actor picker, members of an
+# umbrella): a dict built once, not a pandas lookup per name.
+@lru_cache(maxsize=4)
+def _umbrella_index(path: Path) -> dict[str, tuple[str, ...]]:
+    index = {}
+    for name, umbrella in zip(
+        load_actors(path)["name"], load_actors(path)["umbrella"], strict=True
+    ):
+        if not pd.isna(umbrella):
+            index[name] = tuple(u.strip() for u in str(umbrella).split(";") if u.strip())
+    return index
 
 
 def canonicalise(incidents: pd.DataFrame, path: Path = ACTORS_CSV) -> pd.DataFrame:

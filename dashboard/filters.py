@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, make_dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, process
@@ -307,7 +308,9 @@ def _actor_name(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def umbrella_names() -> frozenset[str]:
+    """Every umbrella group actors.csv names (asked on every rerun of the actor picker)."""
     table = actors.load_actors()
     return frozenset(u for name in table["name"] for u in actors.umbrellas_of(name))
 
