@@ -4,8 +4,9 @@ server starts rather than when the first visitor arrives.
     python -m dashboard.serve [streamlit options, e.g. --server.port 8501]
 
 A thread imports what the pages draw with (Altair, folium, the map package) and builds the
-engine for ATLAS_DATA at its current version, while the main thread starts Streamlit; the first
-page then finds both ready (or waits for the build already under way, never starting another).
+engine for ATLAS_DATA at its current version while the main thread starts Streamlit, then asks
+the engine everything the main page's first run needs (`views.warm`); the first page then finds
+its answers ready (or waits for the build already under way, never starting another).
 `streamlit run dashboard/app.py` still works: its first visitor does this work instead.
 """
 
@@ -27,22 +28,35 @@ RUNTIME_WAIT_S = 60
 
 def preload() -> None:
     """What the first page would otherwise do before it can draw anything."""
-    # After the server exists: Streamlit's caches attach to the running server when their
-    # modules are imported. Components (streamlit-folium) register only from a page's own
-    # script run, so the page imports those; here the pure map builders (folium) are enough.
+    # The data layer and the libraries first, beside Streamlit's own start (reading the
+    # snapshot and building the engine run in Arrow and DuckDB, outside the interpreter lock).
+    try:
+        engine = _engine_and_libraries()
+    except Exception as error:  # noqa: BLE001 - the page shows the same error to its visitor
+        log.warning("incidents not loaded ahead of the first visitor: %s", error)
+        return
+    # Then the page's answers, once the server exists: Streamlit's caches attach to the
+    # running server when their modules are imported. Components (streamlit-folium) register
+    # only from a page's own script run, so the page imports those.
     if not _runtime_started():
         return
     try:
-        import altair  # noqa: F401 - the charts
+        from dashboard.views import warm
 
-        from dashboard.datasource import DataSource, shared_engine
-        from dashboard.views import breakdowns, map  # noqa: F401 - folium and the map's builders
-
-        source = DataSource.configured()
-        shared_engine(source.setting, source.version())
-        breakdowns.warm()
+        warm.first_page(engine)
     except Exception as error:  # noqa: BLE001 - the page shows the same error to its visitor
-        log.warning("incidents not loaded ahead of the first visitor: %s", error)
+        log.warning("the first page not prepared ahead of its visitor: %s", error)
+
+
+def _engine_and_libraries():
+    import altair  # noqa: F401 - the charts
+    import PIL.Image  # noqa: F401 - the page's icon (st.set_page_config reads it)
+
+    from dashboard.datasource import DataSource, shared_engine
+    from dashboard.views import map  # noqa: F401 - folium and the map's builders
+
+    source = DataSource.configured()
+    return shared_engine(source.setting, source.version())
 
 
 def _runtime_started() -> bool:

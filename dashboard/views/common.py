@@ -13,10 +13,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import mapcontent
 from dashboard.datasource import DataSource, engine_for, engine_ready
 from dashboard.engine import Engine, Headline
 from dashboard.errors import AtlasError, InvalidFile
 from dashboard.filters import Filters
+from dashboard.mapcontent import MapContent
+from dashboard.mapview import MapQuery
 from dashboard.problems import problems_table
 from dashboard.views import safe
 
@@ -67,6 +70,27 @@ def table_page(_engine: Engine, version: str, filters: Filters, page: int, size:
 @st.cache_data(max_entries=512, show_spinner=False)
 def span(_engine: Engine, version: str, filters: Filters):
     return _engine.span(filters)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def map_selection(_engine: Engine, version: str, filters: Filters, highlight_days: int | None):
+    """The selection's numbers for the map: asked once per selection, not on every zoom step."""
+    return mapcontent.selection(_engine, filters, highlight_days=highlight_days)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def map_content(_engine: Engine, version: str, filters: Filters, query: MapQuery,
+                highlight_days: int | None) -> MapContent:  # fmt: skip
+    """What the map shows for a view; cached on the query (box snapped to a grid, resolution),
+    so nearby views share it."""
+    about = map_selection(_engine, version, filters, highlight_days)
+    return mapcontent.map_content(_engine, filters, query, highlight_days=highlight_days,
+                                  about=about)  # fmt: skip
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def map_bounds(_engine: Engine, version: str, filters: Filters):
+    return _engine.map_bounds(filters)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

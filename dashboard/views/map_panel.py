@@ -24,8 +24,7 @@ from dashboard import settings
 from dashboard.engine import Engine
 from dashboard.errors import AtlasError
 from dashboard.filters import Filters
-from dashboard.mapcontent import MapContent, map_content, selection
-from dashboard.mapview import MapQuery, MapView, parse_view_param, plan
+from dashboard.mapview import MapView, parse_view_param, plan
 from dashboard.playback import Playback
 from dashboard.views import common
 from dashboard.views.common import cached_sites, show_error
@@ -68,25 +67,6 @@ class MapOptions:
     link_view: bool = True  # keep the view in the page's link
     wall: bool = False  # no controls, symbols merged where they would overlap, always fitted
     legend: Callable[[LegendFacts], None] | None = None  # the page draws it (else the map)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _selection(_engine: Engine, version: str, filters: Filters, highlight_days: int | None):
-    """The selection's numbers: asked once per selection, not on every zoom step."""
-    return selection(_engine, filters, highlight_days=highlight_days)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _content(_engine: Engine, version: str, filters: Filters, query: MapQuery,
-             highlight_days: int | None) -> MapContent:  # fmt: skip
-    """Cached on the query (box snapped to a grid, resolution), so nearby views share it."""
-    about = _selection(_engine, version, filters, highlight_days)
-    return map_content(_engine, filters, query, highlight_days=highlight_days, about=about)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _bounds(_engine: Engine, version: str, filters: Filters):
-    return _engine.map_bounds(filters)
 
 
 def show_map(
@@ -202,7 +182,7 @@ def _build(engine, filters, options, focus_id, description, window, reported):
     """(base map, feature group) for this rerun; `reported`: the view the browser reported
     last (None before it has)."""
     version = engine.version
-    bounds = _bounds(engine, version, filters)
+    bounds = common.map_bounds(engine, version, filters)
     view = reported or _linked_view(options)
     if view is None and bounds is not None:
         view = MapView.fitting(bounds)
@@ -210,7 +190,7 @@ def _build(engine, filters, options, focus_id, description, window, reported):
     content = None
     if view is not None:
         query = plan(view, scale=options.scale)
-        content = _content(engine, version, shown, query, options.highlight_days)
+        content = common.map_content(engine, version, shown, query, options.highlight_days)
     key = fit_key(version, filters)
     display = Display(
         color_by=options.color_by, metric=options.metric, theme=options.theme,
