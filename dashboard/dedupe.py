@@ -63,8 +63,9 @@ def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
     return frame[name].astype(dtype)
 
 
-def candidate_table(candidates: pd.DataFrame) -> pa.Table:
-    """The columns matching reads, one row per new incident numbered from 0 (`candidate`)."""
+def candidate_table(candidates: pd.DataFrame, positions: np.ndarray | None = None) -> pa.Table:
+    """The columns matching reads, one row per new incident, numbered from 0 (`candidate`) or
+    by `positions` (the rows' positions in the whole file when `candidates` is a part of it)."""
     lat = pd.to_numeric(_column(candidates, "latitude", "Float64")).astype("float64")
     lon = pd.to_numeric(_column(candidates, "longitude", "Float64")).astype("float64")
     located = np.isfinite(lat.to_numpy()) & np.isfinite(lon.to_numpy())
@@ -73,7 +74,9 @@ def candidate_table(candidates: pd.DataFrame) -> pa.Table:
     reach = np.ceil(TOWN_KM / (column_km * CELL_DEGREES)).astype("int64")
     frame = pd.DataFrame(
         {
-            "candidate": np.arange(len(candidates), dtype="int64"),
+            "candidate": (
+                np.arange(len(candidates), dtype="int64") if positions is None else positions
+            ),
             "own_id": _column(candidates, "incident_id", "string").to_numpy(),
             "day": pd.to_datetime(candidates["event_date"]).dt.date.to_numpy(),
             "tp": _column(candidates, "time_precision", "Int64").fillna(1).to_numpy("int64"),
@@ -196,25 +199,67 @@ def _query() -> str:
 _REACH = timedelta(days=31)
 
 
-def _within_stored_dates(db: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
-    """The candidates that may share a day or month with some stored incident: a file of a
-    million rows matched against a few stored months expands only the rows that can match."""
+def _within_stored_dates(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame) -> np.ndarray:
+    """Positions of the candidates that may share a day or month with some stored incident: a
+    file of a million rows matched against a few stored months expands only the rows that can
+    match."""
     first, last = db.execute("SELECT min(event_date), max(event_date) FROM incidents").fetchall()[0]
-    if first is None or table.num_rows == 0:
-        return table.slice(0, 0)
-    day = table.column("day")
-    keep = pc.and_(
-        pc.greater_equal(day, pa.scalar(first - _REACH, pa.date32())),
-        pc.less_equal(day, pa.scalar(last + _REACH, pa.date32())),
-    )
-    return table.filter(keep)
+    if first is None or len(candidates) == 0:
+        return np.arange(0, dtype="int64")
+    days = pd.to_datetime(candidates["event_date"])
+    inside = days.between(pd.Timestamp(first - _REACH), pd.Timestamp(last + _REACH))
+    return np.flatnonzero(inside.to_numpy(dtype=bool, na_value=False))
+
+
+# The stored points' grid cells, each widened by the columns a candidate in a neighbouring row
+# may reach (`cells` in _TIMES: reach grows with latitude, so it is taken two rows poleward),
+# and the stored sites: a candidate near none of them cannot match.
+_NEAR_STORED = """
+WITH stored AS (
+    SELECT site_id, latitude AS lat, longitude AS lon FROM incidents
+    WHERE event_date BETWEEN (SELECT min(day) FROM cand) - INTERVAL 31 DAY
+                         AND (SELECT max(day) FROM cand) + INTERVAL 31 DAY
+),
+points AS (
+    SELECT DISTINCT floor(lat / {cell})::BIGINT AS gy, floor(lon / {cell})::BIGINT AS gx,
+        ceil({town} / (111.32 * cos(radians(least(abs(lat) + 2 * {cell}, 89))) * {cell}))::BIGINT
+            AS r
+    FROM stored WHERE lat IS NOT NULL AND lon IS NOT NULL
+),
+columns AS (SELECT DISTINCT gy, gx + unnest(range(-r, r + 1)) AS x FROM points),
+near AS (SELECT DISTINCT x, gy + unnest(range(-1, 2)) AS y FROM columns)
+SELECT candidate FROM cand c SEMI JOIN near n
+    ON n.x = floor(c.lon / {cell})::BIGINT AND n.y = floor(c.lat / {cell})::BIGINT
+UNION
+SELECT candidate FROM cand c SEMI JOIN (SELECT DISTINCT site_id FROM stored) s
+    ON s.site_id = c.site_id
+"""
+
+
+def _near_stored(db: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
+    """The candidates near some stored incident of their dates, when there are fewer stored
+    incidents than candidates (widening the stored points is then the cheaper side; the
+    matching query widens the candidates either way)."""
+    stored = db.execute("SELECT count(*) FROM incidents").fetchall()[0][0]
+    if stored >= table.num_rows:
+        return table
+    query = _NEAR_STORED.format(cell=CELL_DEGREES, town=TOWN_KM)
+    db.register("cand", table)
+    try:
+        near = db.sql(query).to_arrow_table().column("candidate")
+    finally:
+        db.unregister("cand")
+    return table.filter(pc.is_in(table.column("candidate"), value_set=near.combine_chunks()))
 
 
 def match_incidents(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame) -> pd.DataFrame:
     """Every stored incident (table `incidents` of the engine's database `db`) each candidate
     matches, best first per candidate: candidate (its position in `candidates`), incident_id,
     rank (1 = best), days_apart, km (None when either has no point), same_site."""
-    table = _within_stored_dates(db, candidate_table(candidates))
+    positions = _within_stored_dates(db, candidates)
+    if len(positions) == 0:
+        return pd.DataFrame(columns=list(MATCH_COLUMNS))
+    table = _near_stored(db, candidate_table(candidates.iloc[positions], positions))
     if table.num_rows == 0:
         return pd.DataFrame(columns=list(MATCH_COLUMNS))
     db.register("cand", table)
