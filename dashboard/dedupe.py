@@ -51,46 +51,73 @@ EARTH_KM = 6371.0088
 MATCH_COLUMNS = ("candidate", "incident_id", "rank", "days_apart", "km", "same_site")
 
 
-def _side(names: pd.Series) -> pd.Series:
-    table = actors.load_actors()
-    sides = dict(zip(table["name"], table["side"], strict=True))
-    return names.map(sides).fillna(actors.UNKNOWN_SIDE).astype("string")
-
-
-def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
+def _text(frame: pd.DataFrame, name: str) -> pa.Array:
+    """A text column as Arrow (no copy when pandas already keeps it in Arrow)."""
     if name not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype=dtype)
-    return frame[name].astype(dtype)
+        return pa.nulls(len(frame), pa.string())
+    values = pa.array(frame[name].astype("string[pyarrow]"), from_pandas=True)
+    return values.cast(pa.string())
+
+
+def _whole(frame: pd.DataFrame, name: str, missing: int) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), missing, dtype="int64")
+    return frame[name].astype("Int64").fillna(missing).to_numpy("int64")
+
+
+def _degrees(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy("float64", na_value=np.nan)
+
+
+def _side(names: pa.Array) -> pa.Array:
+    table = actors.load_actors()
+    known = pa.array(table["name"].astype(str).tolist(), pa.string())
+    sides = pa.array(table["side"].astype(str).tolist(), pa.string())
+    found = pc.take(sides, pc.index_in(names, value_set=known))
+    return pc.fill_null(found, actors.UNKNOWN_SIDE)
 
 
 def candidate_table(candidates: pd.DataFrame, positions: np.ndarray | None = None) -> pa.Table:
     """The columns matching reads, one row per new incident, numbered from 0 (`candidate`) or
     by `positions` (the rows' positions in the whole file when `candidates` is a part of it)."""
-    lat = pd.to_numeric(_column(candidates, "latitude", "Float64")).astype("float64")
-    lon = pd.to_numeric(_column(candidates, "longitude", "Float64")).astype("float64")
-    located = np.isfinite(lat.to_numpy()) & np.isfinite(lon.to_numpy())
+    lat = pd.to_numeric(candidates.get("latitude"), errors="coerce")
+    lon = pd.to_numeric(candidates.get("longitude"), errors="coerce")
+    lat = (
+        np.full(len(candidates), np.nan)
+        if lat is None
+        else lat.to_numpy("float64", na_value=np.nan)
+    )
+    lon = (
+        np.full(len(candidates), np.nan)
+        if lon is None
+        else lon.to_numpy("float64", na_value=np.nan)
+    )
+    located = np.isfinite(lat) & np.isfinite(lon)
     # How many grid columns TOWN_KM spans at this latitude (columns narrow towards the poles).
-    column_km = 111.32 * np.cos(np.radians(np.clip(np.abs(lat.fillna(0).to_numpy()), 0, 89)))
+    column_km = 111.32 * np.cos(np.radians(np.clip(np.abs(np.nan_to_num(lat)), 0, 89)))
     reach = np.ceil(TOWN_KM / (column_km * CELL_DEGREES)).astype("int64")
-    frame = pd.DataFrame(
+    days = pd.to_datetime(candidates["event_date"]).to_numpy("datetime64[ns]")
+    return pa.table(
         {
-            "candidate": (
-                np.arange(len(candidates), dtype="int64") if positions is None else positions
-            ),
-            "own_id": _column(candidates, "incident_id", "string").to_numpy(),
-            "day": pd.to_datetime(candidates["event_date"]).dt.date.to_numpy(),
-            "tp": _column(candidates, "time_precision", "Int64").fillna(1).to_numpy("int64"),
-            "event_type": _column(candidates, "event_type", "string").to_numpy(),
-            "weapon": _column(candidates, "weapon", "string").to_numpy(),
-            "side1": _side(_column(candidates, "actor1", "string")).to_numpy(),
-            "site_id": _column(candidates, "site_id", "string").to_numpy(),
-            "lat": np.where(located, lat, np.nan),
-            "lon": np.where(located, lon, np.nan),
-            "gp": _column(candidates, "geo_precision", "Int64").fillna(1).to_numpy("int64"),
+            "candidate": np.arange(len(candidates), dtype="int64")
+            if positions is None
+            else np.asarray(positions, dtype="int64"),
+            "own_id": _text(candidates, "incident_id"),
+            "day": pa.array(days).cast(pa.date32()),
+            "tp": _whole(candidates, "time_precision", 1),
+            "event_type": _text(candidates, "event_type"),
+            "weapon": _text(candidates, "weapon"),
+            "side1": _side(_text(candidates, "actor1")),
+            "site_id": _text(candidates, "site_id"),
+            # A missing point is null (not NaN) in SQL.
+            "lat": pa.array(np.where(located, lat, np.nan), from_pandas=True),
+            "lon": pa.array(np.where(located, lon, np.nan), from_pandas=True),
+            "gp": _whole(candidates, "geo_precision", 1),
             "reach": reach,
         }
     )
-    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 # Stored incidents within the candidates' dates, with their keys (sid: the row, cheaper to
@@ -213,26 +240,34 @@ def _within_stored_dates(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame
 
 # The stored points' grid cells, each widened by the columns a candidate in a neighbouring row
 # may reach (`cells` in _TIMES: reach grows with latitude, so it is taken two rows poleward),
-# and the stored sites: a candidate near none of them cannot match.
+# and the stored sites, each in its month and the months either side (no key reaches further
+# than 31 days): a candidate near none of them in its month cannot match.
 _NEAR_STORED = """
 WITH stored AS (
-    SELECT site_id, latitude AS lat, longitude AS lon FROM incidents
+    SELECT site_id, latitude AS lat, longitude AS lon,
+        year(event_date) * 12 + month(event_date) AS m
+    FROM incidents
     WHERE event_date BETWEEN (SELECT min(day) FROM cand) - INTERVAL 31 DAY
                          AND (SELECT max(day) FROM cand) + INTERVAL 31 DAY
 ),
+months AS (SELECT DISTINCT site_id, lat, lon, m + unnest(range(-1, 2)) AS m FROM stored),
 points AS (
-    SELECT DISTINCT floor(lat / {cell})::BIGINT AS gy, floor(lon / {cell})::BIGINT AS gx,
+    SELECT DISTINCT floor(lat / {cell})::BIGINT AS gy, floor(lon / {cell})::BIGINT AS gx, m,
         ceil({town} / (111.32 * cos(radians(least(abs(lat) + 2 * {cell}, 89))) * {cell}))::BIGINT
             AS r
-    FROM stored WHERE lat IS NOT NULL AND lon IS NOT NULL
+    FROM months WHERE lat IS NOT NULL AND lon IS NOT NULL
 ),
-columns AS (SELECT DISTINCT gy, gx + unnest(range(-r, r + 1)) AS x FROM points),
-near AS (SELECT DISTINCT x, gy + unnest(range(-1, 2)) AS y FROM columns)
-SELECT candidate FROM cand c SEMI JOIN near n
-    ON n.x = floor(c.lon / {cell})::BIGINT AND n.y = floor(c.lat / {cell})::BIGINT
+columns AS (SELECT DISTINCT gy, m, gx + unnest(range(-r, r + 1)) AS x FROM points),
+near AS (SELECT DISTINCT x, m, gy + unnest(range(-1, 2)) AS y FROM columns),
+cand_keys AS (
+    SELECT candidate, site_id, year(day) * 12 + month(day) AS m,
+        floor(lon / {cell})::BIGINT AS x, floor(lat / {cell})::BIGINT AS y
+    FROM cand
+)
+SELECT candidate FROM cand_keys c SEMI JOIN near n ON n.x = c.x AND n.y = c.y AND n.m = c.m
 UNION
-SELECT candidate FROM cand c SEMI JOIN (SELECT DISTINCT site_id FROM stored) s
-    ON s.site_id = c.site_id
+SELECT candidate FROM cand_keys c SEMI JOIN (SELECT DISTINCT site_id, m FROM months) s
+    ON s.site_id = c.site_id AND s.m = c.m
 """
 
 
