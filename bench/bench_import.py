@@ -2,6 +2,7 @@
 
     python bench/bench_import.py [--sizes 100000,1000000] [--columns 500,1000,2000]
                                  [--old bd34aa1] [--timeout 900]
+    python bench/bench_import.py --store [--sizes 1000000] [--old 2f4f68a]
 
 Makes synthetic files with `dashboard.synthetic` (native CSV, the same as Parquet, and an
 ACLED-layout CSV; made-up rows marked synthetic), then times `read_incidents` on each in a fresh
@@ -10,6 +11,10 @@ process, once with this worktree's code and once with the old commit's (checked 
 afterwards). Then the same for 1,000-row files of 500 to 2,000 columns (time must grow with the
 columns, not their square). Prints wall and CPU seconds and peak RSS side by side and writes
 bench/results/import.json. Never fails on time; a run over --timeout is reported as such.
+
+With --store: `atlas import` of the native and ACLED CSVs into a fresh local store (seeded with
+the curated incidents, so matching against stored incidents runs) in a fresh process, this code
+beside --old: wall seconds and peak RSS of the whole command (bench/results/import-store.json).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +52,23 @@ print(json.dumps({
     "peak_rss_mb": peak // 1024,
     "rows": rows, "error": error, "code": dashboard.__file__,
 }))
+"""
+
+
+# `atlas import FILE` in a child whose code is the code under test; its figures go to a file
+# (the command prints its own lines).
+IMPORT = """
+import json, resource, sys, time
+import dashboard
+from dashboard.__main__ import main
+status = main(["import", sys.argv[1]])
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
+with open(sys.argv[2], "w") as out:
+    json.dump({
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": peak // 1024, "status": status, "code": dashboard.__file__,
+    }, out)
 """
 
 
@@ -115,6 +138,49 @@ def measure(code: Path, path: Path, timeout: int) -> dict:
     return result
 
 
+def measure_import(code: Path, path: Path, folder: Path, timeout: int) -> dict:
+    """`atlas import path` into a fresh store under `folder`, with `code`."""
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=folder))
+    figures = home / "figures.json"
+    environment = {**os.environ, "PYTHONPATH": str(code), "ATLAS_HOME": str(home),
+                   "ATLAS_MAX_ROWS": "5000000"}  # fmt: skip
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", IMPORT, str(path), str(figures)],
+            cwd=code, env=environment, capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return {"seconds": None, "error": f"over {timeout} s"}
+    if not figures.exists():
+        return {"seconds": None, "error": done.stderr.strip().splitlines()[-1:]}
+    result = json.loads(figures.read_text())
+    assert str(code) in result.pop("code"), "the child imported the wrong code"
+    # The whole command as a user waits for it: the interpreter's start and exit included.
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    if result["status"]:
+        result["error"] = done.stderr.strip().splitlines()[-1:]
+    subprocess.run(["rm", "-rf", str(home)], check=False)
+    return result
+
+
+def store_imports(args, folder: Path, old: Path) -> list[dict]:
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        files = make_files(folder, size)
+        for kind in ("native CSV", "ACLED CSV"):
+            path = files[kind]
+            for run in range(args.runs):
+                now = measure_import(ROOT, path, folder, args.timeout)
+                before = measure_import(old, path, folder, args.timeout)
+                print(f"{size:>9,} {kind:<10} run {run + 1} | now {shown(now)} | "
+                      f"{args.old} {shown(before)}", flush=True)  # fmt: skip
+                results.append({"rows": size, "format": kind, "now": now, "old": before})
+        for path in files.values():
+            path.unlink()
+    return results
+
+
 def old_worktree(commit: str, folder: Path) -> Path:
     target = folder / f"old-{commit}"
     subprocess.run(
@@ -140,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", default="500,1000,2000")
     parser.add_argument("--old", default="bd34aa1", help="commit of the old code")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per run")
+    parser.add_argument("--store", action="store_true", help="time `atlas import` instead")
+    parser.add_argument("--runs", type=int, default=2, help="runs per file with --store")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -151,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(folder)
         old = old_worktree(args.old, folder)
         try:
+            if args.store:
+                results = store_imports(args, folder, old)
+                sizes = []
+                args.columns = ""
             for size in sizes:
                 files = make_files(folder, size)
                 for kind, path in files.items():
@@ -191,8 +263,9 @@ def main(argv: list[str] | None = None) -> int:
                 capture_output=True,
             )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "import.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"wrote {RESULTS / 'import.json'}")
+    out = RESULTS / ("import-store.json" if args.store else "import.json")
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"wrote {out}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """The dashboard at 10^5 and 10^6 incidents, before and after, side by side in one run.
 
     python bench/bench_scale.py [--sizes 100000,1000000] [--runs 3] [--sessions 5] [--skip-before]
-                                [--postgres]
+                                [--postgres] [--floor]
 
 For each size, synthetic incidents (dashboard.synthetic, marked synthetic, 10 % scattered) are
 written to Parquet and served with ATLAS_DATA by two servers in turn: this checkout ("after")
@@ -17,6 +17,9 @@ temporary worktree and run with this venv). Both are started the same way (strea
   the map shows the new data), and bytes on the wire to the browser (compressed where the
   server compresses);
 - server RSS after `sessions` pages are open and have each changed a filter.
+
+With --floor, the app is first measured on the bundled 74 curated incidents (after code only):
+the part of the start that does not depend on the data.
 
 With --postgres, the same incidents are also imported (`atlas import`, timed) into a store on a
 throwaway PostgreSQL server (tests/postgres.py) and served from it ("after-pg").
@@ -317,6 +320,10 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=5)
     parser.add_argument("--skip-before", action="store_true")
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--floor", action="store_true",
+        help="also the bundled 74 incidents: what the start costs with next to no data",
+    )  # fmt: skip
     args = parser.parse_args()
     # The old sidebar offered country codes, the new one names.
     args.country = {"before": "IQ", "after": "Iraq", "after-pg": "Iraq"}
@@ -326,6 +333,11 @@ def main() -> None:
         folder = Path(tmp)
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         with baseline.checkout() as before:
+            if args.floor:
+                print("measuring the bundled 74 incidents with the after code...", flush=True)
+                curated = REPO / "data" / "incidents.csv"
+                results.append({"rows": 74, **measure("after", REPO, curated, folder, browser,
+                                                       args)})  # fmt: skip
             for rows in (int(s) for s in args.sizes.split(",")):
                 data = synthetic_parquet(rows, folder)
                 codes = [("after", REPO)] + ([] if args.skip_before else [("before", before)])
