@@ -1,9 +1,9 @@
 """The extractor on real published articles: recall, precision, publication dates, casualties.
 
 The answer keys (facts and URLs only) are in tests/fixtures/real_articles/: articles.csv (one
-row per article: part dev, heldout, fresh, fresh2 or fresh3, outlet, URL, publication date, the date as
-the page prints it) and incidents.csv (one row per incident the text reports: day, place,
-whether it is required, killed and wounded). They were written from the texts before the
+row per article: part dev, heldout, fresh, fresh2 or fresh3, outlet, URL, publication date,
+the date as the page prints it) and incidents.csv (one row per incident the text reports:
+day, place, whether it is required, killed and wounded). They were written from the texts before the
 extractor ran on them.
 The texts are other people's writing and are never committed: this script reads them from a
 folder (argument, else $ATLAS_REAL_ARTICLES, else /work/realset), one <id>.txt per article.

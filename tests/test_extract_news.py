@@ -193,3 +193,31 @@ def test_a_referred_attacks_day_and_a_place_near_a_town_in_the_same_province():
     # "the latest attack ... took place on Monday" dates the rockets named next
     assert figures(at(frame, "2024-05-06", "ain-al-asad")) == (0, 0)
     assert len(frame) == 2
+
+
+def test_issuers_metonyms_possessive_regions_and_border_crossings():
+    frame = rows("n15_issuers_possessives_crossings.txt")
+    # "Damascus says", "Jerusalem revealed", "a statement issued by the US Embassy in Baghdad":
+    # whoever speaks is not where anything happened; "Homs' western countryside" only locates
+    # the town named with it
+    town = at(frame, "2024-11-14", "Tal Kalakh")
+    assert figures(town) == (2, None) and round(town["latitude"], 2) == 34.67
+    # a border crossing the gazetteer does not know is kept, without a point
+    crossing = at(frame, "2024-11-13", "Arida")
+    assert pd.isna(crossing["latitude"]) and figures(crossing) == (None, 3)
+    # "has previously struck ... last month", "acknowledged a strike ... earlier this month":
+    # earlier events recalled, dated to a month only, are no new incidents
+    assert len(frame) == 2
+
+
+def test_fields_named_after_their_operator_and_a_second_attack_in_the_same_sentence():
+    frame = rows("n16_fields_named_by_company.txt")
+    # "the oil field of 'Genel' company in Bina Bawi": the place the field is in
+    at(frame, "2025-08-02", "Bina Bawi")
+    # "the Gulf oil field in Kurdamir, located in Sulaimani's eastern region": one place, the
+    # region only locates it; "followed by a third attack" is no background clause, and the
+    # town of that attack is its own place, not the field's
+    at(frame, "2025-08-02", "Kurdamir")
+    kalar = at(frame, "2025-08-02", "Kalar")
+    assert round(kalar["latitude"], 2) == 34.63
+    assert len(frame) == 3

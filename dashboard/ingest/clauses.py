@@ -176,9 +176,17 @@ def _earlier_or_summary(clause: Clause) -> bool:
         return True  # "it comes one day after ...": the gap, not a day of its own
     if not vague:
         return False
-    if clause.stale:
+    if clause.stale or _referred_last_month(clause):
         return True
     return clause.day is not None and bool(rules.SUMMARY.search(clause.text))
+
+
+def _referred_last_month(clause: Clause) -> bool:
+    """ "The army has previously struck Latakia ... last month", "Israel acknowledged a strike
+    near the crossing earlier this month": an earlier event dated only to a month, recalled or
+    acknowledged, not reported."""
+    month_only = clause.day is not None and clause.day.precision >= 3
+    return month_only and bool(perfect_tense(clause) or rules.RECALLED.search(clause.text))
 
 
 def _own_day_named(clause: Clause) -> bool:

@@ -229,7 +229,7 @@ def _clean_chunk(text: str, start: int) -> tuple[str, int] | None:
         words.pop()  # "Qaim General Hospital": the place inside the facility's name
     first = words[0].start()
     chunk = text[first : words[-1].end()]
-    possessive = re.search(r"['’]s\b", chunk)
+    possessive = re.search(r"['’]s\b|(?<=s)['’]$", chunk)  # "Kirkuk's", "Homs’"
     if possessive:
         chunk = chunk[: possessive.start()]
     chunk = chunk.rstrip(" -")
@@ -279,7 +279,15 @@ _TIME_ZONE_AFTER = re.compile(r"^\s+(?:local\s+)?time\b", re.IGNORECASE)
 # "Khor Mor gas field", "Tawke oil field": an unknown name that its kind word makes a site.
 _FACILITY_KIND_AFTER = re.compile(
     r"^\s+(?:gas\s*field|oil\s*field|oilfield|gasfield|air\s*base|airbase|military\s+base|"
-    r"airport|airfield|refinery|dam)\b",
+    r"airport|airfield|refinery|dam|(?:border\s+)?crossing(?:\s+point)?)\b",
+    re.IGNORECASE,
+)
+# "the oil field of 'DNO' company in Peshkhabur", "a military base in Kharab": an unknown name
+# that a facility is said to be in is the facility's place.
+_FACILITY_IN_BEFORE = re.compile(
+    r"\b(?:gas\s*field|oil\s*field|oilfield|field|refinery|air\s*base|airbase|base|airport|"
+    r"airfield|crossing|camp|dam|plant|station)\s+(?:of\s+(?:the\s+)?['‘’\"]?[\w\-]+['’\"]?"
+    r"(?:\s+(?:company|group|corporation))?\s+)?in\s+$",
     re.IGNORECASE,
 )
 # "a Sulaimani licence plate", "a Baghdad-based group", "a Mosul native": the name describes
@@ -292,6 +300,23 @@ _OUTLET_BEFORE = re.compile(r"\b(?:told|telling|to\s+tell)\s+(?:the\s+)?$", re.I
 _OUTLET_AFTER = re.compile(
     r"^['’]?s?\s+(?:correspondents?|reporters?|TV|television|channel|radio|news\s+(?:agency|"
     r"channel|website|site)|broadcaster|newspaper)\b",
+    re.IGNORECASE,
+)
+# "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
+# for its government, the subject of a statement; it issues, it is not where anything happened.
+_ISSUER_AFTER = re.compile(
+    r"^\s+(?:(?:on\s+|late\s+|early\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\s+|also\s+|(?:has|had|have)\s+(?:\w+ly\s+)?)?"
+    r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
+    r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
+    r"acknowledged|admitted|responded|vowed)\b"
+)
+# "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
+# place of whoever speaks, not of the event.
+_ISSUER_BEFORE = re.compile(
+    r"\b(?:statement|communiqu[eé]|press\s+release|announcement|notice)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:issued\s+|released\s+|published\s+)?by\s+(?:the\s+)?(?:[\w.\-]+\s+){0,5}?(?:in|at)\s+$"
+    r"|\baccording\s+to\s+(?:the\s+)?(?:[\w.\-]+\s+){0,4}?(?:in|at)\s+$",
     re.IGNORECASE,
 )
 # "the district chief of Chamchamal", "Kirkuk's governor" (before: "governor of"): an office.
@@ -330,6 +355,13 @@ _PART_OF = re.compile(
 _PART_BEFORE = re.compile(rf"\b{_PART_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _PART_AFTER = re.compile(rf"^\s+{_PART_NOUN}\b", re.IGNORECASE)
 _REGION_WORD = re.compile(r"\b(?:province|governorate)$", re.IGNORECASE)
+# "Homs' southern countryside", "Zakho's autonomous region": the town names an area around it
+# that only locates the places named with it.
+_POSSESSIVE_REGION_AFTER = re.compile(
+    r"^['’]s?\s+(?:[\w\-]+\s+){0,2}?(?:countryside|region|desert|environs|hinterland|"
+    r"province|governorate)\b",
+    re.IGNORECASE,
+)
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
     "general hospital school university bridge mosque market stadium hotel station square "
@@ -370,6 +402,7 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
     return bool(
         _SITE_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
+        or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _NOUN_AFTER.match(text[end : end + 40])
     )
@@ -397,21 +430,26 @@ def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMen
     region = mention.kind in ("province", "district") or bool(
         _REGION_WORD.search(core) or _REGION_BEFORE.search(text[max(0, start - 30) : start])
     )
-    return replace(mention, region=region and not mention.site_id or mention.kind == "district")
+    around = bool(_POSSESSIVE_REGION_AFTER.match(text[core_end : core_end + 40]))
+    region = region and not mention.site_id or mention.kind == "district" or around
+    return replace(mention, region=region)
 
 
 def _not_a_place_here(text: str, start: int, end: int) -> bool:
     """A clock ("Baghdad time"), an attribute ("a Kirkuk licence plate"), a news outlet named
-    after a place ("told Al Mayadeen", "an Al Mayadeen correspondent") or the seat of a
-    government ("the federal government in Baghdad"): the name places no event."""
-    after, before = text[end : end + 40], text[max(0, start - 40) : start]
+    after a place ("told Al Mayadeen", "an Al Mayadeen correspondent"), the seat of a
+    government ("the federal government in Baghdad") or whoever issues a statement ("Jerusalem
+    revealed", "a statement issued by the US Embassy in Baghdad"): the name places no event."""
+    after, before = text[end : end + 60], text[max(0, start - 80) : start]
     return bool(
         _TIME_ZONE_AFTER.match(after)
         or _ATTRIBUTE_AFTER.match(after)
         or _OUTLET_AFTER.match(after)
+        or _ISSUER_AFTER.match(after)
         or _OUTLET_BEFORE.search(before)
-        or _SEAT_BEFORE.search(before)
-        or _TITLE_BEFORE.search(before)
+        or _SEAT_BEFORE.search(before[-40:])
+        or _TITLE_BEFORE.search(before[-40:])
+        or _ISSUER_BEFORE.search(before)
     )
 
 

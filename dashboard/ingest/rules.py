@@ -185,10 +185,13 @@ EARLIER_EVENT = re.compile(
 # on X": what follows the verb happened before; without a day of its own it is background.
 FOLLOWS = re.compile(
     r"\b(?:follows?|followed|(?:comes?|came|occur(?:s|red)?|happen(?:s|ed)?)\s+(?:\w+\s+){0,3}?"
-    r"after)\s+(?!(?:midnight|dawn|noon|sunset|sunrise|dark|nightfall|the\s+(?:call|order)s?)\b)"
+    r"after)\s+(?!(?:by|midnight|dawn|noon|sunset|sunrise|dark|nightfall|the\s+(?:call|order)s?)\b)"
     r"(?=\S)",
     re.I,
 )
+# "has previously attacked", "Israel acknowledged a strike": an event recalled or owned up to,
+# reported before (with a month only, it is background: dashboard.ingest.clauses).
+RECALLED = re.compile(r"\b(?:previously|acknowledged|admitted|owned\s+up\s+to)\b", re.I)
 # "the attack, already reported ...": the whole clause restates a known event.
 ALREADY_REPORTED = re.compile(
     r"\b(?:already|previously)\s+(?:been\s+)?reported\b|\breported\s+earlier\b", re.I

@@ -217,6 +217,9 @@ def choose_places(clause: Clause, report: Report) -> bool:
     return False
 
 
+_NEXT_EVENT = re.compile(r"\b(?:when|while|followed|then|another|second|third)\b", re.I)
+
+
 def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
     """A province or containing district ("Anbar province", "the Green Zone") only locates a
     more specific place named with it; a town after "in"/"of" a site only locates the site."""
@@ -225,13 +228,23 @@ def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMent
         places = [p for p in places if not p.region]
     out: list[PlaceMention] = []
     for place in places:
-        is_town = place.resolved and not place.site_id
-        after_site = any(p.site_level and p.end <= place.start for p in out)
-        before = text[max(0, place.start - 12) : place.start].lower()
-        if is_town and after_site and before.rstrip().endswith((" in", " of", ",", "in the")):
-            continue
-        out.append(place)
+        if not _locates_a_site(text, place, out):
+            out.append(place)
     return out
+
+
+def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention]) -> bool:
+    """ "the X base in Erbil": a town after "in"/"of" a site only locates it, unless another
+    event comes between ("..., followed by an attack on a checkpoint in Kalar")."""
+    if not place.resolved or place.site_id:
+        return False
+    before = text[max(0, place.start - 12) : place.start].lower()
+    if not before.rstrip().endswith((" in", " of", ",", "in the")):
+        return False
+    return any(
+        p.site_level and p.end <= place.start and not _NEXT_EVENT.search(text[p.end : place.start])
+        for p in earlier
+    )
 
 
 # -- 7. incidents ----------------------------------------------------------------------------
