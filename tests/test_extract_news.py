@@ -221,3 +221,18 @@ def test_fields_named_after_their_operator_and_a_second_attack_in_the_same_sente
     kalar = at(frame, "2025-08-02", "Kalar")
     assert round(kalar["latitude"], 2) == 34.63
     assert len(frame) == 3
+
+
+def test_a_misspelt_town_and_an_event_a_day_before_another():
+    frame = rows("n17_misspelt_town_days_after.txt")
+    # "In Albukamal, eastern Syria": a one-word misspelling in a place's position, matched
+    # fuzzily in the atlas's countries
+    town = at(frame, "2024-05-15", "Albukamal")
+    assert figures(town) == (3, None) and round(town["longitude"], 1) == 40.9
+    # "on Thursday, a day after four people were wounded in a drone strike on the capital":
+    # the earlier event is the day before Thursday, at the capital the report named last,
+    # with its own figure (not the Thursday strike's)
+    capital = at(frame, "2024-05-15", "Damascus")
+    assert figures(capital) == (None, 4) and round(capital["latitude"], 2) == 33.51
+    assert figures(at(frame, "2024-05-16", "Nawa")) == (None, None)
+    assert len(frame) == 4

@@ -13,6 +13,7 @@ from dashboard.ingest import NoPublicationDate, extract_file, extract_incidents
 from dashboard.ingest.article import find_publication_date, html_to_text, read_article
 from dashboard.ingest.dates import Resolved, best, find_time_refs, resolve
 from dashboard.ingest.numbers import casualties
+from dashboard.ingest.places import find_places
 from dashboard.ingest.review import accepted_incidents, review_table
 from dashboard.schema import COLUMNS
 
@@ -471,3 +472,31 @@ def test_an_undated_report_is_dated_by_the_next_sentence_going_on_with_it():
     )
     assert [(r[0], r[2], r[4]) for r in rows] == [("2024-02-01", "attack", 2)]
     assert "conoco" in rows[0][1].lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Baghdad on Monday denied that a drone hit Kirkuk.", ["Kirkuk"]),  # a metonym speaks
+        ("In a statement issued by the US Embassy in Baghdad, officials urged calm.", []),
+        ("According to officials in Erbil, rockets fell in Makhmour.", ["Makhmour"]),
+        ("A shell fell on Mayadin in Deir Ezzor’s eastern countryside.", ["Mayadin"]),
+        ("Drones hit the oil field of 'Acme' company in Khurmala.", ["Khurmala"]),
+        ("In Khanaqini, eastern Iraq, a bomb went off.", ["Khanaqini"]),  # misspelt: fuzzy
+        ("Khanaqini residents marched.", []),  # not in a place's position: no fuzzy match
+    ],
+)
+def test_what_names_a_place_in_a_sentence(text, places):
+    found = find_places(text)
+    events = [p for p in found if not p.region]
+    assert [text[p.core[0] : p.core[1]] for p in events] == places
+
+
+def test_a_day_after_another_event_counts_back_from_its_clause():
+    frame = extract_incidents(
+        "Published: 10 June 2024\n\nA drone hit a post in Kirkuk on Sunday, two days after "
+        "rockets struck Tikrit.\n",
+        name="days-after",
+    )
+    days = {row.location: row.event_date.date().isoformat() for row in frame.itertuples()}
+    assert days == {"Kirkuk": "2024-06-09", "Tikrit": "2024-06-07"}

@@ -26,7 +26,9 @@ from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
 from dashboard.ingest.dates import (
     ABSOLUTE,
+    DAYS_AFTER_EVENT,
     PUBLICATION_DAY,
+    RELATIVE_DAY,
     WEEKDAY,
     Resolved,
     TimeRef,
@@ -91,6 +93,7 @@ class Clause:
     cause: bool = False  # the clause after "in retaliation for"
     subordinate: bool = False  # "after the attack on X on Monday": another event's time
     continuation: bool = False  # the sentence goes on about an event already named
+    days_after: re.Match | None = None  # "a day after 10 people were killed ...": days before
     kind: str = OTHER
     day: Resolved | None = None
     dated_by: str = ""
@@ -204,6 +207,17 @@ def _without_times(text: str, refs: list[TimeRef], start: int, end: int) -> str:
     return "".join(chars)
 
 
+def _days_after(masked: str, spans: list[tuple[int, int]], refs: list[TimeRef]):
+    """ "..., a day after 10 people were killed": per clause, the phrase that opens it (counted
+    back from the clause before, not forward); the other time refs; those phrases as times,
+    blanked so that they give no figure."""
+    found = [DAYS_AFTER_EVENT.match(masked, start) if number else None
+             for number, (start, _) in enumerate(spans)]  # fmt: skip
+    blanked = [TimeRef(m.start(), m.end(), m.group(0), RELATIVE_DAY) for m in found if m]
+    kept = [r for r in refs if not any(b.start <= r.start < b.end for b in blanked)]
+    return found, kept, blanked
+
+
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
@@ -212,7 +226,9 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     places = find_places(masked, blocked=[(a.start, a.end) for a in actors])
     continuation = bool(rules.CONTINUATION.match(masked))
     out = []
-    for number, (start, end) in enumerate(rules.clause_spans(masked)):
+    spans = rules.clause_spans(masked)
+    days_after, own_refs, blanked = _days_after(masked, spans, own_refs)
+    for number, (start, end) in enumerate(spans):
         clause_text = masked[start:end]
         clause = Clause(
             sentence=sentence,
@@ -226,7 +242,9 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             actors=[a for a in actors if start <= a.start < end],
             places=[p for p in places if start <= p.start < end],
             triggers=rules.find_triggers(clause_text),
-            casualties=casualties(_without_times(text, own_refs + statement_refs, start, end)),
+            casualties=casualties(
+                _without_times(text, own_refs + statement_refs + blanked, start, end)
+            ),
             claim=rules.claim(text[start:end]),
             stale=rules.EARLIER_EVENT.search(clause_text),
             cause=bool(rules.CAUSE_BEFORE.search(masked[:start])),
@@ -234,6 +252,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
                 _SUBORDINATE.match(clause_text) or _SUBORDINATE_BEFORE.search(masked[:start])
             ),
             continuation=continuation,
+            days_after=days_after[number],
         )
         clause.previous = out[-1] if out else None
         out.append(clause)

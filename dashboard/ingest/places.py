@@ -369,12 +369,34 @@ _FACILITY_WORDS = _words(
 )
 
 
+# "In Qamishili, northeast Syria", "at Qaiem": a one-word name the text uses as a place may
+# be matched fuzzily (a misspelling), when it is one of the atlas's countries.
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around)\s+$", re.IGNORECASE)
+_COUNTRY_APPOSITION = re.compile(
+    r"^,\s+(?:(?:north|south|east|west|central)[\w\-]*\s+)?(?:Syria|Iraq|Jordan)\b"
+)
+_ATLAS_COUNTRIES = frozenset({"IQ", "SY", "JO"})
+
+
+def _misspelt_place(text: str, start: int, end: int) -> dict | None:
+    """A one-word name in a place's position, matched fuzzily in Iraq, Syria or Jordan."""
+    located = _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start]) or (
+        _COUNTRY_APPOSITION.match(text[end : end + 40])
+    )
+    if not located:
+        return None
+    raw = _geocode(text[start:end], fuzzy_ok=True)
+    return raw if raw is not None and raw.get("country") in _ATLAS_COUNTRIES else None
+
+
 def _resolve_chunk(text: str, start: int, end: int, scanned: bool) -> tuple[int, dict | None]:
     """(end of the place's core, geocoder answer) for a candidate name at text[start:end]."""
     name = text[start:end]
     grown = _KIND_AFTER.match(text[end:])
     core_end = end + (grown.end() if grown else 0)
     raw = _geocode(text[start:core_end], fuzzy_ok=scanned or bool(grown) or " " in name.strip())
+    if raw is None and not grown and " " not in name.strip():
+        raw = _misspelt_place(text, start, end)
     if raw is None and core_end != end:
         raw = _geocode(name, fuzzy_ok=scanned)
         core_end = end if raw is not None else core_end
@@ -591,7 +613,7 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
 
 _ANAPHORA = re.compile(
     r"\b(?:the|that)\s+(?:same\s+)?(?P<noun>embassy|compound|air\s*base|airbase|base|airport|garrison|"
-    r"outpost|oil\s+field|gas\s+field|field|facility|camp)\b(?!\s+(?:of|in|at|near)\b)",
+    r"outpost|oil\s+field|gas\s+field|field|facility|camp|capital)\b(?!\s+(?:of|in|at|near)\b)",
     re.IGNORECASE,
 )
 _ANAPHORA_KINDS = {
@@ -605,16 +627,21 @@ _ANAPHORA_KINDS = {
 }
 
 
+def _fits(noun: str, place: PlaceMention) -> bool:
+    if noun == "capital":  # "the capital": the capital city the report named last
+        return place.name in _CAPITALS.values() and not place.relative
+    kinds = _ANAPHORA_KINDS.get(noun)
+    return place.site_level and (kinds is None or place.kind in kinds)
+
+
 def anaphoric_place(text: str, earlier: list[PlaceMention]) -> PlaceMention | None:
-    """ "the embassy", "the compound", "the base": the latest earlier place of a fitting kind."""
+    """ "the embassy", "the compound", "the base": the latest earlier place of a fitting kind;
+    "the capital": the latest capital city named."""
     match = _ANAPHORA.search(text)
     if not match or not earlier:
         return None
     noun = " ".join(match.group("noun").lower().split())
-    kinds = _ANAPHORA_KINDS.get(noun)
     for place in reversed(earlier):
-        if not place.site_level:
-            continue
-        if kinds is None or place.kind in kinds:
+        if _fits(noun, place):
             return replace(place, start=match.start(), end=match.end(), role="event")
     return None

@@ -373,8 +373,11 @@ def mask_attribution(sentence: str) -> str:
     return _blank(sentence, [m.span() for m in _ATTRIBUTION.finditer(sentence)])
 
 
+_COUNT_WORD = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _CLAUSE_BREAK = re.compile(
-    r"(?P<hard>;\s+|,\s+(?:while|whereas)\s+)"
+    r"(?P<hard>;\s+|,\s+(?:while|whereas)\s+"
+    r"|(?:,\s*|\b(?:occurred|came|comes|happened|took\s+place)\s+)"
+    rf"(?=(?:just\s+|only\s+|barely\s+)?{_COUNT_WORD}\s+days?\s+after\s+(?!(?:that|this|it)\b)))"
     r"|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
     r"|,?\s+(?:before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
     r"|\s+(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+",

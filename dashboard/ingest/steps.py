@@ -34,7 +34,15 @@ from datetime import date, datetime
 from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
 from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify, perfect_tense
-from dashboard.ingest.dates import ABSOLUTE, PUBLICATION_DAY, WEEKDAY, Resolved, best, resolve
+from dashboard.ingest.dates import (
+    ABSOLUTE,
+    PUBLICATION_DAY,
+    WEEKDAY,
+    Resolved,
+    best,
+    days_before,
+    resolve,
+)
 from dashboard.ingest.places import PlaceMention, anaphoric_place
 from dashboard.ingest.report import Candidate, Event, Report, merge_events
 from dashboard.ingest.roles import roles
@@ -116,7 +124,19 @@ def resolve_day(clause: Clause, report: Report) -> bool:
     if resolved:
         clause.day = resolved[best(list(resolved))]
         clause.dated_by = "text"
+    elif clause.days_after:
+        _count_back(clause, report)
     return False
+
+
+def _count_back(clause: Clause, report: Report) -> None:
+    """ "..., a day after 10 people were killed in a strike on the capital": the day of the
+    clause before (or the report's day, when it only refers to the event) minus the days."""
+    previous = clause.previous.day if clause.previous else None
+    base = previous or report.current_day
+    if base is not None:
+        clause.day = days_before(clause.days_after, base)
+        clause.dated_by = "text"
 
 
 def classify_clause(clause: Clause, report: Report) -> bool:
