@@ -124,6 +124,13 @@ def test_expressions_that_date_nothing(text):
         ("wounding a child", None, 1),
         # "a man" opening a list of relatives is not a count of one
         ("killing a man and his wife, their two sons and a neighbour", None, None),
+        ("Four civilians were shot dead near the village", 4, None),
+        ("Six troops were receiving treatment for head injuries", None, 6),
+        # the people included are part of the count, not the count
+        ("seven people, including a local official were killed", 7, None),
+        ("Three guards at the gate were killed and another wounded", 3, 1),
+        ("Soon after, another five personnel suffered minor injuries", None, 5),
+        ("another raid wounded two workers", None, 2),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -500,3 +507,17 @@ def test_a_day_after_another_event_counts_back_from_its_clause():
     )
     days = {row.location: row.event_date.date().isoformat() for row in frame.itertuples()}
     assert days == {"Kirkuk": "2024-06-09", "Tikrit": "2024-06-07"}
+
+
+def test_figures_after_a_part_of_a_town_join_that_one_event():
+    # the strike's sentence names a neighbourhood the gazetteer does not know and its town:
+    # one event, so the next paragraph's figures are its own
+    frame = extract_incidents(
+        "Published: 8 March 2024\n\nLate on Thursday, a drone strike hit a car in the Zayouna "
+        "neighbourhood of east Baghdad. The command said in a statement that it acted in "
+        "self-defence.\n\nTwo men from an armed group were killed in the strike.\n",
+        name="part-of-town",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert "Zayouna" in row["location"] and row["killed"] == 2

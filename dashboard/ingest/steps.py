@@ -506,17 +506,35 @@ def _last_incident(clause: Clause, report: Report) -> Candidate | None:
     before when no other place was named since; or, further on, the report's only incident
     when the figures name no day and no other event ("At least one Iraqi soldier was
     wounded" three paragraphs after the one attack the report is about)."""
-    if len(report.last_group) != 1:
+    last = _single_event(report.last_group)
+    if last is None:
         return None
-    last = report.last_group[0]
     paragraph = clause.sentence.paragraph
     next_paragraph = last.paragraph == paragraph - 1 and report.last_place_sentence <= last.sentence
     if last.paragraph == paragraph or clause.continuation or next_paragraph:
         return last
-    only = {c.key() for c in report.candidates} == {last.key()}
+    only = {c.key() for c in report.candidates} == {c.key() for c in report.last_group}
     if only and not clause.refs and not _OTHER_EVENT.search(clause.text):
         return last
     return None
+
+
+def _single_event(group: list[Candidate]) -> Candidate | None:
+    """The one event a sentence group reports: its only incident, or a part of a town the
+    gazetteer does not know read with that town ("the al-Mashtal neighbourhood of east
+    Baghdad"), one event the merge joins later."""
+    if len(group) <= 1:
+        return group[0] if group else None
+    first = group[0]
+    same = all(
+        (c.event_date, c.event_type, c.sentence)
+        == (first.event_date, first.event_type, first.sentence)
+        for c in group
+    )
+    parts = [c for c in group if c.place.subplace and not c.place.resolved]
+    towns = [c for c in group if c.place.resolved and not c.place.site_id]
+    one_town = len(towns) == 1 and len(parts) + 1 == len(group)
+    return parts[0] if same and one_town else None
 
 
 # "In a separate attack ...", "an earlier strike ...": figures of another event.
