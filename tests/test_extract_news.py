@@ -236,3 +236,14 @@ def test_a_misspelt_town_and_an_event_a_day_before_another():
     assert figures(capital) == (None, 4) and round(capital["latitude"], 2) == 33.51
     assert figures(at(frame, "2024-05-16", "Nawa")) == (None, None)
     assert len(frame) == 4
+
+
+def test_the_leads_news_in_the_present_perfect_is_dated_and_placed_by_the_next_sentence():
+    frame = rows("n18_lead_news_outlet_speaker.txt")
+    # "have been killed in an air strike on ... Damascus" waits for its day; "the attack on
+    # Friday took place in the Rukn al-Din neighbourhood" dates it and places it at the town;
+    # "said Al Jazeera's Omar Haddad" is a speaker, not a place
+    row = at(frame, "2024-03-08", "Rukn al-Din")
+    assert round(row["latitude"], 2) == 33.51 and row["geo_precision"] == 2
+    assert figures(row) == (3, None)
+    assert len(frame) == 1

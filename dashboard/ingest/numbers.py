@@ -32,7 +32,7 @@ _PERSON = (
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
     r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
     r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
-    r"relatives?|family\s+members)\b"
+    r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?)\b"
 )
 _WORDS = r"(?:[\w’'\-]+\s+){0,4}?"
 _KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"

@@ -295,11 +295,15 @@ _FACILITY_IN_BEFORE = re.compile(
 _ATTRIBUTE_AFTER = re.compile(
     r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b)", re.IGNORECASE
 )
-# "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio": outlets named after places.
-_OUTLET_BEFORE = re.compile(r"\b(?:told|telling|to\s+tell)\s+(?:the\s+)?$", re.IGNORECASE)
+# "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
+# political analyst": outlets named after places.
+_OUTLET_BEFORE = re.compile(
+    r"\b(?:told|telling|to\s+tell|said|says|according\s+to)\s+(?:the\s+)?$", re.IGNORECASE
+)  # "said Al Jazeera's Resul Serdar", "according to Damascus": who speaks
 _OUTLET_AFTER = re.compile(
     r"^['’]?s?\s+(?:correspondents?|reporters?|TV|television|channel|radio|news\s+(?:agency|"
-    r"channel|website|site)|broadcaster|newspaper)\b",
+    r"channel|website|site)|broadcaster|newspaper"
+    r"|(?:[\w\-]+\s+){0,2}?(?:analyst|editor|anchor|presenter|columnist|commentator))\b",
     re.IGNORECASE,
 )
 # "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named

@@ -43,7 +43,7 @@ from dashboard.ingest.dates import (
     days_before,
     resolve,
 )
-from dashboard.ingest.places import PlaceMention, anaphoric_place
+from dashboard.ingest.places import PlaceMention, anaphoric_place, located_by
 from dashboard.ingest.report import Candidate, Event, Report, merge_events
 from dashboard.ingest.roles import roles
 
@@ -338,9 +338,22 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return _lead_undated(clause, report, event)
     if not places and clause.statement_refs and clause.sentence.paragraph <= 1:
         return _stated(clause, report, event)
-    if places and not perfect_tense(clause):
+    if places and (not perfect_tense(clause) or _lead_news(clause)):
         report.undated.append((event, places))
     return []
+
+
+# "four advisers have been killed in an air strike on Damascus": the lead's news, in the
+# present perfect, waiting for its day (not "claimed to have fired": a claim).
+_PERFECT_PASSIVE = re.compile(
+    r"(?<!\bto\s)\b(?:has|have)\s+been\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt|hit|"
+    r"struck|targeted|attacked|damaged|destroyed)\b",
+    re.I,
+)
+
+
+def _lead_news(clause: Clause) -> bool:
+    return clause.sentence.paragraph <= 1 and bool(_PERFECT_PASSIVE.search(clause.text))
 
 
 def _continues(clause: Clause, pending: Event, event: Event) -> bool:
@@ -460,8 +473,20 @@ def date_undated(clause: Clause, report: Report) -> bool:
                                               "reporting it"])  # fmt: skip
     if later.casualties.found:
         dated = replace(dated, casualties=later.casualties)
-    clause.made = report.make(dated, clause.chosen or places, extra_evidence=[_span(clause)])
+    clause.made = report.make(
+        dated, _within(clause.chosen, places) or places, extra_evidence=[_span(clause)]
+    )
     return True
+
+
+def _within(parts: list[PlaceMention], towns: list[PlaceMention]) -> list[PlaceMention]:
+    """ "the attack took place in the Mazzeh neighbourhood" after a strike "in Damascus": a part
+    the gazetteer does not know, placed at the one town the waiting event named."""
+    resolved = {t.key: t for t in towns if t.resolved and not t.site_id and not t.region}
+    if len(resolved) != 1:
+        return parts
+    (town,) = resolved.values()
+    return [located_by(p, town) if p.subplace and not p.resolved else p for p in parts]
 
 
 # -- 10. casualties --------------------------------------------------------------------------
