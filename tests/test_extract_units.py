@@ -521,3 +521,11 @@ def test_figures_after_a_part_of_a_town_join_that_one_event():
     assert len(frame) == 1
     row = frame.iloc[0]
     assert "Zayouna" in row["location"] and row["killed"] == 2
+
+
+def test_places_after_a_place_that_only_locate_it_are_one_mention():
+    text = "Jets hit the Kabibah gas plant in the town of Tal Tamr, near Hasakah, on Friday."
+    found = find_places(text)
+    assert len(found) == 1 and found[0].text.endswith("near Hasakah")
+    assert found[0].text.startswith("Kabibah gas plant")  # a facility the gazetteer lacks
+    assert round(found[0].latitude, 1) == 36.7  # Tal Tamr's point, the nearest that locates it

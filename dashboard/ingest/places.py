@@ -86,7 +86,7 @@ _CONTEXT_AFTER = re.compile(
     rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate)\s+of\s+"
-    rf"|\s+(?:near|outside|close\s+to)\s+(?:the\s+)?"
+    rf"|,?\s+(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"
     rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
     rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?"
     rf"|,\s+(?:a\s+)?part\s+of\s+(?:the\s+)?)$",
@@ -279,7 +279,8 @@ _TIME_ZONE_AFTER = re.compile(r"^\s+(?:local\s+)?time\b", re.IGNORECASE)
 # "Khor Mor gas field", "Tawke oil field": an unknown name that its kind word makes a site.
 _FACILITY_KIND_AFTER = re.compile(
     r"^\s+(?:gas\s*field|oil\s*field|oilfield|gasfield|air\s*base|airbase|military\s+base|"
-    r"airport|airfield|refinery|dam|(?:border\s+)?crossing(?:\s+point)?)\b",
+    r"airport|airfield|refinery|dam|(?:border\s+)?crossing(?:\s+point)?|gas\s+plant|"
+    r"power\s+(?:plant|station))\b",
     re.IGNORECASE,
 )
 # "the oil field of 'DNO' company in Peshkhabur", "a military base in Kharab": an unknown name
@@ -583,6 +584,25 @@ def _part_of(text: str, town: PlaceMention, part: PlaceMention) -> PlaceMention 
     return replace(located, start=town.start, end=part.end, core=part.core)
 
 
+def _absorb_context(
+    text: str, mention: PlaceMention, following: list[PlaceMention], index: int, consumed: set
+) -> tuple[PlaceMention, int]:
+    """ "... west of Baghdad", "... in the northern city of Erbil", "... near X": the places
+    right after a mention that only locate it (the nearest one gives an unknown place its
+    point), "in the town of Al-Qahtaniyah, near Al-Qamishli" included."""
+    end = mention.end
+    for offset, place in enumerate(following):
+        between = text[end : place.start]
+        inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
+        if not (_CONTEXT_AFTER.match(between) or inside) or place.start - end > 60:
+            break
+        end = place.end
+        consumed.add(index + offset)
+        if offset == 0:
+            mention = located_by(mention, place)
+    return mention, end
+
+
 def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Attach context mentions to the place they locate and widen each to its full phrase."""
     out: list[PlaceMention] = []
@@ -596,16 +616,7 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
             phrase = text[part.start : part.end].strip()
             out.append(replace(part, text=phrase, subplace=True))
             continue
-        end = mention.end
-        # "... west of Baghdad", "... in the northern city of Erbil", "... near X".
-        if i + 1 < len(mentions):
-            following = mentions[i + 1]
-            between = text[end : following.start]
-            inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
-            if (_CONTEXT_AFTER.match(between) or inside) and following.start - end <= 60:
-                end = following.end
-                consumed.add(i + 1)
-                mention = located_by(mention, following)
+        mention, end = _absorb_context(text, mention, mentions[i + 1 :], i + 1, consumed)
         mention = _widen(text, mention)
         start = mention.start
         role = "launch" if _LAUNCH_BEFORE.search(text[max(0, start - 40) : start]) else "event"
