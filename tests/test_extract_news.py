@@ -177,9 +177,12 @@ def test_outlets_offices_seats_of_government_and_other_stories_place_nothing():
     frame = rows("n13_outlets_offices_summaries.txt")
     # "ERBIL (Region 24) –" is a dateline; "told Al Mayadeen" an outlet; "the district chief of
     # Chamchamal" an office; "the federal government in Baghdad" a seat of government; the
-    # Iranian city's blast comes "a day after" (another event, no day of its own); the story
-    # dated after publication is another article's
-    assert sorted(frame["location"]) == ["Qara Dagh gas field", "al-Omar oil field"]
+    # story dated after publication is another article's
+    assert sorted(frame["location"]) == ["Qara Dagh gas field", "Zahedan", "al-Omar oil field"]
+    # "The attack comes a day after a blast killed two people in the Iranian city of Zahedan":
+    # the day before the attack's, with its own figure and no point (not in the gazetteer)
+    zahedan = at(frame, "2024-03-10", "Zahedan")
+    assert figures(zahedan) == (2, None) and pd.isna(zahedan["latitude"])
     assert figures(at(frame, "2024-03-11", "Qara Dagh")) == (None, 3)
     at(frame, "2024-03-11", "al-omar-oil-field")  # "heard explosions at the base"
 

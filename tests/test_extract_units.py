@@ -529,3 +529,14 @@ def test_places_after_a_place_that_only_locate_it_are_one_mention():
     assert len(found) == 1 and found[0].text.endswith("near Hasakah")
     assert found[0].text.startswith("Kabibah gas plant")  # a facility the gazetteer lacks
     assert round(found[0].latitude, 1) == 36.7  # Tal Tamr's point, the nearest that locates it
+
+
+def test_an_attack_that_came_days_after_another_dates_the_other():
+    frame = extract_incidents(
+        "Published: 26 February 2024\n\nRockets hit Ain al-Asad air base on Sunday night, "
+        "officials said.\n\nThe attack came two days after a drone was shot down near Erbil "
+        "airport.\n",
+        name="came-after",
+    )
+    days = {row.site_id: row.event_date.date().isoformat() for row in frame.itertuples()}
+    assert days == {"ain-al-asad": "2024-02-25", "erbil-airport": "2024-02-23"}

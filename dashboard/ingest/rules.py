@@ -379,7 +379,7 @@ _CLAUSE_BREAK = re.compile(
     r"|(?:,\s*|\b(?:occurred|came|comes|happened|took\s+place)\s+)"
     rf"(?=(?:just\s+|only\s+|barely\s+)?{_COUNT_WORD}\s+days?\s+after\s+(?!(?:that|this|it)\b)))"
     r"|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
-    r"|,?\s+(?:before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
+    r"|(?<!\bday)(?<!\bdays),?\s+(?:before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
     r"|\s+(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+",
 )
 _NOUN_TRIGGERS = ("strikes", "strike", "attacks", "attack")
