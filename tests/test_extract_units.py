@@ -540,3 +540,18 @@ def test_an_attack_that_came_days_after_another_dates_the_other():
     )
     days = {row.site_id: row.event_date.date().isoformat() for row in frame.itertuples()}
     assert days == {"ain-al-asad": "2024-02-25", "erbil-airport": "2024-02-23"}
+
+
+def test_a_separate_incident_is_never_merged_into_a_relative_place_and_drugs_from_syria():
+    frame = extract_incidents(
+        "Published: 7 March 2024\n\nMilitants ambushed an army patrol north-east of Tikrit, "
+        "killing four soldiers late Wednesday, officials said.\n\nIn a separate incident, two "
+        "policemen were wounded when a roadside bomb exploded in Tarmiyah, police said.\n\n"
+        "Jordan's army said it shot down a drone carrying drugs from Syria near the border town "
+        "of Ramtha on Tuesday.\n",
+        name="separate",
+    )
+    rows = {row.location: (row.killed, row.wounded) for row in frame.itertuples()}
+    assert rows["north-east of Tikrit"][0] == 4  # not merged into the Tarmiyah bombing
+    assert rows["Tarmiyah"][1] == 2 and pd.isna(rows["Tarmiyah"][0])
+    assert "Ramtha" in rows  # "from Syria near ... Ramtha": Ramtha is where, not a launch site

@@ -178,7 +178,7 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
     if a.place.key == b.place.key:
         return True
     if a.place.relative or b.place.relative:
-        return _one_report_of(a, b)
+        return _one_report_of(a, b) and not (a.separate or b.separate)
     checks = (_part_of_town, _inside_province, _near_town)
     if any(f(x, y) for f in checks for x, y in ((a, b), (b, a))):
         return True

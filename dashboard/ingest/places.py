@@ -119,8 +119,12 @@ _FACILITY_BEFORE = re.compile(
     r"(?:embassy|consulate)\s+(?:in|at)\s+$",
     re.IGNORECASE,
 )
+# "fired from the Syrian side of the border at X": a launch site; a place after a locative
+# word further on ("drones carrying drugs from Syria near the town of X") is the event's.
 _LAUNCH_BEFORE = re.compile(
-    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,8}?$", re.IGNORECASE
+    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:near\s+)?(?:the\s+)?"
+    r"(?:(?!(?:near|in|at|outside|inside|around)\b)[\w\-]+\s+){0,8}?$",
+    re.IGNORECASE,
 )
 _CHUNK = re.compile(
     r"(?:\b(?:al|el|ad|as|ash|at|an|ar|az|ez)-)?[A-Z][\w’'\-]*"

@@ -61,6 +61,7 @@ class Candidate:
     fanned_out: bool = False
     sentence: int = 0
     paragraph: int = 0
+    separate: bool = False  # "In a separate incident, ...": never another report of an event
 
     def key(self) -> tuple:
         return (self.event_date, self.place.key, self.event_type)

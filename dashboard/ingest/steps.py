@@ -283,6 +283,9 @@ def make_incidents(clause: Clause, report: Report) -> bool:
         clause.made = _dated(clause, report, event)
     else:
         clause.made = _undated(clause, report, event)
+    if _OTHER_EVENT.search(clause.text):
+        for candidate in clause.made:
+            candidate.separate = True
     first = clause.made[0] if clause.made else None
     if first and first.dated_by == "text" and not clause.subordinate:
         report.current_day = Resolved(first.event_date, first.time_precision, first.date_how)
