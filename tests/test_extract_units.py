@@ -555,3 +555,20 @@ def test_a_separate_incident_is_never_merged_into_a_relative_place_and_drugs_fro
     assert rows["north-east of Tikrit"][0] == 4  # not merged into the Tarmiyah bombing
     assert rows["Tarmiyah"][1] == 2 and pd.isna(rows["Tarmiyah"][0])
     assert "Ramtha" in rows  # "from Syria near ... Ramtha": Ramtha is where, not a launch site
+
+
+def test_a_detail_of_the_same_event_and_a_district_its_province_owns():
+    frame = extract_incidents(
+        "Published: 11 March 2024\n\nA roadside bomb hit an army vehicle in Tarmiyah district "
+        "on Monday, killing one soldier, a security source said. The source said the explosion "
+        "struck a patrol near the village of Albu Khalil.\n\nEarlier on Monday, gunmen attacked "
+        "a checkpoint in Diyala's Muqdadiyah district, wounding a guard.\n",
+        name="detail",
+    )
+    rows = {row.location: row for row in frame.itertuples()}
+    assert len(rows) == 2
+    # the village the gazetteer does not know is the bombing's detail, at the district's point
+    village = next(row for name, row in rows.items() if "Albu Khalil" in name)
+    assert village.killed == 1 and round(village.latitude, 2) == 33.67
+    # "Diyala's Muqdadiyah district": the district, not the province that owns it
+    assert round(rows["Muqdadiyah district"].latitude, 2) == 33.98

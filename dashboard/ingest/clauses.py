@@ -68,7 +68,8 @@ _SUBORDINATE_BEFORE = re.compile(r"\b(?:after|following|since|before)\s+$", re.I
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w\-]+\s+){0,2}$", re.I)
 _NOUNS = frozenset({"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes",
                     "air strike", "air strikes", "drone strike", "drone strikes", "bombing",
-                    "raid", "raids", "assault", "assaults"})  # fmt: skip
+                    "raid", "raids", "assault", "assaults", "explosion", "explosions",
+                    "blast", "blasts"})  # fmt: skip
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ck|ght|t)\b", re.I)
 
 
@@ -144,15 +145,19 @@ def classify(clause: Clause, event_type: str | None) -> str:
     return OTHER
 
 
+def _reference(clause: Clause, trigger) -> bool:
+    noun = " ".join(trigger.word.split()) in _NOUNS
+    return noun and bool(_DEFINITE.search(clause.text[: trigger.start]))
+
+
 def _only_references(clause: Clause) -> bool:
     """ "After the attack, ...", "the strikes": nouns naming an event already reported."""
-    if not clause.triggers:
-        return False
-    for trigger in clause.triggers:
-        noun = " ".join(trigger.word.split()) in _NOUNS
-        if not noun or not _DEFINITE.search(clause.text[: trigger.start]):
-            return False
-    return True
+    return bool(clause.triggers) and all(_reference(clause, t) for t in clause.triggers)
+
+
+def refers_back(clause: Clause) -> bool:
+    """ "the explosion targeted a patrol near X": the clause goes on about a known event."""
+    return any(_reference(clause, t) for t in clause.triggers)
 
 
 def perfect_tense(clause: Clause) -> bool:

@@ -254,6 +254,14 @@ def countries_in(text: str) -> list[tuple[int, int, str | None]]:
     ]
 
 
+def _owner_and_owned(chunk: str) -> list[tuple[str, int]]:
+    """ "Diyala's Muqdadiyah" -> the owner and what it owns, each a candidate of its own."""
+    possessive = re.search(r"['’]s\s+(?=[A-Z])", chunk)
+    if not possessive:
+        return [(chunk, 0)]
+    return [(chunk[: possessive.start()], 0), (chunk[possessive.end() :], possessive.end())]
+
+
 def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """(start, end, from_gazetteer_scan) of name candidates, longest first where they overlap."""
     found: list[tuple[int, int, bool]] = []
@@ -264,10 +272,11 @@ def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int
         for match in pattern.finditer(text):
             found.append((match.start(), match.end(), True))
     for match in _CHUNK.finditer(text):
-        cleaned = _clean_chunk(match.group(0), match.start())
-        if cleaned:
-            chunk, start = cleaned
-            found.append((start, start + len(chunk), False))
+        for piece, offset in _owner_and_owned(match.group(0)):
+            cleaned = _clean_chunk(piece, match.start() + offset)
+            if cleaned:
+                chunk, start = cleaned
+                found.append((start, start + len(chunk), False))
     found.sort(key=lambda c: (c[0], -(c[1] - c[0]), not c[2]))
     chosen: list[tuple[int, int, bool]] = []
     for cand in found:
@@ -367,10 +376,10 @@ _REGION_WORD = re.compile(r"\b(?:province|governorate)$", re.IGNORECASE)
 # "Homs' southern countryside", "Zakho's autonomous region": the town names an area around it
 # that only locates the places named with it.
 _POSSESSIVE_REGION_AFTER = re.compile(
-    r"^['’]s?\s+(?:[\w\-]+\s+){0,2}?(?:countryside|region|desert|environs|hinterland|"
-    r"province|governorate)\b",
-    re.IGNORECASE,
-)
+    r"^['’]s?\s+(?:[\w\-]+\s+){0,2}?(?i:countryside|region|desert|environs|hinterland|"
+    r"province|governorate)\b"
+    r"|^['’]s\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?i:district|sub-?district|town|village|city)\b"
+)  # and "Diyala's Muqdadiyah district": the owner only locates what it owns
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
     "general hospital school university bridge mosque market stadium hotel station square "
@@ -598,7 +607,9 @@ def _absorb_context(
     for offset, place in enumerate(following):
         between = text[end : place.start]
         inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
-        if not (_CONTEXT_AFTER.match(between) or inside) or place.start - end > 60:
+        # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
+        owned = offset > 0 and re.fullmatch(r"['’]s\s+", between)
+        if not (_CONTEXT_AFTER.match(between) or inside or owned) or place.start - end > 60:
             break
         end = place.end
         consumed.add(index + offset)

@@ -33,7 +33,15 @@ from datetime import date, datetime
 
 from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
-from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify, perfect_tense
+from dashboard.ingest.clauses import (
+    BACKGROUND,
+    EVENT,
+    PLACES,
+    Clause,
+    classify,
+    perfect_tense,
+    refers_back,
+)
 from dashboard.ingest.dates import (
     ABSOLUTE,
     PUBLICATION_DAY,
@@ -283,9 +291,9 @@ def make_incidents(clause: Clause, report: Report) -> bool:
         clause.made = _dated(clause, report, event)
     else:
         clause.made = _undated(clause, report, event)
-    if _OTHER_EVENT.search(clause.text):
-        for candidate in clause.made:
-            candidate.separate = True
+    separate, known = bool(_OTHER_EVENT.search(clause.text)), refers_back(clause)
+    for candidate in clause.made:
+        candidate.separate, candidate.refers_back = separate, known and not separate
     first = clause.made[0] if clause.made else None
     if first and first.dated_by == "text" and not clause.subordinate:
         report.current_day = Resolved(first.event_date, first.time_precision, first.date_how)
