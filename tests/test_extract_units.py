@@ -572,3 +572,18 @@ def test_a_detail_of_the_same_event_and_a_district_its_province_owns():
     assert village.killed == 1 and round(village.latitude, 2) == 33.67
     # "Diyala's Muqdadiyah district": the district, not the province that owns it
     assert round(rows["Muqdadiyah district"].latitude, 2) == 33.98
+
+
+def test_the_attack_took_place_near_a_village_places_a_province_level_event():
+    frame = extract_incidents(
+        "Published: 21 January 2024\n\nTwo soldiers were killed on Sunday when militants "
+        "attacked a convoy in Deir ez-Zor province, a monitor said.\n\nThe attack took place "
+        "near the village of Umm Tuwaynah, according to the monitor.\n\nThis is the first such "
+        "attack in the province this year.\n",
+        name="took-place",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    # the village the gazetteer lacks is the event's place, at the province's point
+    assert "Umm Tuwaynah" in row["location"] and row["killed"] == 2
+    assert row["admin1"] == "Deir ez-Zor" and row["geo_precision"] == 3

@@ -19,9 +19,11 @@ True when the clause needs nothing more. In order:
    sentence to date it; with a day and no place it waits (pending) for a place.
 8. `place_pending` - a clause that only names places ("The targets were ...") places the
    pending event, unless it is about another time or is a photo caption of another block.
-9. `date_undated` - a continuation with a day and no place ("The strikes took place late
+9. `refine_place` - "The attack took place near the town of X" places an event made just
+   before at a province or a relative place more precisely.
+10. `date_undated` - a continuation with a day and no place ("The strikes took place late
    Sunday night") dates the waiting event.
-10. `attach_casualties` - figures with no incident of their own join the incident they follow,
+11. `attach_casualties` - figures with no incident of their own join the incident they follow,
     or the report's only incident when they name no day and no other event.
 """
 
@@ -51,6 +53,7 @@ from dashboard.ingest.dates import (
     days_before,
     resolve,
 )
+from dashboard.ingest.numbers import Casualties
 from dashboard.ingest.places import PlaceMention, anaphoric_place, located_by
 from dashboard.ingest.report import Candidate, Event, Report, merge_events
 from dashboard.ingest.roles import roles
@@ -462,6 +465,38 @@ def place_pending(clause: Clause, report: Report) -> bool:
     return True
 
 
+_TOOK_PLACE = re.compile(r"\b(?:took\s+place|occurred|happened|was\s+carried\s+out)\b", re.I)
+
+
+def refine_place(clause: Clause, report: Report) -> bool:
+    """ "The attack took place near the town of al-Shoula": a clause that only places an event
+    made just before at a province or a relative place places it more precisely (the merge
+    keeps the more specific place; one the gazetteer lacks takes the province's point)."""
+    if clause.kind != PLACES or not clause.chosen or clause.made or not refers_back(clause):
+        return False
+    if not _TOOK_PLACE.search(clause.text):
+        return False  # "this is the first such strike in the capital": a comparison
+    last = _single_event(report.last_group)
+    if last is None or not _coarse(last.place) or clause.sentence.index - last.sentence > 2:
+        return False
+    if clause.day is not None and clause.day.day != last.event_date:
+        return False
+    if not same_block(report.article.sentences[last.sentence], clause.sentence):
+        return False
+    day = Resolved(last.event_date, last.time_precision, last.date_how)
+    event = Event(day, last.dated_by, last.event_type, last.weapon, last.actor1, last.actor2,
+                  Casualties(last.killed, last.wounded), list(last.evidence),
+                  last.notes + ["place from a later sentence about the same event"],
+                  clause.sentence)  # fmt: skip
+    places = [p if p.resolved or p.relative else located_by(p, last.place) for p in clause.chosen]
+    clause.made = report.make(event, places, extra_evidence=[_span(clause)])
+    return True
+
+
+def _coarse(place: PlaceMention) -> bool:
+    return place.region or bool(place.relative) or place.geo_precision == 3
+
+
 def date_undated(clause: Clause, report: Report) -> bool:
     """A continuation that gives a day dates the event waiting for one ("The strikes took
     place late Sunday night"; "the latest airstrikes occurred on Thursday in Arman", whose
@@ -634,5 +669,6 @@ def finish(report: Report) -> None:
 
 STEPS = (
     attach_claim, resolve_day, classify_clause, skip_background, read_event,
-    choose_places, make_incidents, place_pending, date_undated, attach_casualties,
+    choose_places, make_incidents, place_pending, refine_place, date_undated,
+    attach_casualties,
 )  # fmt: skip
