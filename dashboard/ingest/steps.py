@@ -472,16 +472,8 @@ def refine_place(clause: Clause, report: Report) -> bool:
     """ "The attack took place near the town of al-Shoula": a clause that only places an event
     made just before at a province or a relative place places it more precisely (the merge
     keeps the more specific place; one the gazetteer lacks takes the province's point)."""
-    if clause.kind != PLACES or not clause.chosen or clause.made or not refers_back(clause):
-        return False
-    if not _TOOK_PLACE.search(clause.text):
-        return False  # "this is the first such strike in the capital": a comparison
-    last = _single_event(report.last_group)
-    if last is None or not _coarse(last.place) or clause.sentence.index - last.sentence > 2:
-        return False
-    if clause.day is not None and clause.day.day != last.event_date:
-        return False
-    if not same_block(report.article.sentences[last.sentence], clause.sentence):
+    last = _refined(clause, report)
+    if last is None:
         return False
     day = Resolved(last.event_date, last.time_precision, last.date_how)
     event = Event(day, last.dated_by, last.event_type, last.weapon, last.actor1, last.actor2,
@@ -491,6 +483,21 @@ def refine_place(clause: Clause, report: Report) -> bool:
     places = [p if p.resolved or p.relative else located_by(p, last.place) for p in clause.chosen]
     clause.made = report.make(event, places, extra_evidence=[_span(clause)])
     return True
+
+
+def _refined(clause: Clause, report: Report) -> Candidate | None:
+    """The event a "took place" clause places: the one just before, at a coarse place."""
+    if clause.kind != PLACES or not clause.chosen or clause.made or not refers_back(clause):
+        return None
+    if not _TOOK_PLACE.search(clause.text):
+        return None  # "this is the first such strike in the capital": a comparison
+    last = _single_event(report.last_group)
+    if last is None or not _coarse(last.place) or clause.sentence.index - last.sentence > 2:
+        return None
+    if clause.day is not None and clause.day.day != last.event_date:
+        return None
+    same = same_block(report.article.sentences[last.sentence], clause.sentence)
+    return last if same else None
 
 
 def _coarse(place: PlaceMention) -> bool:
