@@ -587,3 +587,10 @@ def test_the_attack_took_place_near_a_village_places_a_province_level_event():
     # the village the gazetteer lacks is the event's place, at the province's point
     assert "Umm Tuwaynah" in row["location"] and row["killed"] == 2
     assert row["admin1"] == "Deir ez-Zor" and row["geo_precision"] == 3
+
+
+def test_an_unknown_place_east_of_a_town_is_not_at_the_town():
+    (koya,) = find_places("A rocket landed in the town of Koya, east of Erbil, on Monday.")
+    assert koya.latitude is None and koya.admin1 == "Arbil"  # its province, no point
+    (near,) = find_places("A rocket landed in the village of Kalakchi near Erbil on Monday.")
+    assert round(near.latitude, 2) == 36.19 and near.geo_precision == 2  # near: the town's

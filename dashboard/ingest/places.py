@@ -614,8 +614,19 @@ def _absorb_context(
         end = place.end
         consumed.add(index + offset)
         if offset == 0:
-            mention = located_by(mention, place)
+            mention = _located(mention, place, between)
     return mention, end
+
+
+_DIRECTION_BETWEEN = re.compile(rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s", re.IGNORECASE)
+
+
+def _located(mention: PlaceMention, following: PlaceMention, between: str) -> PlaceMention:
+    """An unknown place "near"/"in" a known one takes its point; one "east of" it (or "20 km
+    south of" it) is not there: it takes its country and province only, no point."""
+    if mention.resolved or not _DIRECTION_BETWEEN.search(between):
+        return located_by(mention, following)
+    return replace(mention, country=following.country, admin1=following.admin1)
 
 
 def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
