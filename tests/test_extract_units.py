@@ -13,6 +13,7 @@ from dashboard.ingest import NoPublicationDate, extract_file, extract_incidents
 from dashboard.ingest.article import find_publication_date, html_to_text, read_article
 from dashboard.ingest.dates import Resolved, best, find_time_refs, resolve
 from dashboard.ingest.numbers import casualties
+from dashboard.ingest.places import find_places
 from dashboard.ingest.review import accepted_incidents, review_table
 from dashboard.schema import COLUMNS
 
@@ -123,6 +124,13 @@ def test_expressions_that_date_nothing(text):
         ("wounding a child", None, 1),
         # "a man" opening a list of relatives is not a count of one
         ("killing a man and his wife, their two sons and a neighbour", None, None),
+        ("Four civilians were shot dead near the village", 4, None),
+        ("Six troops were receiving treatment for head injuries", None, 6),
+        # the people included are part of the count, not the count
+        ("seven people, including a local official were killed", 7, None),
+        ("Three guards at the gate were killed and another wounded", 3, 1),
+        ("Soon after, another five personnel suffered minor injuries", None, 5),
+        ("another raid wounded two workers", None, 2),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -471,3 +479,118 @@ def test_an_undated_report_is_dated_by_the_next_sentence_going_on_with_it():
     )
     assert [(r[0], r[2], r[4]) for r in rows] == [("2024-02-01", "attack", 2)]
     assert "conoco" in rows[0][1].lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("Baghdad on Monday denied that a drone hit Kirkuk.", ["Kirkuk"]),  # a metonym speaks
+        ("In a statement issued by the US Embassy in Baghdad, officials urged calm.", []),
+        ("According to officials in Erbil, rockets fell in Makhmour.", ["Makhmour"]),
+        ("A shell fell on Mayadin in Deir Ezzor’s eastern countryside.", ["Mayadin"]),
+        ("Drones hit the oil field of 'Acme' company in Khurmala.", ["Khurmala"]),
+        ("In Khanaqini, eastern Iraq, a bomb went off.", ["Khanaqini"]),  # misspelt: fuzzy
+        ("Khanaqini residents marched.", []),  # not in a place's position: no fuzzy match
+    ],
+)
+def test_what_names_a_place_in_a_sentence(text, places):
+    found = find_places(text)
+    events = [p for p in found if not p.region]
+    assert [text[p.core[0] : p.core[1]] for p in events] == places
+
+
+def test_a_day_after_another_event_counts_back_from_its_clause():
+    frame = extract_incidents(
+        "Published: 10 June 2024\n\nA drone hit a post in Kirkuk on Sunday, two days after "
+        "rockets struck Tikrit.\n",
+        name="days-after",
+    )
+    days = {row.location: row.event_date.date().isoformat() for row in frame.itertuples()}
+    assert days == {"Kirkuk": "2024-06-09", "Tikrit": "2024-06-07"}
+
+
+def test_figures_after_a_part_of_a_town_join_that_one_event():
+    # the strike's sentence names a neighbourhood the gazetteer does not know and its town:
+    # one event, so the next paragraph's figures are its own
+    frame = extract_incidents(
+        "Published: 8 March 2024\n\nLate on Thursday, a drone strike hit a car in the Zayouna "
+        "neighbourhood of east Baghdad. The command said in a statement that it acted in "
+        "self-defence.\n\nTwo men from an armed group were killed in the strike.\n",
+        name="part-of-town",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert "Zayouna" in row["location"] and row["killed"] == 2
+
+
+def test_places_after_a_place_that_only_locate_it_are_one_mention():
+    text = "Jets hit the Kabibah gas plant in the town of Tal Tamr, near Hasakah, on Friday."
+    found = find_places(text)
+    assert len(found) == 1 and found[0].text.endswith("near Hasakah")
+    assert found[0].text.startswith("Kabibah gas plant")  # a facility the gazetteer lacks
+    assert round(found[0].latitude, 1) == 36.7  # Tal Tamr's point, the nearest that locates it
+
+
+def test_an_attack_that_came_days_after_another_dates_the_other():
+    frame = extract_incidents(
+        "Published: 26 February 2024\n\nRockets hit Ain al-Asad air base on Sunday night, "
+        "officials said.\n\nThe attack came two days after a drone was shot down near Erbil "
+        "airport.\n",
+        name="came-after",
+    )
+    days = {row.site_id: row.event_date.date().isoformat() for row in frame.itertuples()}
+    assert days == {"ain-al-asad": "2024-02-25", "erbil-airport": "2024-02-23"}
+
+
+def test_a_separate_incident_is_never_merged_into_a_relative_place_and_drugs_from_syria():
+    frame = extract_incidents(
+        "Published: 7 March 2024\n\nMilitants ambushed an army patrol north-east of Tikrit, "
+        "killing four soldiers late Wednesday, officials said.\n\nIn a separate incident, two "
+        "policemen were wounded when a roadside bomb exploded in Tarmiyah, police said.\n\n"
+        "Jordan's army said it shot down a drone carrying drugs from Syria near the border town "
+        "of Ramtha on Tuesday.\n",
+        name="separate",
+    )
+    rows = {row.location: (row.killed, row.wounded) for row in frame.itertuples()}
+    assert rows["north-east of Tikrit"][0] == 4  # not merged into the Tarmiyah bombing
+    assert rows["Tarmiyah"][1] == 2 and pd.isna(rows["Tarmiyah"][0])
+    assert "Ramtha" in rows  # "from Syria near ... Ramtha": Ramtha is where, not a launch site
+
+
+def test_a_detail_of_the_same_event_and_a_district_its_province_owns():
+    frame = extract_incidents(
+        "Published: 11 March 2024\n\nA roadside bomb hit an army vehicle in Tarmiyah district "
+        "on Monday, killing one soldier, a security source said. The source said the explosion "
+        "struck a patrol near the village of Albu Khalil.\n\nEarlier on Monday, gunmen attacked "
+        "a checkpoint in Diyala's Muqdadiyah district, wounding a guard.\n",
+        name="detail",
+    )
+    rows = {row.location: row for row in frame.itertuples()}
+    assert len(rows) == 2
+    # the village the gazetteer does not know is the bombing's detail, at the district's point
+    village = next(row for name, row in rows.items() if "Albu Khalil" in name)
+    assert village.killed == 1 and round(village.latitude, 2) == 33.67
+    # "Diyala's Muqdadiyah district": the district, not the province that owns it
+    assert round(rows["Muqdadiyah district"].latitude, 2) == 33.98
+
+
+def test_the_attack_took_place_near_a_village_places_a_province_level_event():
+    frame = extract_incidents(
+        "Published: 21 January 2024\n\nTwo soldiers were killed on Sunday when militants "
+        "attacked a convoy in Deir ez-Zor province, a monitor said.\n\nThe attack took place "
+        "near the village of Umm Tuwaynah, according to the monitor.\n\nThis is the first such "
+        "attack in the province this year.\n",
+        name="took-place",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    # the village the gazetteer lacks is the event's place, at the province's point
+    assert "Umm Tuwaynah" in row["location"] and row["killed"] == 2
+    assert row["admin1"] == "Deir ez-Zor" and row["geo_precision"] == 3
+
+
+def test_an_unknown_place_east_of_a_town_is_not_at_the_town():
+    (koya,) = find_places("A rocket landed in the town of Koya, east of Erbil, on Monday.")
+    assert koya.latitude is None and koya.admin1 == "Arbil"  # its province, no point
+    (near,) = find_places("A rocket landed in the village of Kalakchi near Erbil on Monday.")
+    assert round(near.latitude, 2) == 36.19 and near.geo_precision == 2  # near: the town's

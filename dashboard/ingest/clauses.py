@@ -26,7 +26,9 @@ from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
 from dashboard.ingest.dates import (
     ABSOLUTE,
+    DAYS_AFTER_EVENT,
     PUBLICATION_DAY,
+    RELATIVE_DAY,
     WEEKDAY,
     Resolved,
     TimeRef,
@@ -66,7 +68,8 @@ _SUBORDINATE_BEFORE = re.compile(r"\b(?:after|following|since|before)\s+$", re.I
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w\-]+\s+){0,2}$", re.I)
 _NOUNS = frozenset({"attack", "attacks", "strike", "strikes", "airstrike", "airstrikes",
                     "air strike", "air strikes", "drone strike", "drone strikes", "bombing",
-                    "raid", "raids", "assault", "assaults"})  # fmt: skip
+                    "raid", "raids", "assault", "assaults", "explosion", "explosions",
+                    "blast", "blasts"})  # fmt: skip
 _PLUPERFECT = re.compile(r"\bhad\s+(?:been\s+)?(?:\w+ly\s+)?\w+(?:ed|en|wn|ck|ght|t)\b", re.I)
 
 
@@ -91,6 +94,7 @@ class Clause:
     cause: bool = False  # the clause after "in retaliation for"
     subordinate: bool = False  # "after the attack on X on Monday": another event's time
     continuation: bool = False  # the sentence goes on about an event already named
+    days_after: re.Match | None = None  # "a day after 10 people were killed ...": days before
     kind: str = OTHER
     day: Resolved | None = None
     dated_by: str = ""
@@ -141,15 +145,19 @@ def classify(clause: Clause, event_type: str | None) -> str:
     return OTHER
 
 
+def _reference(clause: Clause, trigger) -> bool:
+    noun = " ".join(trigger.word.split()) in _NOUNS
+    return noun and bool(_DEFINITE.search(clause.text[: trigger.start]))
+
+
 def _only_references(clause: Clause) -> bool:
     """ "After the attack, ...", "the strikes": nouns naming an event already reported."""
-    if not clause.triggers:
-        return False
-    for trigger in clause.triggers:
-        noun = " ".join(trigger.word.split()) in _NOUNS
-        if not noun or not _DEFINITE.search(clause.text[: trigger.start]):
-            return False
-    return True
+    return bool(clause.triggers) and all(_reference(clause, t) for t in clause.triggers)
+
+
+def refers_back(clause: Clause) -> bool:
+    """ "the explosion targeted a patrol near X": the clause goes on about a known event."""
+    return any(_reference(clause, t) for t in clause.triggers)
 
 
 def perfect_tense(clause: Clause) -> bool:
@@ -176,9 +184,17 @@ def _earlier_or_summary(clause: Clause) -> bool:
         return True  # "it comes one day after ...": the gap, not a day of its own
     if not vague:
         return False
-    if clause.stale:
+    if clause.stale or _referred_last_month(clause):
         return True
     return clause.day is not None and bool(rules.SUMMARY.search(clause.text))
+
+
+def _referred_last_month(clause: Clause) -> bool:
+    """ "The army has previously struck Latakia ... last month", "Israel acknowledged a strike
+    near the crossing earlier this month": an earlier event dated only to a month, recalled or
+    acknowledged, not reported."""
+    month_only = clause.day is not None and clause.day.precision >= 3
+    return month_only and bool(perfect_tense(clause) or rules.RECALLED.search(clause.text))
 
 
 def _own_day_named(clause: Clause) -> bool:
@@ -196,6 +212,17 @@ def _without_times(text: str, refs: list[TimeRef], start: int, end: int) -> str:
     return "".join(chars)
 
 
+def _days_after(masked: str, spans: list[tuple[int, int]], refs: list[TimeRef]):
+    """ "..., a day after 10 people were killed": per clause, the phrase that opens it (counted
+    back from the clause before, not forward); the other time refs; those phrases as times,
+    blanked so that they give no figure."""
+    found = [DAYS_AFTER_EVENT.match(masked, start) if number else None
+             for number, (start, _) in enumerate(spans)]  # fmt: skip
+    blanked = [TimeRef(m.start(), m.end(), m.group(0), RELATIVE_DAY) for m in found if m]
+    kept = [r for r in refs if not any(b.start <= r.start < b.end for b in blanked)]
+    return found, kept, blanked
+
+
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
@@ -204,7 +231,9 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     places = find_places(masked, blocked=[(a.start, a.end) for a in actors])
     continuation = bool(rules.CONTINUATION.match(masked))
     out = []
-    for number, (start, end) in enumerate(rules.clause_spans(masked)):
+    spans = rules.clause_spans(masked)
+    days_after, own_refs, blanked = _days_after(masked, spans, own_refs)
+    for number, (start, end) in enumerate(spans):
         clause_text = masked[start:end]
         clause = Clause(
             sentence=sentence,
@@ -218,7 +247,9 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             actors=[a for a in actors if start <= a.start < end],
             places=[p for p in places if start <= p.start < end],
             triggers=rules.find_triggers(clause_text),
-            casualties=casualties(_without_times(text, own_refs + statement_refs, start, end)),
+            casualties=casualties(
+                _without_times(text, own_refs + statement_refs + blanked, start, end)
+            ),
             claim=rules.claim(text[start:end]),
             stale=rules.EARLIER_EVENT.search(clause_text),
             cause=bool(rules.CAUSE_BEFORE.search(masked[:start])),
@@ -226,6 +257,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
                 _SUBORDINATE.match(clause_text) or _SUBORDINATE_BEFORE.search(masked[:start])
             ),
             continuation=continuation,
+            days_after=days_after[number],
         )
         clause.previous = out[-1] if out else None
         out.append(clause)

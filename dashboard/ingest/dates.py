@@ -292,6 +292,26 @@ _RESOLVERS = {
 }  # fmt: skip
 
 
+# "..., a day after 10 people were killed in X", "occurred two days after drones hit Y" (matched
+# where a clause starts): what follows "after" happened that many days before the day of the
+# clause it is attached to.
+DAYS_AFTER_EVENT = re.compile(
+    rf"\s*(?:just\s+|only\s+|barely\s+)?(?P<count>{_COUNT})\s+days?\s+after\s+"
+    r"(?!(?:that|this|it|which)\b)",
+    re.IGNORECASE,
+)
+
+
+def days_before(match: re.Match, day: Resolved) -> Resolved:
+    """The day of the event a DAYS_AFTER_EVENT phrase introduces, `day` being its clause's."""
+    word = match.group("count").lower()
+    size = _COUNTS.get(word) or int(word)
+    phrase = " ".join(match.group(0).split())
+    return Resolved(
+        day.day - timedelta(days=size), day.precision, f"'{phrase}' {day.day.isoformat()}"
+    )
+
+
 def resolve(ref: TimeRef, published: date, anchor: Resolved | None) -> Resolved | None:
     """The day a time expression means, given the publication date and the current anchor."""
     phrase = " ".join(ref.text.lower().split())

@@ -115,6 +115,22 @@ def _part_of_town(part: Candidate, town: Candidate) -> bool:
     )
 
 
+def _detail_of(detail: Candidate, town: Candidate) -> bool:
+    """ "A bomb struck an army vehicle in Tarmiyah district" and, next, "the explosion targeted
+    a patrol near al-Mashahda village" (a place the gazetteer does not know): one event; the
+    detail is placed at the town."""
+    place, other = detail.place, town.place
+    return (
+        detail.refers_back
+        and not place.resolved
+        and not place.relative
+        and other.name is not None  # a town the gazetteer names, not a place it located
+        and not (other.site_id or other.relative or other.region)
+        and 0 < detail.sentence - town.sentence <= 2
+        and _one_report_of(detail, town)
+    )
+
+
 def _inside_province(inside: Candidate, province: Candidate) -> bool:
     """ "killed in a strike in Suwayda province" and "houses destroyed in Arman, a town in
     Suwayda province" read for one event: the province only locates the place."""
@@ -178,8 +194,8 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
     if a.place.key == b.place.key:
         return True
     if a.place.relative or b.place.relative:
-        return _one_report_of(a, b)
-    checks = (_part_of_town, _inside_province, _near_town)
+        return _one_report_of(a, b) and not (a.separate or b.separate)
+    checks = (_part_of_town, _inside_province, _near_town, _detail_of)
     if any(f(x, y) for f in checks for x, y in ((a, b), (b, a))):
         return True
     if not (a.place.resolved and b.place.resolved):
@@ -214,7 +230,7 @@ def _kept(same: Candidate, candidate: Candidate) -> tuple[Candidate, Candidate]:
         return (same, candidate) if same.time_precision < candidate.time_precision else (
             candidate, same)  # fmt: skip
     for part, town in ((candidate, same), (same, candidate)):
-        if _part_of_town(part, town):
+        if _part_of_town(part, town) or _detail_of(part, town):
             part.place = located_by(part.place, town.place)  # the part, at the town's point
             part.notes.append(f"'{part.place.text}' is a part of '{town.place.text}': its point")
             first = min(part, town, key=lambda c: c.sentence)

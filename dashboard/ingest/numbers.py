@@ -23,7 +23,7 @@ from text_to_num import alpha2digit
 _QUALIFIER = (
     r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|roughly|up\s+to)\s+)?"
 )
-_NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?)"
+_NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?|another(?!\s+\d))"
 _PERSON = (
     r"(?:people|persons?|civilians?|soldiers?|troops?|militants?|fighters?|members?|personnel|"
     r"service\s*members?|service(?:wo)?m[ae]n|servicemembers|contractors?|policem[ae]n|police\s+officers?|"
@@ -32,12 +32,12 @@ _PERSON = (
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
     r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
     r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
-    r"relatives?|family\s+members)\b"
+    r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?)\b"
 )
 _WORDS = r"(?:[\w’'\-]+\s+){0,4}?"
 _KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"
 _WOUND_VERB = r"(?:wounding|wounded|wounds|injuring|injured|injures|hurting|hurt)"
-_KILL_STATE = r"(?:killed|dead|died|slain|perished)"
+_KILL_STATE = r"(?:killed|dead|died|slain|perished|shot\s+dead|gunned\s+down|shot\s+to\s+death)"
 _WOUND_STATE = r"(?:wounded|injured|hurt)"
 
 _AFTER_VERB = {
@@ -45,8 +45,12 @@ _AFTER_VERB = {
     "wounded": re.compile(rf"\b{_WOUND_VERB}\s+{_NUMBER}\b(?:\s+{_WORDS}{_PERSON})?", re.I),
 }
 # Between the people and what befell them: an apposition closed by a comma ("Three men from
-# X, part of Y, were killed") or a short phrase ("An Iraqi member in the Z group was killed").
-_BETWEEN = r"(?:[^.;]{0,160}?,\s*|(?:in|from|of|with|at)\s+[^,.;]{0,60}?\s+)?"
+# X, part of Y, were killed") or a short phrase ("An Iraqi member in the Z group was killed",
+# "six people, including a member of the army were killed": six, not the one included).
+_BETWEEN = (
+    r"(?:[^.;]{0,160}?,\s*"
+    r"|(?:in|from|of|with|at|including)\s+(?:(?!\b(?:were|was|and)\b)[^,.;]){0,60}?\s+)?"
+)
 _BEFORE_STATE = {
     "killed": re.compile(
         rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:{_WORDS}{_PERSON}[\s,]+{_BETWEEN})?"
@@ -89,7 +93,8 @@ _WOUNDED_RISEN = re.compile(
 # "two US service members suffered minor injuries"
 _SUFFERED = re.compile(
     rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:\w+\s+)?"
-    rf"(?:suffered|sustained|received|(?:(?:are|were|was|is)\s+)?(?:being\s+)?treated\s+for)\s+"
+    rf"(?:suffered|sustained|received|(?:(?:are|were|was|is)\s+)?(?:being\s+)?treated\s+for|"
+    rf"(?:(?:are|were|was|is)\s+)?(?:receiving|received|getting)\s+treatment\s+for)\s+"
     rf"(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds)\b",
     re.I,
 )
@@ -140,6 +145,7 @@ _NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b
 # "killing a man and his wife, their two daughters ...": the first of a list, not a count.
 _PERSON_AFTER = re.compile(rf"^\s+{_WORDS}{_PERSON}", re.I)
 _LIST_FOLLOWS = re.compile(r"^\s+\w+\s+and\s+(?:his|her|their)\b", re.I)
+_STATE_AFTER = re.compile(r"^\s+(?:(?:was|is)\s+)?(?:wounded|injured|hurt|killed|dead)\b", re.I)
 
 
 def _value(match: re.Match) -> int | None:
@@ -149,6 +155,9 @@ def _value(match: re.Match) -> int | None:
         if not _PERSON_AFTER.match(rest):  # "wished the wounded a quick recovery"
             return None
         return None if _NOT_ONE.match(rest) or _LIST_FOLLOWS.match(rest) else 1
+    if raw == "another":  # "two were killed and another wounded": one more, its own figure
+        rest = match.string[match.end("n") :]
+        return 1 if _PERSON_AFTER.match(rest) or _STATE_AFTER.match(rest) else None
     if "dozen" in raw:
         return 12
     return int(raw) if raw.isdigit() else None

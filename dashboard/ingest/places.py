@@ -86,7 +86,7 @@ _CONTEXT_AFTER = re.compile(
     rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate)\s+of\s+"
-    rf"|\s+(?:near|outside|close\s+to)\s+(?:the\s+)?"
+    rf"|,?\s+(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"
     rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
     rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?"
     rf"|,\s+(?:a\s+)?part\s+of\s+(?:the\s+)?)$",
@@ -119,8 +119,12 @@ _FACILITY_BEFORE = re.compile(
     r"(?:embassy|consulate)\s+(?:in|at)\s+$",
     re.IGNORECASE,
 )
+# "fired from the Syrian side of the border at X": a launch site; a place after a locative
+# word further on ("drones carrying drugs from Syria near the town of X") is the event's.
 _LAUNCH_BEFORE = re.compile(
-    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,8}?$", re.IGNORECASE
+    r"\b(?:from|launched\s+from|fired\s+from)\s+(?:near\s+)?(?:the\s+)?"
+    r"(?:(?!(?:near|in|at|outside|inside|around)\b)[\w\-]+\s+){0,8}?$",
+    re.IGNORECASE,
 )
 _CHUNK = re.compile(
     r"(?:\b(?:al|el|ad|as|ash|at|an|ar|az|ez)-)?[A-Z][\w’'\-]*"
@@ -229,7 +233,7 @@ def _clean_chunk(text: str, start: int) -> tuple[str, int] | None:
         words.pop()  # "Qaim General Hospital": the place inside the facility's name
     first = words[0].start()
     chunk = text[first : words[-1].end()]
-    possessive = re.search(r"['’]s\b", chunk)
+    possessive = re.search(r"['’]s\b|(?<=s)['’]$", chunk)  # "Kirkuk's", "Homs’"
     if possessive:
         chunk = chunk[: possessive.start()]
     chunk = chunk.rstrip(" -")
@@ -250,6 +254,14 @@ def countries_in(text: str) -> list[tuple[int, int, str | None]]:
     ]
 
 
+def _owner_and_owned(chunk: str) -> list[tuple[str, int]]:
+    """ "Diyala's Muqdadiyah" -> the owner and what it owns, each a candidate of its own."""
+    possessive = re.search(r"['’]s\s+(?=[A-Z])", chunk)
+    if not possessive:
+        return [(chunk, 0)]
+    return [(chunk[: possessive.start()], 0), (chunk[possessive.end() :], possessive.end())]
+
+
 def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """(start, end, from_gazetteer_scan) of name candidates, longest first where they overlap."""
     found: list[tuple[int, int, bool]] = []
@@ -260,10 +272,11 @@ def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int
         for match in pattern.finditer(text):
             found.append((match.start(), match.end(), True))
     for match in _CHUNK.finditer(text):
-        cleaned = _clean_chunk(match.group(0), match.start())
-        if cleaned:
-            chunk, start = cleaned
-            found.append((start, start + len(chunk), False))
+        for piece, offset in _owner_and_owned(match.group(0)):
+            cleaned = _clean_chunk(piece, match.start() + offset)
+            if cleaned:
+                chunk, start = cleaned
+                found.append((start, start + len(chunk), False))
     found.sort(key=lambda c: (c[0], -(c[1] - c[0]), not c[2]))
     chosen: list[tuple[int, int, bool]] = []
     for cand in found:
@@ -279,7 +292,16 @@ _TIME_ZONE_AFTER = re.compile(r"^\s+(?:local\s+)?time\b", re.IGNORECASE)
 # "Khor Mor gas field", "Tawke oil field": an unknown name that its kind word makes a site.
 _FACILITY_KIND_AFTER = re.compile(
     r"^\s+(?:gas\s*field|oil\s*field|oilfield|gasfield|air\s*base|airbase|military\s+base|"
-    r"airport|airfield|refinery|dam)\b",
+    r"airport|airfield|refinery|dam|(?:border\s+)?crossing(?:\s+point)?|gas\s+plant|"
+    r"power\s+(?:plant|station))\b",
+    re.IGNORECASE,
+)
+# "the oil field of 'DNO' company in Peshkhabur", "a military base in Kharab": an unknown name
+# that a facility is said to be in is the facility's place.
+_FACILITY_IN_BEFORE = re.compile(
+    r"\b(?:gas\s*field|oil\s*field|oilfield|field|refinery|air\s*base|airbase|base|airport|"
+    r"airfield|crossing|camp|dam|plant|station)\s+(?:of\s+(?:the\s+)?['‘’\"]?[\w\-]+['’\"]?"
+    r"(?:\s+(?:company|group|corporation))?\s+)?in\s+$",
     re.IGNORECASE,
 )
 # "a Sulaimani licence plate", "a Baghdad-based group", "a Mosul native": the name describes
@@ -287,11 +309,32 @@ _FACILITY_KIND_AFTER = re.compile(
 _ATTRIBUTE_AFTER = re.compile(
     r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b)", re.IGNORECASE
 )
-# "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio": outlets named after places.
-_OUTLET_BEFORE = re.compile(r"\b(?:told|telling|to\s+tell)\s+(?:the\s+)?$", re.IGNORECASE)
+# "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
+# political analyst": outlets named after places.
+_OUTLET_BEFORE = re.compile(
+    r"\b(?:told|telling|to\s+tell|said|says|according\s+to)\s+(?:the\s+)?$", re.IGNORECASE
+)  # "said Al Jazeera's Resul Serdar", "according to Damascus": who speaks
 _OUTLET_AFTER = re.compile(
     r"^['’]?s?\s+(?:correspondents?|reporters?|TV|television|channel|radio|news\s+(?:agency|"
-    r"channel|website|site)|broadcaster|newspaper)\b",
+    r"channel|website|site)|broadcaster|newspaper"
+    r"|(?:[\w\-]+\s+){0,2}?(?:analyst|editor|anchor|presenter|columnist|commentator))\b",
+    re.IGNORECASE,
+)
+# "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
+# for its government, the subject of a statement; it issues, it is not where anything happened.
+_ISSUER_AFTER = re.compile(
+    r"^\s+(?:(?:on\s+|late\s+|early\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\s+|also\s+|(?:has|had|have)\s+(?:\w+ly\s+)?)?"
+    r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
+    r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
+    r"acknowledged|admitted|responded|vowed)\b"
+)
+# "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
+# place of whoever speaks, not of the event.
+_ISSUER_BEFORE = re.compile(
+    r"\b(?:statement|communiqu[eé]|press\s+release|announcement|notice)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:issued\s+|released\s+|published\s+)?by\s+(?:the\s+)?(?:[\w.\-]+\s+){0,5}?(?:in|at)\s+$"
+    r"|\baccording\s+to\s+(?:the\s+)?(?:[\w.\-]+\s+){0,4}?(?:in|at)\s+$",
     re.IGNORECASE,
 )
 # "the district chief of Chamchamal", "Kirkuk's governor" (before: "governor of"): an office.
@@ -330,11 +373,38 @@ _PART_OF = re.compile(
 _PART_BEFORE = re.compile(rf"\b{_PART_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _PART_AFTER = re.compile(rf"^\s+{_PART_NOUN}\b", re.IGNORECASE)
 _REGION_WORD = re.compile(r"\b(?:province|governorate)$", re.IGNORECASE)
+# "Homs' southern countryside", "Zakho's autonomous region": the town names an area around it
+# that only locates the places named with it.
+_POSSESSIVE_REGION_AFTER = re.compile(
+    r"^['’]s?\s+(?:[\w\-]+\s+){0,2}?(?i:countryside|region|desert|environs|hinterland|"
+    r"province|governorate)\b"
+    r"|^['’]s\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?i:district|sub-?district|town|village|city)\b"
+)  # and "Diyala's Muqdadiyah district": the owner only locates what it owns
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
     "general hospital school university bridge mosque market stadium hotel station square "
     "street road highway checkpoint headquarters company plant factory"
 )
+
+
+# "In Qamishili, northeast Syria", "at Qaiem": a one-word name the text uses as a place may
+# be matched fuzzily (a misspelling), when it is one of the atlas's countries.
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around)\s+$", re.IGNORECASE)
+_COUNTRY_APPOSITION = re.compile(
+    r"^,\s+(?:(?:north|south|east|west|central)[\w\-]*\s+)?(?:Syria|Iraq|Jordan)\b"
+)
+_ATLAS_COUNTRIES = frozenset({"IQ", "SY", "JO"})
+
+
+def _misspelt_place(text: str, start: int, end: int) -> dict | None:
+    """A one-word name in a place's position, matched fuzzily in Iraq, Syria or Jordan."""
+    located = _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start]) or (
+        _COUNTRY_APPOSITION.match(text[end : end + 40])
+    )
+    if not located:
+        return None
+    raw = _geocode(text[start:end], fuzzy_ok=True)
+    return raw if raw is not None and raw.get("country") in _ATLAS_COUNTRIES else None
 
 
 def _resolve_chunk(text: str, start: int, end: int, scanned: bool) -> tuple[int, dict | None]:
@@ -343,6 +413,8 @@ def _resolve_chunk(text: str, start: int, end: int, scanned: bool) -> tuple[int,
     grown = _KIND_AFTER.match(text[end:])
     core_end = end + (grown.end() if grown else 0)
     raw = _geocode(text[start:core_end], fuzzy_ok=scanned or bool(grown) or " " in name.strip())
+    if raw is None and not grown and " " not in name.strip():
+        raw = _misspelt_place(text, start, end)
     if raw is None and core_end != end:
         raw = _geocode(name, fuzzy_ok=scanned)
         core_end = end if raw is not None else core_end
@@ -370,6 +442,7 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
     return bool(
         _SITE_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
+        or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _NOUN_AFTER.match(text[end : end + 40])
     )
@@ -397,21 +470,26 @@ def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMen
     region = mention.kind in ("province", "district") or bool(
         _REGION_WORD.search(core) or _REGION_BEFORE.search(text[max(0, start - 30) : start])
     )
-    return replace(mention, region=region and not mention.site_id or mention.kind == "district")
+    around = bool(_POSSESSIVE_REGION_AFTER.match(text[core_end : core_end + 40]))
+    region = region and not mention.site_id or mention.kind == "district" or around
+    return replace(mention, region=region)
 
 
 def _not_a_place_here(text: str, start: int, end: int) -> bool:
     """A clock ("Baghdad time"), an attribute ("a Kirkuk licence plate"), a news outlet named
-    after a place ("told Al Mayadeen", "an Al Mayadeen correspondent") or the seat of a
-    government ("the federal government in Baghdad"): the name places no event."""
-    after, before = text[end : end + 40], text[max(0, start - 40) : start]
+    after a place ("told Al Mayadeen", "an Al Mayadeen correspondent"), the seat of a
+    government ("the federal government in Baghdad") or whoever issues a statement ("Jerusalem
+    revealed", "a statement issued by the US Embassy in Baghdad"): the name places no event."""
+    after, before = text[end : end + 60], text[max(0, start - 80) : start]
     return bool(
         _TIME_ZONE_AFTER.match(after)
         or _ATTRIBUTE_AFTER.match(after)
         or _OUTLET_AFTER.match(after)
+        or _ISSUER_AFTER.match(after)
         or _OUTLET_BEFORE.search(before)
-        or _SEAT_BEFORE.search(before)
-        or _TITLE_BEFORE.search(before)
+        or _SEAT_BEFORE.search(before[-40:])
+        or _TITLE_BEFORE.search(before[-40:])
+        or _ISSUER_BEFORE.search(before)
     )
 
 
@@ -519,6 +597,38 @@ def _part_of(text: str, town: PlaceMention, part: PlaceMention) -> PlaceMention 
     return replace(located, start=town.start, end=part.end, core=part.core)
 
 
+def _absorb_context(
+    text: str, mention: PlaceMention, following: list[PlaceMention], index: int, consumed: set
+) -> tuple[PlaceMention, int]:
+    """ "... west of Baghdad", "... in the northern city of Erbil", "... near X": the places
+    right after a mention that only locate it (the nearest one gives an unknown place its
+    point), "in the town of Al-Qahtaniyah, near Al-Qamishli" included."""
+    end = mention.end
+    for offset, place in enumerate(following):
+        between = text[end : place.start]
+        inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
+        # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
+        owned = offset > 0 and re.fullmatch(r"['’]s\s+", between)
+        if not (_CONTEXT_AFTER.match(between) or inside or owned) or place.start - end > 60:
+            break
+        end = place.end
+        consumed.add(index + offset)
+        if offset == 0:
+            mention = _located(mention, place, between)
+    return mention, end
+
+
+_DIRECTION_BETWEEN = re.compile(rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s", re.IGNORECASE)
+
+
+def _located(mention: PlaceMention, following: PlaceMention, between: str) -> PlaceMention:
+    """An unknown place "near"/"in" a known one takes its point; one "east of" it (or "20 km
+    south of" it) is not there: it takes its country and province only, no point."""
+    if mention.resolved or not _DIRECTION_BETWEEN.search(between):
+        return located_by(mention, following)
+    return replace(mention, country=following.country, admin1=following.admin1)
+
+
 def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Attach context mentions to the place they locate and widen each to its full phrase."""
     out: list[PlaceMention] = []
@@ -532,16 +642,7 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
             phrase = text[part.start : part.end].strip()
             out.append(replace(part, text=phrase, subplace=True))
             continue
-        end = mention.end
-        # "... west of Baghdad", "... in the northern city of Erbil", "... near X".
-        if i + 1 < len(mentions):
-            following = mentions[i + 1]
-            between = text[end : following.start]
-            inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
-            if (_CONTEXT_AFTER.match(between) or inside) and following.start - end <= 60:
-                end = following.end
-                consumed.add(i + 1)
-                mention = located_by(mention, following)
+        mention, end = _absorb_context(text, mention, mentions[i + 1 :], i + 1, consumed)
         mention = _widen(text, mention)
         start = mention.start
         role = "launch" if _LAUNCH_BEFORE.search(text[max(0, start - 40) : start]) else "event"
@@ -553,7 +654,7 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
 
 _ANAPHORA = re.compile(
     r"\b(?:the|that)\s+(?:same\s+)?(?P<noun>embassy|compound|air\s*base|airbase|base|airport|garrison|"
-    r"outpost|oil\s+field|gas\s+field|field|facility|camp)\b(?!\s+(?:of|in|at|near)\b)",
+    r"outpost|oil\s+field|gas\s+field|field|facility|camp|capital)\b(?!\s+(?:of|in|at|near)\b)",
     re.IGNORECASE,
 )
 _ANAPHORA_KINDS = {
@@ -567,16 +668,21 @@ _ANAPHORA_KINDS = {
 }
 
 
+def _fits(noun: str, place: PlaceMention) -> bool:
+    if noun == "capital":  # "the capital": the capital city the report named last
+        return place.name in _CAPITALS.values() and not place.relative
+    kinds = _ANAPHORA_KINDS.get(noun)
+    return place.site_level and (kinds is None or place.kind in kinds)
+
+
 def anaphoric_place(text: str, earlier: list[PlaceMention]) -> PlaceMention | None:
-    """ "the embassy", "the compound", "the base": the latest earlier place of a fitting kind."""
+    """ "the embassy", "the compound", "the base": the latest earlier place of a fitting kind;
+    "the capital": the latest capital city named."""
     match = _ANAPHORA.search(text)
     if not match or not earlier:
         return None
     noun = " ".join(match.group("noun").lower().split())
-    kinds = _ANAPHORA_KINDS.get(noun)
     for place in reversed(earlier):
-        if not place.site_level:
-            continue
-        if kinds is None or place.kind in kinds:
+        if _fits(noun, place):
             return replace(place, start=match.start(), end=match.end(), role="event")
     return None

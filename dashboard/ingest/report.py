@@ -61,6 +61,8 @@ class Candidate:
     fanned_out: bool = False
     sentence: int = 0
     paragraph: int = 0
+    separate: bool = False  # "In a separate incident, ...": never another report of an event
+    refers_back: bool = False  # "the explosion targeted ...": more about a known event
 
     def key(self) -> tuple:
         return (self.event_date, self.place.key, self.event_type)

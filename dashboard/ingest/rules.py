@@ -185,10 +185,13 @@ EARLIER_EVENT = re.compile(
 # on X": what follows the verb happened before; without a day of its own it is background.
 FOLLOWS = re.compile(
     r"\b(?:follows?|followed|(?:comes?|came|occur(?:s|red)?|happen(?:s|ed)?)\s+(?:\w+\s+){0,3}?"
-    r"after)\s+(?!(?:midnight|dawn|noon|sunset|sunrise|dark|nightfall|the\s+(?:call|order)s?)\b)"
+    r"after)\s+(?!(?:by|midnight|dawn|noon|sunset|sunrise|dark|nightfall|the\s+(?:call|order)s?)\b)"
     r"(?=\S)",
     re.I,
 )
+# "has previously attacked", "Israel acknowledged a strike": an event recalled or owned up to,
+# reported before (with a month only, it is background: dashboard.ingest.clauses).
+RECALLED = re.compile(r"\b(?:previously|acknowledged|admitted|owned\s+up\s+to)\b", re.I)
 # "the attack, already reported ...": the whole clause restates a known event.
 ALREADY_REPORTED = re.compile(
     r"\b(?:already|previously)\s+(?:been\s+)?reported\b|\breported\s+earlier\b", re.I
@@ -370,10 +373,13 @@ def mask_attribution(sentence: str) -> str:
     return _blank(sentence, [m.span() for m in _ATTRIBUTION.finditer(sentence)])
 
 
+_COUNT_WORD = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _CLAUSE_BREAK = re.compile(
-    r"(?P<hard>;\s+|,\s+(?:while|whereas)\s+)"
+    r"(?P<hard>;\s+|,\s+(?:while|whereas)\s+"
+    r"|(?:,\s*|\b(?:occurred|came|comes|happened|took\s+place)\s+)"
+    rf"(?=(?:just\s+|only\s+|barely\s+)?{_COUNT_WORD}\s+days?\s+after\s+(?!(?:that|this|it)\b)))"
     r"|,?\s+and\s+(?=(?:a|an|the|US|U\.S\.|[A-Z][a-z]+\s+(?:forces|troops))\b)"
-    r"|,?\s+(?:before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
+    r"|(?<!\bday)(?<!\bdays),?\s+(?:before|after|following|then)\s+(?=(?:a|an|the|[A-Z])\b)"
     r"|\s+(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+",
 )
 _NOUN_TRIGGERS = ("strikes", "strike", "attacks", "attack")

@@ -19,9 +19,11 @@ True when the clause needs nothing more. In order:
    sentence to date it; with a day and no place it waits (pending) for a place.
 8. `place_pending` - a clause that only names places ("The targets were ...") places the
    pending event, unless it is about another time or is a photo caption of another block.
-9. `date_undated` - a continuation with a day and no place ("The strikes took place late
+9. `refine_place` - "The attack took place near the town of X" places an event made just
+   before at a province or a relative place more precisely.
+10. `date_undated` - a continuation with a day and no place ("The strikes took place late
    Sunday night") dates the waiting event.
-10. `attach_casualties` - figures with no incident of their own join the incident they follow,
+11. `attach_casualties` - figures with no incident of their own join the incident they follow,
     or the report's only incident when they name no day and no other event.
 """
 
@@ -33,9 +35,26 @@ from datetime import date, datetime
 
 from dashboard.ingest import rules
 from dashboard.ingest.article import Sentence
-from dashboard.ingest.clauses import BACKGROUND, EVENT, PLACES, Clause, classify, perfect_tense
-from dashboard.ingest.dates import ABSOLUTE, PUBLICATION_DAY, WEEKDAY, Resolved, best, resolve
-from dashboard.ingest.places import PlaceMention, anaphoric_place
+from dashboard.ingest.clauses import (
+    BACKGROUND,
+    EVENT,
+    PLACES,
+    Clause,
+    classify,
+    perfect_tense,
+    refers_back,
+)
+from dashboard.ingest.dates import (
+    ABSOLUTE,
+    PUBLICATION_DAY,
+    WEEKDAY,
+    Resolved,
+    best,
+    days_before,
+    resolve,
+)
+from dashboard.ingest.numbers import Casualties
+from dashboard.ingest.places import PlaceMention, anaphoric_place, located_by
 from dashboard.ingest.report import Candidate, Event, Report, merge_events
 from dashboard.ingest.roles import roles
 
@@ -116,7 +135,19 @@ def resolve_day(clause: Clause, report: Report) -> bool:
     if resolved:
         clause.day = resolved[best(list(resolved))]
         clause.dated_by = "text"
+    elif clause.days_after:
+        _count_back(clause, report)
     return False
+
+
+def _count_back(clause: Clause, report: Report) -> None:
+    """ "..., a day after 10 people were killed in a strike on the capital": the day of the
+    clause before (or the report's day, when it only refers to the event) minus the days."""
+    previous = clause.previous.day if clause.previous else None
+    base = previous or report.current_day
+    if base is not None:
+        clause.day = days_before(clause.days_after, base)
+        clause.dated_by = "text"
 
 
 def classify_clause(clause: Clause, report: Report) -> bool:
@@ -217,6 +248,9 @@ def choose_places(clause: Clause, report: Report) -> bool:
     return False
 
 
+_NEXT_EVENT = re.compile(r"\b(?:when|while|followed|then|another|second|third)\b", re.I)
+
+
 def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
     """A province or containing district ("Anbar province", "the Green Zone") only locates a
     more specific place named with it; a town after "in"/"of" a site only locates the site."""
@@ -225,13 +259,23 @@ def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMent
         places = [p for p in places if not p.region]
     out: list[PlaceMention] = []
     for place in places:
-        is_town = place.resolved and not place.site_id
-        after_site = any(p.site_level and p.end <= place.start for p in out)
-        before = text[max(0, place.start - 12) : place.start].lower()
-        if is_town and after_site and before.rstrip().endswith((" in", " of", ",", "in the")):
-            continue
-        out.append(place)
+        if not _locates_a_site(text, place, out):
+            out.append(place)
     return out
+
+
+def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention]) -> bool:
+    """ "the X base in Erbil": a town after "in"/"of" a site only locates it, unless another
+    event comes between ("..., followed by an attack on a checkpoint in Kalar")."""
+    if not place.resolved or place.site_id:
+        return False
+    before = text[max(0, place.start - 12) : place.start].lower()
+    if not before.rstrip().endswith((" in", " of", ",", "in the")):
+        return False
+    return any(
+        p.site_level and p.end <= place.start and not _NEXT_EVENT.search(text[p.end : place.start])
+        for p in earlier
+    )
 
 
 # -- 7. incidents ----------------------------------------------------------------------------
@@ -250,6 +294,9 @@ def make_incidents(clause: Clause, report: Report) -> bool:
         clause.made = _dated(clause, report, event)
     else:
         clause.made = _undated(clause, report, event)
+    separate, known = bool(_OTHER_EVENT.search(clause.text)), refers_back(clause)
+    for candidate in clause.made:
+        candidate.separate, candidate.refers_back = separate, known and not separate
     first = clause.made[0] if clause.made else None
     if first and first.dated_by == "text" and not clause.subordinate:
         report.current_day = Resolved(first.event_date, first.time_precision, first.date_how)
@@ -305,9 +352,22 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return _lead_undated(clause, report, event)
     if not places and clause.statement_refs and clause.sentence.paragraph <= 1:
         return _stated(clause, report, event)
-    if places and not perfect_tense(clause):
+    if places and (not perfect_tense(clause) or _lead_news(clause)):
         report.undated.append((event, places))
     return []
+
+
+# "four advisers have been killed in an air strike on Damascus": the lead's news, in the
+# present perfect, waiting for its day (not "claimed to have fired": a claim).
+_PERFECT_PASSIVE = re.compile(
+    r"(?<!\bto\s)\b(?:has|have)\s+been\s+(?:\w+ly\s+)?(?:killed|wounded|injured|hurt|hit|"
+    r"struck|targeted|attacked|damaged|destroyed)\b",
+    re.I,
+)
+
+
+def _lead_news(clause: Clause) -> bool:
+    return clause.sentence.paragraph <= 1 and bool(_PERFECT_PASSIVE.search(clause.text))
 
 
 def _continues(clause: Clause, pending: Event, event: Event) -> bool:
@@ -405,6 +465,45 @@ def place_pending(clause: Clause, report: Report) -> bool:
     return True
 
 
+_TOOK_PLACE = re.compile(r"\b(?:took\s+place|occurred|happened|was\s+carried\s+out)\b", re.I)
+
+
+def refine_place(clause: Clause, report: Report) -> bool:
+    """ "The attack took place near the town of al-Shoula": a clause that only places an event
+    made just before at a province or a relative place places it more precisely (the merge
+    keeps the more specific place; one the gazetteer lacks takes the province's point)."""
+    last = _refined(clause, report)
+    if last is None:
+        return False
+    day = Resolved(last.event_date, last.time_precision, last.date_how)
+    event = Event(day, last.dated_by, last.event_type, last.weapon, last.actor1, last.actor2,
+                  Casualties(last.killed, last.wounded), list(last.evidence),
+                  last.notes + ["place from a later sentence about the same event"],
+                  clause.sentence)  # fmt: skip
+    places = [p if p.resolved or p.relative else located_by(p, last.place) for p in clause.chosen]
+    clause.made = report.make(event, places, extra_evidence=[_span(clause)])
+    return True
+
+
+def _refined(clause: Clause, report: Report) -> Candidate | None:
+    """The event a "took place" clause places: the one just before, at a coarse place."""
+    if clause.kind != PLACES or not clause.chosen or clause.made or not refers_back(clause):
+        return None
+    if not _TOOK_PLACE.search(clause.text):
+        return None  # "this is the first such strike in the capital": a comparison
+    last = _single_event(report.last_group)
+    if last is None or not _coarse(last.place) or clause.sentence.index - last.sentence > 2:
+        return None
+    if clause.day is not None and clause.day.day != last.event_date:
+        return None
+    same = same_block(report.article.sentences[last.sentence], clause.sentence)
+    return last if same else None
+
+
+def _coarse(place: PlaceMention) -> bool:
+    return place.region or bool(place.relative) or place.geo_precision == 3
+
+
 def date_undated(clause: Clause, report: Report) -> bool:
     """A continuation that gives a day dates the event waiting for one ("The strikes took
     place late Sunday night"; "the latest airstrikes occurred on Thursday in Arman", whose
@@ -427,8 +526,20 @@ def date_undated(clause: Clause, report: Report) -> bool:
                                               "reporting it"])  # fmt: skip
     if later.casualties.found:
         dated = replace(dated, casualties=later.casualties)
-    clause.made = report.make(dated, clause.chosen or places, extra_evidence=[_span(clause)])
+    clause.made = report.make(
+        dated, _within(clause.chosen, places) or places, extra_evidence=[_span(clause)]
+    )
     return True
+
+
+def _within(parts: list[PlaceMention], towns: list[PlaceMention]) -> list[PlaceMention]:
+    """ "the attack took place in the Mazzeh neighbourhood" after a strike "in Damascus": a part
+    the gazetteer does not know, placed at the one town the waiting event named."""
+    resolved = {t.key: t for t in towns if t.resolved and not t.site_id and not t.region}
+    if len(resolved) != 1:
+        return parts
+    (town,) = resolved.values()
+    return [located_by(p, town) if p.subplace and not p.resolved else p for p in parts]
 
 
 # -- 10. casualties --------------------------------------------------------------------------
@@ -473,17 +584,35 @@ def _last_incident(clause: Clause, report: Report) -> Candidate | None:
     before when no other place was named since; or, further on, the report's only incident
     when the figures name no day and no other event ("At least one Iraqi soldier was
     wounded" three paragraphs after the one attack the report is about)."""
-    if len(report.last_group) != 1:
+    last = _single_event(report.last_group)
+    if last is None:
         return None
-    last = report.last_group[0]
     paragraph = clause.sentence.paragraph
     next_paragraph = last.paragraph == paragraph - 1 and report.last_place_sentence <= last.sentence
     if last.paragraph == paragraph or clause.continuation or next_paragraph:
         return last
-    only = {c.key() for c in report.candidates} == {last.key()}
+    only = {c.key() for c in report.candidates} == {c.key() for c in report.last_group}
     if only and not clause.refs and not _OTHER_EVENT.search(clause.text):
         return last
     return None
+
+
+def _single_event(group: list[Candidate]) -> Candidate | None:
+    """The one event a sentence group reports: its only incident, or a part of a town the
+    gazetteer does not know read with that town ("the al-Mashtal neighbourhood of east
+    Baghdad"), one event the merge joins later."""
+    if len(group) <= 1:
+        return group[0] if group else None
+    first = group[0]
+    same = all(
+        (c.event_date, c.event_type, c.sentence)
+        == (first.event_date, first.event_type, first.sentence)
+        for c in group
+    )
+    parts = [c for c in group if c.place.subplace and not c.place.resolved]
+    towns = [c for c in group if c.place.resolved and not c.place.site_id]
+    one_town = len(towns) == 1 and len(parts) + 1 == len(group)
+    return parts[0] if same and one_town else None
 
 
 # "In a separate attack ...", "an earlier strike ...": figures of another event.
@@ -547,5 +676,6 @@ def finish(report: Report) -> None:
 
 STEPS = (
     attach_claim, resolve_day, classify_clause, skip_background, read_event,
-    choose_places, make_incidents, place_pending, date_undated, attach_casualties,
+    choose_places, make_incidents, place_pending, refine_place, date_undated,
+    attach_casualties,
 )  # fmt: skip
