@@ -28,7 +28,7 @@ def served(tmp_path, monkeypatch):
     source = DataSource.configured()
     engine = shared_engine(source.setting, source.version())
     asked: list[str] = []
-    for name, method in inspect.getmembers(Engine, inspect.isfunction):
+    for name, _method in inspect.getmembers(Engine, inspect.isfunction):
         if not name.startswith("_") and name not in UNCACHED:
             monkeypatch.setattr(engine, name, _recording(asked, name, getattr(engine, name)))
     return engine, asked
