@@ -119,3 +119,39 @@ def drag_across(page, chart, *, settle_ms: int = 1500) -> None:
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=10)
     page.mouse.up()
+
+
+def settled(page, locator, *, scroll: bool = True, timeout_s: float = 30.0) -> dict:
+    """Wait until `locator` is in view and its box has stopped moving (charts relayout as the
+    page around them draws; a click at a box still moving lands on its neighbour). Returns
+    the box. Polls, never a fixed sleep."""
+    if scroll:
+        locator.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout_s
+    last, same = None, 0
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        same = same + 1 if box is not None and box == last else 0
+        if same >= 3:
+            return box
+        last = box
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{locator} never stopped moving")
+
+
+def click_until(page, locator, done, *, what: str, attempts: int = 4, wait_s: float = 15.0):
+    """Click `locator` once it has settled, until `done()` (a click the page was not yet
+    listening for, or one that landed while a chart was redrawn, is repeated; at most
+    `attempts` clicks)."""
+    for _ in range(attempts):
+        settled(page, locator)
+        try:
+            locator.click(timeout=5_000)
+        except Exception:  # noqa: BLE001 - covered by a layer still drawing: settle, click again
+            continue
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if done():
+                return
+            page.wait_for_timeout(200)
+    raise AssertionError(f"clicking never gave: {what}")

@@ -15,7 +15,15 @@ from dashboard.paths import DATA_DIR
 from dashboard.synthetic import synthetic_incidents
 from dashboard.views.screen import Screen
 from dashboard.views.wall import map_scale
-from tests.browser import ARTIFACTS, REPO, RequestLog, drag_across, running_app
+from tests.browser import (
+    ARTIFACTS,
+    REPO,
+    RequestLog,
+    click_until,
+    drag_across,
+    running_app,
+    settled,
+)
 from tests.test_browser_app import map_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -317,7 +325,7 @@ def open_desk(browser, url: str, width: int, height: int, count: int, timezone=N
     page.get_by_text(f"{count:,} incident").first.wait_for(timeout=WAIT)
     page.locator(".st-key-timeline svg.marks").first.wait_for(timeout=WAIT)
     poll(page, lambda: page.locator(".st-key-breakdowns svg.marks").count() == 5, "breakdowns")
-    page.wait_for_timeout(500)
+    settled(page, page.locator(".st-key-breakdowns").first, scroll=False)
     return page
 
 
@@ -424,20 +432,17 @@ def test_a_dragged_span_means_the_same_days_in_every_time_zone(browser, app_url,
 def test_a_breakdown_bar_filters_the_page(browser, app_url):
     page = open_desk(browser, app_url, 1280, 900, len(CURATED))
     target = page.locator(".st-key-breakdowns svg.marks").nth(1)  # by target
-    target.scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)
-    target.locator("text", has_text="Kataib Hezbollah").first.click()
+    label = target.locator("text", has_text="Kataib Hezbollah").first
+    click_until(page, label, lambda: "target=Kataib+Hezbollah" in page.url, what="a target")
     struck = (CURATED["actor2"] == "Kataib Hezbollah").sum()
     page.get_by_text(f"{struck} incidents").first.wait_for(timeout=WAIT)
-    assert "target=Kataib+Hezbollah" in page.url
     assert page.get_by_text("on Kataib Hezbollah").count() >= 1
     # A month bar sets the dates to that month.
     poll(page, lambda: page.locator(".st-key-breakdowns svg.marks").count() == 5, "breakdowns")
     months = page.locator(".st-key-breakdowns svg.marks").nth(4)
-    months.scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)
-    months.locator('path[aria-roledescription="bar"]').first.click()
-    poll(page, lambda: "start=" in page.url and "end=" in page.url, "a month's dates")
+    bar = months.locator('path[aria-roledescription="bar"]').first
+    click_until(page, bar, lambda: "start=" in page.url and "end=" in page.url,
+                what="a month's dates")  # fmt: skip
     assert page.requests.outside() == []
     page.context.close()
 
@@ -445,9 +450,7 @@ def test_a_breakdown_bar_filters_the_page(browser, app_url):
 def test_a_table_row_selects_its_incident(browser, app_url):
     page = open_desk(browser, app_url, 1280, 900, len(CURATED))
     grid = page.locator("[data-testid='stDataFrame']").last
-    grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)
-    box = grid.bounding_box()
+    box = settled(page, grid)
     third = CURATED.sort_values(["event_date", "incident_id"], ascending=False).iloc[2]
     # The row's tick box: header row and two rows down, in the selection column.
     page.mouse.click(box["x"] + 16, box["y"] + 35 * 3 + 17)
