@@ -196,11 +196,12 @@ def _import(args: argparse.Namespace) -> int:
     from dashboard.datasource import DataSource
     from dashboard.dedupe import find_duplicates, split_duplicates
     from dashboard.store import open_store
+    from dashboard.store.arrow import importable
 
     _refuse_when_read_only("import")
     # The file is read and validated before the store is opened: a bad file leaves the store
     # untouched, byte for byte.
-    incidents = _read(args)
+    incidents = importable(_read(args))
     store = open_store(args.db)
     progress = _progress(args)
     try:

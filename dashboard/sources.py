@@ -57,6 +57,11 @@ def _frame(**columns: pd.Series) -> pd.DataFrame:
     return out[named].reset_index(drop=True)
 
 
+# The columns of a file its incidents' sources are read from (besides the stored source and
+# source_url): an import keeps these and the stored columns, and nothing else.
+SOURCE_INPUT_COLUMNS = ("published", "ucdp_source_date", "evidence", SOURCES_COLUMN)
+
+
 def own_sources(incidents: pd.DataFrame, *, published: date | None = None) -> pd.DataFrame:
     """One source per incident from its source / source_url (rows naming neither have none),
     or every source its `sources` cell lists. `published` is the day of a single report (an

@@ -95,3 +95,17 @@ def test_geojson_and_kml_exports_carry_the_sources(tmp_path, fmt):
     assert main(["export", "-o", str(path), "--site", "tower-22"]) == 0
     text = path.read_text(encoding="utf-8")
     assert "source_count" in text and "publication" in text
+
+
+def test_an_import_stores_no_export_columns_but_keeps_the_sources_dates(capsys):
+    from dashboard.formats import read_incidents
+    from dashboard.store.arrow import importable
+
+    read = read_incidents(UCDP)
+    kept = importable(read)
+    assert any(c.startswith("ucdp_") for c in read.columns)
+    assert [c for c in kept.columns if c.startswith("ucdp_")] == ["ucdp_source_date"]
+    assert main(["import", UCDP]) == 0
+    incident_id = read["incident_id"].iloc[1]
+    (source,) = _sources(incident_id).itertuples()
+    assert str(source.published)[:10] == "2023-11-23"  # the export's source_date

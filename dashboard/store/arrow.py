@@ -26,6 +26,17 @@ from dashboard.store.tables import (
 REPETITIVE_SHARE = 0.2
 
 
+def importable(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a read file that an import stores or reads sources from. An ACLED or
+    UCDP export carries as many columns again of its own (acled_*, ucdp_*): read and validated,
+    never stored; a million-row import that keeps them holds half a gigabyte more while it
+    looks for duplicates and writes."""
+    from dashboard.sources import SOURCE_INPUT_COLUMNS
+
+    kept = set(STORED_COLUMNS) | set(SOURCE_INPUT_COLUMNS)
+    return incidents[[c for c in incidents.columns if c in kept]]
+
+
 def frame_to_arrow(incidents: pd.DataFrame, batch_id: int) -> pa.Table:
     """The stored columns of a canonical frame as Arrow, with `batch_id` added."""
     rows = len(incidents)
