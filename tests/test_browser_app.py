@@ -96,13 +96,23 @@ def test_a_filter_in_the_url_sets_the_markers(app_url, page):
     assert page.requests.outside() == []
 
 
+def _still(page, read, polls: int = 100):
+    """read()'s value once two reads 200 ms apart agree (the map has stopped fitting)."""
+    last = read()
+    for _ in range(polls):
+        page.wait_for_timeout(200)
+        now = read()
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the map never stopped moving")
+
+
 def test_clicking_a_marker_opens_its_popup(app_url, page):
     page.goto(app_url)
     wait_for_text(page, f"{len(CURATED)} incidents")
     frame = map_frame(page)
-    point = frame.evaluate(FIRST_MARKER_POINT)
-    page.wait_for_timeout(300)
-    point = frame.evaluate(FIRST_MARKER_POINT)
+    point = _still(page, lambda: frame.evaluate(FIRST_MARKER_POINT))
     frame.locator(".leaflet-container").first.click(position={"x": point["x"], "y": point["y"]})
     popup = frame.locator(".leaflet-popup-content").first
     popup.wait_for(timeout=WAIT)

@@ -259,12 +259,9 @@ def test_the_first_view_shows_every_incident_at_any_width(app_url, browser, widt
         page.goto(app_url)
         wait_for_text(page, f"{len(CURATED)} incidents")
         poll(page, lambda: map_frame(page).evaluate("() => Atlas.state.fitKey !== undefined"))
-        page.wait_for_timeout(800)
         frame = map_frame(page)
-        inside = frame.evaluate("""() => { const b = Atlas.map.getBounds();
-            return Atlas.layers.points.getLayers().filter(l => b.contains(l.getLatLng())).length;
-        }""")
-        total = frame.evaluate("() => Atlas.layers.points.getLayers().length")
+        # Until the fit has run: every incident drawn is inside the view (bounded by poll).
+        inside, total = poll(page, lambda: _inside_and_total(map_frame(page)))
         zoom = frame.evaluate("() => Atlas.map.getZoom()")
         legend_open = frame.evaluate("() => document.querySelector('.ia-legend details').open")
         page.locator("iframe[title*='st_folium']").first.scroll_into_view_if_needed()
@@ -276,13 +273,21 @@ def test_the_first_view_shows_every_incident_at_any_width(app_url, browser, widt
     assert legend_open == (width >= 560)  # a phone keeps the map clear of the legend
 
 
+def _inside_and_total(frame):
+    """(incidents drawn inside the view, incidents drawn) once they are equal and not 0."""
+    inside = frame.evaluate("""() => { const b = Atlas.map.getBounds();
+        return Atlas.layers.points.getLayers().filter(l => b.contains(l.getLatLng())).length;
+    }""")
+    total = frame.evaluate("() => Atlas.layers.points.getLayers().length")
+    return (inside, total) if inside == total > 0 else None
+
+
 def test_the_view_is_in_the_link(app_url, page):
     page.goto(f"{app_url}/?map=33.7856,42.4412,9")
     wait_for_text(page, f"{len(CURATED)} incidents")
     frame = map_frame(page)
-    page.wait_for_timeout(1000)
+    poll(page, lambda: frame.evaluate("() => Atlas.map.getZoom()") == 9)
     center = frame.evaluate("() => Atlas.map.getCenter()")
-    assert frame.evaluate("() => Atlas.map.getZoom()") == 9
     assert abs(center["lat"] - 33.7856) < 0.01 and abs(center["lng"] - 42.4412) < 0.01
     frame.evaluate("() => Atlas.map.setView([34.5, 43.2], 8, {animate: false})")
     poll(page, lambda: "map=34.5000%2C43.2000%2C8" in page.url)
