@@ -29,7 +29,7 @@ from dashboard.schema import COLUMNS
 from dashboard.sources import SOURCES_COLUMN, nest_sources
 
 # Bump when the snapshot layout changes, so old snapshots are never read by newer code.
-SNAPSHOT_LAYOUT = "2"  # 2: with the sources of each incident
+SNAPSHOT_LAYOUT = "3"  # 2: with the sources of each incident; 3: in H3 cell order
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,9 @@ class DataSource:
         path = self._snapshot_path(version)
         if path.exists():
             return pq.read_table(path)
-        table = with_cells(self._read())
+        # In the engine's order (by cell): it loads a sorted table a third faster (1.3 against
+        # 2.0 s at 10^6 rows), on every start that reads this snapshot.
+        table = with_cells(self._read()).sort_by("cell")
         _write_atomically(table, path)
         _remove_older(path)
         return table
