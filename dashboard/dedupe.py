@@ -82,18 +82,7 @@ def _side(names: pa.Array) -> pa.Array:
 def candidate_table(candidates: pd.DataFrame, positions: np.ndarray | None = None) -> pa.Table:
     """The columns matching reads, one row per new incident, numbered from 0 (`candidate`) or
     by `positions` (the rows' positions in the whole file when `candidates` is a part of it)."""
-    lat = pd.to_numeric(candidates.get("latitude"), errors="coerce")
-    lon = pd.to_numeric(candidates.get("longitude"), errors="coerce")
-    lat = (
-        np.full(len(candidates), np.nan)
-        if lat is None
-        else lat.to_numpy("float64", na_value=np.nan)
-    )
-    lon = (
-        np.full(len(candidates), np.nan)
-        if lon is None
-        else lon.to_numpy("float64", na_value=np.nan)
-    )
+    lat, lon = _degrees(candidates, "latitude"), _degrees(candidates, "longitude")
     located = np.isfinite(lat) & np.isfinite(lon)
     # How many grid columns TOWN_KM spans at this latitude (columns narrow towards the poles).
     column_km = 111.32 * np.cos(np.radians(np.clip(np.abs(np.nan_to_num(lat)), 0, 89)))
