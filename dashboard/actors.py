@@ -98,10 +98,9 @@ def umbrellas_of(name: str, path: Path = ACTORS_CSV) -> list[str]:
 # umbrella): a dict built once, not a pandas lookup per name.
 @lru_cache(maxsize=4)
 def _umbrella_index(path: Path) -> dict[str, tuple[str, ...]]:
+    table = load_actors(path)
     index = {}
-    for name, umbrella in zip(
-        load_actors(path)["name"], load_actors(path)["umbrella"], strict=True
-    ):
+    for name, umbrella in zip(table["name"], table["umbrella"], strict=True):
         if not pd.isna(umbrella):
             index[name] = tuple(u.strip() for u in str(umbrella).split(";") if u.strip())
     return index

@@ -3,10 +3,10 @@ server starts rather than when the first visitor arrives.
 
     python -m dashboard.serve [streamlit options, e.g. --server.port 8501]
 
-A thread imports what the pages draw with (Altair, folium, the map package) and builds the
-engine for ATLAS_DATA at its current version while the main thread starts Streamlit, then asks
-the engine everything the main page's first run needs (`views.warm`); the first page then finds
-its answers ready (or waits for the build already under way, never starting another).
+A thread waits for the server to be up, then imports what the pages draw with (Altair, folium,
+the map package), builds the engine for ATLAS_DATA at its current version and asks it everything
+the main page's first run needs (`views.warm`); the first page then finds its answers ready (or
+waits for the build already under way, never starting another).
 `streamlit run dashboard/app.py` still works: its first visitor does this work instead.
 """
 
