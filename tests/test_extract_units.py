@@ -499,13 +499,18 @@ def test_what_names_a_place_in_a_sentence(text, places):
     assert [text[p.core[0] : p.core[1]] for p in events] == places
 
 
+def days_by(column: str, text: str) -> dict[str, str]:
+    """Each extracted row's day, keyed by `column` (location or site_id)."""
+    frame = extract_incidents(text, name="days")
+    return {getattr(row, column): row.event_date.date().isoformat() for row in frame.itertuples()}
+
+
 def test_a_day_after_another_event_counts_back_from_its_clause():
-    frame = extract_incidents(
+    days = days_by(
+        "location",
         "Published: 10 June 2024\n\nA drone hit a post in Kirkuk on Sunday, two days after "
         "rockets struck Tikrit.\n",
-        name="days-after",
     )
-    days = {row.location: row.event_date.date().isoformat() for row in frame.itertuples()}
     assert days == {"Kirkuk": "2024-06-09", "Tikrit": "2024-06-07"}
 
 
@@ -532,13 +537,12 @@ def test_places_after_a_place_that_only_locate_it_are_one_mention():
 
 
 def test_an_attack_that_came_days_after_another_dates_the_other():
-    frame = extract_incidents(
+    days = days_by(
+        "site_id",
         "Published: 26 February 2024\n\nRockets hit Ain al-Asad air base on Sunday night, "
         "officials said.\n\nThe attack came two days after a drone was shot down near Erbil "
         "airport.\n",
-        name="came-after",
     )
-    days = {row.site_id: row.event_date.date().isoformat() for row in frame.itertuples()}
     assert days == {"ain-al-asad": "2024-02-25", "erbil-airport": "2024-02-23"}
 
 
