@@ -37,6 +37,8 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from dashboard.ingest.article import MONTH
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The weekday names as a regular-expression alternation, as reports capitalise them.
+WEEKDAY_NAMES = "|".join(day.capitalize() for day in WEEKDAYS)
 _RELATIVEDELTA_DAYS = (MO, TU, WE, TH, FR, SA, SU)
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _COUNTS = {
@@ -78,9 +80,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         WEEKDAY,
         re.compile(
             r"\b(?P<prefix>next\s+|this\s+coming\s+|last\s+)?"
-            r"(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?"
-            + _PART_OF_DAY
-            + r"\b"
+            rf"(?P<day>{WEEKDAY_NAMES})(?:['’]s)?" + _PART_OF_DAY + r"\b"
         ),
     ),
     (

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from dashboard.geocoding import GazetteerGeocoder
 from dashboard.geocoding.gazetteer import load_sites
+from dashboard.ingest.dates import WEEKDAY_NAMES
 
 
 def _words(text: str) -> frozenset[str]:
@@ -323,8 +324,8 @@ _OUTLET_AFTER = re.compile(
 # "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
 # for its government, the subject of a statement; it issues, it is not where anything happened.
 _ISSUER_AFTER = re.compile(
-    r"^\s+(?:(?:on\s+|late\s+|early\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday)\s+|also\s+|(?:has|had|have)\s+(?:\w+ly\s+)?)?"
+    rf"^\s+(?:(?:on\s+|late\s+|early\s+)?(?:{WEEKDAY_NAMES})\s+|also\s+|(?:has|had|have)\s+"
+    r"(?:\w+ly\s+)?)?"
     r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
     r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
     r"acknowledged|admitted|responded|vowed)\b"
