@@ -169,13 +169,20 @@ def _period(sidebar, data_span: tuple[date, date]) -> dict[str, str]:
     return {}
 
 
+def picker_columns(spec: Filter) -> tuple[str, ...]:
+    """The columns whose values a picker offers (none for widgets that are not pickers)."""
+    if spec.widget == "actor":
+        return ("actor1", "actor2")
+    return (spec.column,) if spec.widget == "choice" else ()
+
+
 def _options(spec: Filter, engine: Engine) -> tuple[list[str], callable]:
     """Values a picker offers (those in the data, plus any already chosen) and their names."""
     version = engine.version
     if spec.widget == "actor":
-        named = set(choices(engine, version, "actor1")) | set(choices(engine, version, "actor2"))
+        named = {v for c in picker_columns(spec) for v in choices(engine, version, c)}
         return sorted(named | (umbrella_names() & _umbrellas_in_use(named))), str
-    column = spec.column
+    (column,) = picker_columns(spec)
     values = choices(engine, version, column)
     if spec.name == "country":
         return sorted(values, key=countries.name_of), countries.name_of

@@ -13,6 +13,7 @@ from dashboard.engine import Engine
 from dashboard.filters import REGISTRY, Filters
 from dashboard.mapview import MapView, plan
 from dashboard.views import breakdowns, common
+from dashboard.views.filter_controls import picker_columns
 from dashboard.views.incident_table import PAGE_ROWS
 
 # The main page's defaults (views/overview.py and views/map_panel.py).
@@ -24,7 +25,7 @@ def first_page(engine: Engine) -> None:
     filters = Filters()
     version = engine.version
     for spec in REGISTRY:
-        for column in _picker_columns(spec):
+        for column in picker_columns(spec):
             common.choices(engine, version, column)
     numbers = common.headline(engine, version, filters)
     bounds = common.map_bounds(engine, version, filters)
@@ -38,11 +39,3 @@ def first_page(engine: Engine) -> None:
         common.breakdown(engine, version, filters, panel.by, breakdowns.DESK_LIMIT)
     breakdowns.warm()
     common.table_page(engine, version, filters, 0, PAGE_ROWS)
-
-
-def _picker_columns(spec) -> tuple[str, ...]:
-    if spec.widget == "actor":
-        return ("actor1", "actor2")
-    if spec.widget == "choice":
-        return (spec.column,)
-    return ()
