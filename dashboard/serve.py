@@ -67,6 +67,11 @@ def _runtime_started() -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Imported here, before the preload thread exists: that thread waits on Runtime while this
+    # one imports Streamlit, and two threads importing streamlit.runtime at once can deadlock
+    # (seen: _DeadlockError on ModuleLock('streamlit.runtime'), the server exiting at start).
+    import streamlit.runtime  # noqa: F401
+
     threading.Thread(target=preload, name="atlas-preload", daemon=True).start()
     from streamlit.web import cli
 
