@@ -65,47 +65,6 @@ PACKAGES: list[dict] = [
         },
     },
     {
-        "name": "leaflet.awesome-markers", "version": "2.0.5",
-        "license": "MIT (LICENSE file; package.json says ISC)",
-        "license_file": "LICENSE",
-        "files": {
-            "dist/leaflet.awesome-markers.min.js":
-                "leaflet.awesome-markers/leaflet.awesome-markers.min.js",
-            "dist/leaflet.awesome-markers.css":
-                "leaflet.awesome-markers/leaflet.awesome-markers.css",
-            "dist/images/markers-soft.png": "leaflet.awesome-markers/images/markers-soft.png",
-            "dist/images/markers-soft@2x.png": "leaflet.awesome-markers/images/markers-soft@2x.png",
-            "dist/images/markers-shadow.png": "leaflet.awesome-markers/images/markers-shadow.png",
-            "dist/images/markers-shadow@2x.png":
-                "leaflet.awesome-markers/images/markers-shadow@2x.png",
-        },
-    },
-    {
-        "name": "jquery", "version": "3.7.1", "license": "MIT", "license_file": "LICENSE.txt",
-        "files": {"dist/jquery.min.js": "jquery/jquery.min.js"},
-    },
-    {
-        "name": "bootstrap", "version": "5.2.3", "license": "MIT", "license_file": "LICENSE",
-        "files": {
-            "dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
-            "dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
-        },
-    },
-    {
-        "name": "@fortawesome/fontawesome-free", "version": "6.7.2",
-        "license": "CC-BY-4.0 (icons) AND OFL-1.1 (fonts) AND MIT (code)",
-        "license_file": "LICENSE.txt",
-        # all.min.css lists woff2 first and ttf as a fallback; every browser that runs this app
-        # reads woff2, so the ttf files are left out on purpose.
-        "files": {
-            "css/all.min.css": "fontawesome/css/all.min.css",
-            "webfonts/fa-brands-400.woff2": "fontawesome/webfonts/fa-brands-400.woff2",
-            "webfonts/fa-regular-400.woff2": "fontawesome/webfonts/fa-regular-400.woff2",
-            "webfonts/fa-solid-900.woff2": "fontawesome/webfonts/fa-solid-900.woff2",
-            "webfonts/fa-v4compatibility.woff2": "fontawesome/webfonts/fa-v4compatibility.woff2",
-        },
-    },
-    {
         "name": "leaflet-draw", "version": "1.0.4", "license": "MIT",
         # The npm tarball has no licence file: LEAFLET_DRAW_LICENSE is the project's
         # MIT-LICENSE.md at the same release (github.com/Leaflet/Leaflet.draw).

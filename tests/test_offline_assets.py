@@ -148,15 +148,6 @@ def test_css_url_references_resolve(css_file: Path):
         assert sources[0].split("?")[0].endswith((".woff2", ".svg")) or first is None
 
 
-def test_font_awesome_fonts_are_woff2_and_present():
-    css = (VENDOR / "fontawesome" / "css" / "all.min.css").read_text(encoding="utf-8")
-    _, faces = _css_urls(css)
-    assert faces, "all.min.css has no @font-face"
-    for sources in faces:
-        assert sources[0].endswith(".woff2")
-        assert (VENDOR / "fontawesome" / "css" / sources[0]).resolve().is_file()
-
-
 def test_vendored_files_match_manifest():
     manifest = json.loads((VENDOR / "MANIFEST.json").read_text(encoding="utf-8"))
     assert manifest["files"]

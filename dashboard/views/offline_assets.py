@@ -25,21 +25,13 @@ BASEMAP_URL = f"{STATIC_URL}/basemap/middle-east.geojson"
 # added after the scripts), so the map's setup sets L.Icon.Default.imagePath to this explicitly.
 ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
 
-# Same (name, url) keys folium uses, so anything that dedups by name keeps working. Dropped on
-# purpose: Bootstrap 3 glyphicons (not on npm; use Font Awesome icons, prefix="fa") and folium's
-# leaflet.awesome.rotate.css (only for Icon(angle=...), which the app does not use).
-MAP_JS = [
-    ("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js"),
-    ("jquery", f"{VENDOR_URL}/jquery/jquery.min.js"),
-    ("bootstrap", f"{VENDOR_URL}/bootstrap/bootstrap.bundle.min.js"),
-    ("awesome_markers", f"{VENDOR_URL}/leaflet.awesome-markers/leaflet.awesome-markers.min.js"),
-]
-MAP_CSS = [
-    ("leaflet_css", f"{VENDOR_URL}/leaflet/leaflet.css"),
-    ("bootstrap_css", f"{VENDOR_URL}/bootstrap/bootstrap.min.css"),
-    ("awesome_markers_font_css", f"{VENDOR_URL}/fontawesome/css/all.min.css"),
-    ("awesome_markers_css", f"{VENDOR_URL}/leaflet.awesome-markers/leaflet.awesome-markers.css"),
-]
+# Same (name, url) keys folium uses, so anything that dedups by name keeps working. Leaflet only:
+# folium's other defaults (jQuery, Bootstrap's script and stylesheet, Font Awesome and
+# Leaflet.awesome-markers) serve folium.Icon markers, which the app does not draw (its symbols
+# are divIcons styled by atlas/map.css); streamlit-folium loads each script one after another,
+# and those four held the first map back by about 0.35 s on these machines.
+MAP_JS = [("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js")]
+MAP_CSS = [("leaflet_css", f"{VENDOR_URL}/leaflet/leaflet.css")]
 MARKER_CLUSTER_JS = [
     ("markerclusterjs", f"{VENDOR_URL}/leaflet.markercluster/leaflet.markercluster.js"),
 ]
