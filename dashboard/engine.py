@@ -26,6 +26,7 @@ import threading
 import weakref
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -162,10 +163,31 @@ class Engine:
         version: str = "",
         search_in_background: bool = True,
     ):
-        self.version = version
-        table = with_cells(_arrow(incidents))
         self._db = duckdb.connect(":memory:")
-        self._load(table)
+        self._load(with_cells(_arrow(incidents)))
+        self._ready(version, search_in_background)
+
+    @classmethod
+    def from_saved(
+        cls, path: Path, *, version: str = "", search_in_background: bool = True
+    ) -> Engine:
+        """The engine over a table `save()` wrote: DuckDB reads the Parquet file itself, in
+        parallel, with nothing left to join or sort (at 10^6 rows about half the time of
+        building from the incidents, and no Arrow copy held in Python)."""
+        engine = cls.__new__(cls)
+        engine._db = duckdb.connect(":memory:")
+        engine._db.execute("CREATE TABLE incidents AS SELECT * FROM read_parquet(?)", [str(path)])
+        engine.rows = engine._one("SELECT count(*) FROM incidents")[0]
+        engine._ready(version, search_in_background)
+        return engine
+
+    def save(self, path: Path) -> None:
+        """Write the incidents table, as queries see it, to a Parquet file for `from_saved`."""
+        target = str(path).replace("'", "''")  # COPY takes no parameter for its file
+        self._cursor().execute(f"COPY incidents TO '{target}' (FORMAT parquet)")
+
+    def _ready(self, version: str, search_in_background: bool) -> None:
+        self.version = version
         self.vocabulary = self._vocabulary()
         # Search text costs a scan of every place and note: a server builds it beside the
         # first answers and only a text query waits for it; a one-shot command builds it
