@@ -196,10 +196,18 @@ class Engine:
         self._search_ready = threading.Event()
         self._search_error: BaseException | None = None
         self._search_thread: threading.Thread | None = None
+        self._background: list[threading.Thread] = []
         if search_in_background:
-            self._search_thread = threading.Thread(target=self._build_search_text, daemon=True)
-            self._search_thread.start()
-            _LIVE.add(self)
+            self._search_thread = self.in_background(self._build_search_text)
+
+    def in_background(self, work) -> threading.Thread:
+        """Run `work()` (which may query this engine) in a thread that `close()` interrupts
+        and waits for."""
+        thread = threading.Thread(target=work, daemon=True)
+        self._background.append(thread)
+        _LIVE.add(self)
+        thread.start()
+        return thread
 
     # -- building -------------------------------------------------------------------------
     def _load(self, table: pa.Table) -> None:
@@ -264,9 +272,11 @@ class Engine:
     def close(self) -> None:
         """Stop background work and release the database (DuckDB must not be mid-query when
         the interpreter exits)."""
-        if self._search_thread is not None and self._search_thread.is_alive():
+        running = [thread for thread in self._background if thread.is_alive()]
+        if running:
             self._db.interrupt()
-            self._search_thread.join(timeout=10)
+        for thread in running:
+            thread.join(timeout=10)
         self._db.close()
         _LIVE.discard(self)
 

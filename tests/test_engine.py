@@ -5,8 +5,8 @@ breakdowns; the data source rebuilds it when the data changes."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 
 import h3
 import pandas as pd
@@ -198,6 +198,20 @@ def test_a_damaged_snapshot_is_rebuilt_from_the_file(tmp_path):
     snapshot.write_bytes(b"PAR1 not a parquet file")
     assert source.engine(version, server=False).rows == 4
     assert Engine.from_saved(snapshot, search_in_background=False).rows == 4
+
+
+def test_a_server_writes_its_snapshot_beside_its_first_answers(tmp_path):
+    path = tmp_path / "incidents.csv"
+    read_incidents("tests/fixtures/native_small.csv").to_csv(path, index=False)
+    source = DataSource(str(path))
+    engine = source.engine(source.version())  # a server's: the snapshot is written meanwhile
+    assert engine.count(Filters()) == 4
+    for work in engine._background:
+        work.join(timeout=30)
+    (snapshot,) = (tmp_path / "atlas-home" / "snapshots").glob("*")
+    assert snapshot.suffix == ".parquet"  # renamed into place, no partial file left
+    assert Engine.from_saved(snapshot, search_in_background=False).rows == 4
+    engine.close()
 
 
 def test_store_imports_change_the_version(tmp_path):
