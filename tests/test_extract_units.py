@@ -491,6 +491,11 @@ def test_an_undated_report_is_dated_by_the_next_sentence_going_on_with_it():
         ("Drones hit the oil field of 'Acme' company in Khurmala.", ["Khurmala"]),
         ("In Khanaqini, eastern Iraq, a bomb went off.", ["Khanaqini"]),  # misspelt: fuzzy
         ("Khanaqini residents marched.", []),  # not in a place's position: no fuzzy match
+        # a place named for its authorities or its regime: who acts, not where
+        ("Kirkuk provincial authorities said a rocket hit Hawija.", ["Hawija"]),
+        ("The Damascus regime said jets struck Idlib.", ["Idlib"]),
+        # an unknown name near which something happened, in a named province: a place
+        ("A drone struck a car near Umm Kharaz in Idlib province.", ["Umm Kharaz"]),
     ],
 )
 def test_what_names_a_place_in_a_sentence(text, places):
@@ -598,3 +603,24 @@ def test_an_unknown_place_east_of_a_town_is_not_at_the_town():
     assert koya.latitude is None and koya.admin1 == "Arbil"  # its province, no point
     (near,) = find_places("A rocket landed in the village of Kalakchi near Erbil on Monday.")
     assert round(near.latitude, 2) == 36.19 and near.geo_precision == 2  # near: the town's
+
+
+def test_a_countryside_or_a_part_of_a_town_only_locates_the_place_named_with_it():
+    # "the X region in the Hama countryside": one place, the countryside its context
+    (masyaf,) = find_places("Jets hit the Masyaf region in the Hama countryside.")
+    assert masyaf.text.startswith("Masyaf") and masyaf.text.endswith("Hama countryside")
+    # a countryside alone is province-level: it locates, it has no point of its own
+    (countryside,) = find_places("Shells fell on the western Hama countryside.")
+    assert countryside.region and countryside.geo_precision == 3
+    # an unknown town "in the eastern countryside of" a city: that city's province, no closer
+    (town,) = find_places("A man was killed in the town of Bahra in the eastern countryside of "
+                          "Deir ez-Zor.")  # fmt: skip
+    assert town.admin1 == "Deir ez-Zor" and town.geo_precision == 3
+    # "the X area of" a known town: a part of that town, at its point
+    (area,) = find_places("Drones hit a post in the Saadah area of Jurf al-Nasr in Babil "
+                          "Governorate.")  # fmt: skip
+    assert area.text.startswith("Saadah area") and area.subplace and area.admin1 == "Babil"
+    # the unknown place near which a strike hit takes its province's point
+    (near,) = find_places("A drone struck a car near Umm Kharaz in Idlib province.")
+    assert near.admin1 == "Idlib" and near.geo_precision == 3
+
