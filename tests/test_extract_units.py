@@ -624,3 +624,16 @@ def test_a_countryside_or_a_part_of_a_town_only_locates_the_place_named_with_it(
     (near,) = find_places("A drone struck a car near Umm Kharaz in Idlib province.")
     assert near.admin1 == "Idlib" and near.geo_precision == 3
 
+
+def test_an_area_that_sums_up_targets_the_next_sentences_place_is_no_incident():
+    # "attacked three oil fields in the Zakho area", then one sentence per field: the area
+    # only sums them up
+    frame = extract_incidents(
+        "Published: 16 July 2025\n\nOfficials announced that four drones attacked three oil "
+        "fields in the Zakho area and Duhok province.\n\nIt noted that two drones attacked the "
+        "oil field in Peshkhabur.\n\nAnother drone targeted the oil field in Tawke, followed by "
+        "a drone that struck the field in the Baadre area of Sheikhan district.\n",
+        name="summary",
+    )
+    locations = " / ".join(frame["location"])
+    assert "Zakho" not in locations and "Peshkhabur" in locations, locations

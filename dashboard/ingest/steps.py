@@ -381,7 +381,7 @@ def _continues(clause: Clause, pending: Event, event: Event) -> bool:
 
 _MANY_TARGETS = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|dozens\s+of)\s+"
-    r"(?:\w+\s+)?(?:sites|targets|facilities|locations|bases|positions)\b",
+    r"(?:\w+\s+)?(?:sites|targets|facilities|locations|bases|positions|fields)\b",
     re.I,
 )
 
@@ -664,14 +664,30 @@ def finish(report: Report) -> None:
     """Events never dated: those of the lead, or any when the report gives no event day at
     all, take the day of the statement or of publication, within a week."""
     no_day = report.current_day is None and not report.candidates
-    for event, places in report.undated:
+    detailed = _detailed_summaries(report.undated)
+    for number, (event, places) in enumerate(report.undated):
         if event.event_type not in _FIGHTING or not (no_day or event.sentence.paragraph <= 1):
+            continue
+        if number in detailed:
             continue
         day = report.report_day()
         dated = replace(event, day=Resolved(day.day, 2, "not given: " + day.how.split(": ")[-1]),
                         dated_by="report")  # fmt: skip
         report.make(dated, places)
     report.undated.clear()
+
+
+def _detailed_summaries(undated: list[tuple[Event, list[PlaceMention]]]) -> set[int]:
+    """ "Drones attacked three oil fields in the Zakho area", then a sentence for each field:
+    the count's area only sums up the places the next sentences name (indexes of such)."""
+    out = set()
+    for number, (event, _) in enumerate(undated):
+        if not _MANY_TARGETS.search(event.sentence.text):
+            continue
+        later = [e for e, places in undated[number + 1 :] if places and _same_event(event, e)]
+        if any(0 < e.sentence.index - event.sentence.index <= 2 for e in later):
+            out.add(number)
+    return out
 
 
 STEPS = (
