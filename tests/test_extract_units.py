@@ -131,6 +131,9 @@ def test_expressions_that_date_nothing(text):
         ("Three guards at the gate were killed and another wounded", 3, 1),
         ("Soon after, another five personnel suffered minor injuries", None, 5),
         ("another raid wounded two workers", None, 2),
+        # "a" opening a phrase that goes on to a number is not a count of one
+        ("officials gave a provisional toll that four people killed in the shelling", 4, None),
+        ("the ministry issued a statement that 3 soldiers were wounded", None, 3),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
