@@ -640,3 +640,15 @@ def test_an_area_that_sums_up_targets_the_next_sentences_place_is_no_incident():
     )
     locations = " / ".join(frame["location"])
     assert "Zakho" not in locations and "Peshkhabur" in locations, locations
+
+
+def test_figures_in_the_sentence_after_a_history_sentence_are_that_events():
+    # "During that attack" goes on about the earlier year's event, not today's
+    frame = extract_incidents(
+        "Published: 16 January 2024\n\nMissiles struck a house in Erbil on Monday night, "
+        "officials said.\n\nIran first fired missiles into the region in September 2018. During "
+        "that attack, a barrage levelled a building, killing 18 and injuring 50.\n",
+        name="history",
+    )
+    assert len(frame) == 1
+    assert pd.isna(frame.iloc[0]["killed"]) and pd.isna(frame.iloc[0]["wounded"])

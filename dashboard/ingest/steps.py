@@ -166,9 +166,8 @@ def _history(clause: Clause, report: Report) -> bool:
     if old_year or _old_month(sentence.text, report.published):
         report.history_sentence = sentence.index
         return True
-    return bool(
-        rules.VAGUE_LATER.match(sentence.text) and report.history_sentence == sentence.index - 1
-    )
+    goes_on = rules.VAGUE_LATER.match(sentence.text) or rules.THAT_EVENT.match(sentence.text)
+    return bool(goes_on and report.history_sentence == sentence.index - 1)
 
 
 def _old_month(text: str, published) -> bool:
