@@ -642,6 +642,21 @@ def test_an_area_that_sums_up_targets_the_next_sentences_place_is_no_incident():
     assert "Zakho" not in locations and "Peshkhabur" in locations, locations
 
 
+def test_a_continuation_that_dates_and_places_the_leads_event_keeps_its_figures():
+    # the lead gives the toll and no day or place; "They were killed on Saturday ... near X"
+    frame = extract_incidents(
+        "Published: 8 October 2023\n\nA drone strike in northern Iraq has killed two fighters "
+        "and wounded three others, officials said in a statement.\n\nThey were killed on "
+        "Saturday evening when a drone attacked a group at a camp near the town of Makhmour, some "
+        "60 km southeast of the northern city of Mosul.\n",
+        name="continuation",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["event_date"] == pd.Timestamp("2023-10-07") and "Makhmour" in row["location"]
+    assert (row["killed"], row["wounded"]) == (2, 3)
+
+
 def test_figures_in_the_sentence_after_a_history_sentence_are_that_events():
     # "During that attack" goes on about the earlier year's event, not today's
     frame = extract_incidents(

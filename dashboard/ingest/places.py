@@ -84,7 +84,8 @@ _DISTANCE = (
     r"(?:km|kilometres|kilometers|miles)\s+"
 )
 _CONTEXT_AFTER = re.compile(
-    rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
+    rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+(?:the\s+(?:(?:\w+ern|central)\s+)?"
+    rf"(?:city|town|village)\s+of\s+)?"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate|countryside)\s+of\s+"
     rf"|,?\s+(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"

@@ -304,7 +304,7 @@ def make_incidents(clause: Clause, report: Report) -> bool:
 
 def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if clause.chosen:
-        made = report.make(event, clause.chosen)
+        made = report.make(_with_leads_figures(clause, report, event), clause.chosen)
         _absorb_undated(report, made)
         return made
     if clause.anaphoric is not None:
@@ -320,6 +320,17 @@ def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if clause.sentence.paragraph <= 1 and event.day.precision == 1:
         report.current_day = event.day  # the lead's event gives the report its day
     return []
+
+
+def _with_leads_figures(clause: Clause, report: Report, event: Event) -> Event:
+    """ "A drone strike has killed two fighters, officials said." then "They were killed on
+    Saturday near X": a continuation that dates and places the event the lead gave no day of
+    its own (only the report's) carries the lead's figures and roles."""
+    pending = _pending(clause, report)
+    if not clause.continuation or pending is None or pending.dated_by != "report":
+        return event
+    report.pending.remove(pending)
+    return merge_events(event, pending)
 
 
 def _absorb_undated(report: Report, made: list[Candidate]) -> None:
