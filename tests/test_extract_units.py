@@ -196,6 +196,9 @@ def test_dateline_city_is_not_a_place_and_headline_is_not_body():
         date(2024, 2, 2),
     )
     assert [s.text for s in article.sentences] == ["Rockets hit Ain al-Asad on Friday."]
+    # a city in title case and an agency's initials after a comma: a dateline too
+    article = read_article("Damascus, SANA – Jets struck Masyaf on Sunday.\n", date(2024, 9, 9))
+    assert [s.text for s in article.sentences] == ["Jets struck Masyaf on Sunday."]
 
 
 def test_a_long_paragraph_closed_by_a_bracketed_aside_is_body():
@@ -667,3 +670,4 @@ def test_figures_in_the_sentence_after_a_history_sentence_are_that_events():
     )
     assert len(frame) == 1
     assert pd.isna(frame.iloc[0]["killed"]) and pd.isna(frame.iloc[0]["wounded"])
+
