@@ -671,3 +671,14 @@ def test_figures_in_the_sentence_after_a_history_sentence_are_that_events():
     assert len(frame) == 1
     assert pd.isna(frame.iloc[0]["killed"]) and pd.isna(frame.iloc[0]["wounded"])
 
+
+def test_a_continuation_that_gives_the_day_redates_the_leads_event_and_what_follows():
+    # the lead has no day (the report's is taken); "The strikes occurred late yesterday" is it
+    days = days_by(
+        "location",
+        "Published: 9 September 2024\n\nAt least 14 people have been killed following a series "
+        "of air strikes on several locations near Masyaf, a monitor said.\n\nThe strikes "
+        "occurred late yesterday and sparked fires.\n\nOther strikes hit locations near the "
+        "city of Tartus.\n",
+    )
+    assert days == {"near Masyaf": "2024-09-08", "Tartus": "2024-09-08"}

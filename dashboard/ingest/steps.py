@@ -552,6 +552,30 @@ def _within(parts: list[PlaceMention], towns: list[PlaceMention]) -> list[PlaceM
     return [located_by(p, town) if p.subplace and not p.resolved else p for p in parts]
 
 
+def redate_reported(clause: Clause, report: Report) -> bool:
+    """ "The strikes occurred late yesterday": a continuation that gives a precise day and no
+    event of its own dates the incidents just made with the report's day (the lead gave
+    none); later places carry it."""
+    day = clause.day
+    if day is None or day.precision != 1 or clause.made or not clause.continuation:
+        return False
+    if clause.subordinate or (clause.event is not None and not refers_back(clause)):
+        return False
+    index = clause.sentence.index
+    targets = [c for c in report.last_group
+               if c.dated_by == "report" and 0 < index - c.sentence <= 2]  # fmt: skip
+    for candidate in targets:
+        candidate.event_date, candidate.time_precision = day.day, day.precision
+        candidate.date_how, candidate.dated_by = day.how, "text"
+        candidate.notes.append("date from a later sentence that goes on reporting it")
+        _add_evidence(candidate, clause)
+    if targets:
+        report.current_day = day
+        report.pending = [replace(e, day=day, dated_by="text") if e.dated_by == "report" else e
+                          for e in report.pending]  # fmt: skip
+    return False
+
+
 # -- 10. casualties --------------------------------------------------------------------------
 def attach_casualties(clause: Clause, report: Report) -> bool:
     figures = clause.casualties
@@ -703,5 +727,5 @@ def _detailed_summaries(undated: list[tuple[Event, list[PlaceMention]]]) -> set[
 STEPS = (
     attach_claim, resolve_day, classify_clause, skip_background, read_event,
     choose_places, make_incidents, place_pending, refine_place, date_undated,
-    attach_casualties,
+    redate_reported, attach_casualties,
 )  # fmt: skip
