@@ -682,3 +682,18 @@ def test_a_continuation_that_gives_the_day_redates_the_leads_event_and_what_foll
         "city of Tartus.\n",
     )
     assert days == {"near Masyaf": "2024-09-08", "Tartus": "2024-09-08"}
+
+
+def test_a_lead_with_no_day_or_place_is_dated_and_placed_by_the_sentences_after_it():
+    # the toll and the event first, then "The attack happened on Sunday.", then where
+    frame = extract_incidents(
+        "Published: 9 September 2024\n\nAt least five people were killed in a missile strike "
+        "in central Syria. 19 others were injured in this incident.\n\nThe attack happened on "
+        "Sunday.\n\nState media reported that after the attack, a fire broke out near the town "
+        "of Masyaf.\n",
+        name="waiting",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["event_date"] == pd.Timestamp("2024-09-08") and "Masyaf" in row["location"]
+    assert (row["killed"], row["wounded"]) == (5, 19)

@@ -362,9 +362,20 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return _lead_undated(clause, report, event)
     if not places and clause.statement_refs and clause.sentence.paragraph <= 1:
         return _stated(clause, report, event)
-    if places and (not perfect_tense(clause) or _lead_news(clause)):
+    if _waits_for_day(clause, places):
         report.undated.append((event, places))
     return []
+
+
+def _waits_for_day(clause: Clause, places: list[PlaceMention]) -> bool:
+    """An event with places and no day waits for a later sentence to date it (not a summary
+    in the present perfect); so does the lead's event told with neither ("At least five
+    people were killed in a missile strike in central Syria."): the sentences after it may
+    date it ("The attack happened on Sunday.") and then place it."""
+    if places:
+        return not perfect_tense(clause) or _lead_news(clause)
+    lead = clause.sentence.paragraph <= 1 and not clause.subordinate
+    return lead and clause.event.event_type in _FIGHTING and not perfect_tense(clause)
 
 
 # "four advisers have been killed in an air strike on Damascus": the lead's news, in the
@@ -536,9 +547,12 @@ def date_undated(clause: Clause, report: Report) -> bool:
                                               "reporting it"])  # fmt: skip
     if later.casualties.found:
         dated = replace(dated, casualties=later.casualties)
-    clause.made = report.make(
-        dated, _within(clause.chosen, places) or places, extra_evidence=[_span(clause)]
-    )
+    places = _within(clause.chosen, places) or places
+    if not places:  # "The attack happened on Sunday.": now it waits for its place
+        dated.evidence.append(_span(clause))
+        report.pending = [dated]
+        return True
+    clause.made = report.make(dated, places, extra_evidence=[_span(clause)])
     return True
 
 
@@ -584,6 +598,9 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     if clause.stale:
         return True
     target = _casualty_target(clause, report)
+    if target is None and clause.day is None:
+        _fill_waiting(clause, report)
+        return True
     if target is None or (clause.day is not None and clause.day.day != target.event_date):
         return True  # figures of an event on another day are not this incident's
     if not same_block(report.article.sentences[target.sentence], clause.sentence):
@@ -592,6 +609,21 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     if _fill(target, figures, victim):
         _add_evidence(target, clause)
     return True
+
+
+def _fill_waiting(clause: Clause, report: Report) -> None:
+    """ "19 others were injured in this incident.": figures right after an event still waiting
+    for its day and place (no incident yet) are that event's."""
+    if not report.undated or report.candidates:
+        return
+    event, places = report.undated[-1]
+    if places or clause.sentence.index - event.sentence.index > 1:
+        return
+    own, more = event.casualties, clause.casualties
+    killed = own.killed if own.killed is not None else more.killed
+    wounded = own.wounded if own.wounded is not None else more.wounded
+    event.casualties = Casualties(killed, wounded)
+    event.evidence.append(_span(clause))
 
 
 def _first_actor(clause: Clause) -> str | None:
