@@ -697,3 +697,14 @@ def test_a_lead_with_no_day_or_place_is_dated_and_placed_by_the_sentences_after_
     row = frame.iloc[0]
     assert row["event_date"] == pd.Timestamp("2024-09-08") and "Masyaf" in row["location"]
     assert (row["killed"], row["wounded"]) == (5, 19)
+
+
+def test_an_event_named_only_as_what_is_answered_last_week_is_background():
+    # "a response to the killing last week of a commander in X": a known earlier event
+    frame = extract_incidents(
+        "Published: 6 August 2024\n\nRockets hit Ain al-Asad air base on Monday, officials "
+        "said.\n\nThe attack comes as officials brace for a response to the killing last week "
+        "of a commander in Qaim.\n",
+        name="cause",
+    )
+    assert list(frame["site_id"].fillna("")) == ["ain-al-asad"]

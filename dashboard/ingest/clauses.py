@@ -199,8 +199,8 @@ def _earlier_or_summary(clause: Clause) -> bool:
         return True  # "it comes one day after ...": the gap, not a day of its own
     if not vague:
         return False
-    if clause.stale or _referred_last_month(clause):
-        return True
+    if clause.stale or _referred_last_month(clause) or (clause.cause and clause.day):
+        return True  # "(a response to) the killing last week of ...": answered, not reported
     return clause.day is not None and bool(rules.SUMMARY.search(clause.text))
 
 
