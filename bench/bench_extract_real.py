@@ -23,7 +23,7 @@ The held-out sets still unread (parts `fresh3` and `fresh4`) print their totals 
 --details to see their articles and rows); the other parts print every article and row.
 Writes bench/results/extract_real.json. Never fails on a figure.
 
-    .venv/bin/python bench/bench_extract_real.py [FOLDER] [--part dev|heldout|all] [--details]
+    .venv/bin/python bench/bench_extract_real.py [FOLDER] [--part dev,heldout,...|all] [--details]
 """
 
 from __future__ import annotations
@@ -326,10 +326,24 @@ def _print_article(s: ArticleScore, details: bool) -> None:
             print(f"      figures {text}")
 
 
+def _parts(value: str) -> tuple[str, ...]:
+    """ "dev,heldout" -> ("dev", "heldout"); "all" (or nothing) -> () meaning every part."""
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    unknown = [name for name in names if name not in (*PARTS, "all")]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown part(s) {', '.join(unknown)}; parts: {PARTS}")
+    return () if "all" in names else names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=None)
-    parser.add_argument("--part", choices=(*PARTS, "all"), default="all")
+    parser.add_argument(
+        "--part",
+        type=_parts,
+        default=None,
+        help="a part, or a comma-separated list of parts (e.g. dev,heldout,fresh); default all",
+    )
     parser.add_argument(
         "--details", action="store_true", help="the unread held-out set's articles and rows too"
     )
@@ -341,8 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     articles = pd.read_csv(KEYS / "articles.csv", dtype=str, keep_default_na=False)
     incidents = pd.read_csv(KEYS / "incidents.csv", dtype=str, keep_default_na=False)
-    if args.part != "all":
-        articles = articles[articles["part"] == args.part]
+    if args.part:
+        articles = articles[articles["part"].isin(args.part)]
     places = Places()
     totals = {part: Totals() for part in (*PARTS, "all")}
     scores = []

@@ -99,6 +99,23 @@ def test_clause_kinds(text, kind):
             ["Thursday"],
             ["Friday"],
         ),
+        # a reporting noun dates the report, and so does the date in brackets after its day
+        (
+            "According to reports on Friday (19 January), a drone hit Qaim on Thursday.",
+            ["Thursday"],
+            ["Friday", "19 January"],
+        ),
+        (
+            "In a statement on Monday, the army said a bomb went off on Sunday.",
+            ["Sunday"],
+            ["Monday"],
+        ),  # fmt: skip
+        # a reporting verb with its object before the time: "accused the US on Monday of"
+        (
+            "The group accused the United States on Monday of striking its base in Qaim.",
+            [],
+            ["Monday"],
+        ),
     ],
 )
 def test_statement_times_are_not_the_events(text, own, statement):

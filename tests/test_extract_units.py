@@ -131,6 +131,9 @@ def test_expressions_that_date_nothing(text):
         ("Three guards at the gate were killed and another wounded", 3, 1),
         ("Soon after, another five personnel suffered minor injuries", None, 5),
         ("another raid wounded two workers", None, 2),
+        # "a" opening a phrase that goes on to a number is not a count of one
+        ("officials gave a provisional toll that four people killed in the shelling", 4, None),
+        ("the ministry issued a statement that 3 soldiers were wounded", None, 3),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -193,6 +196,9 @@ def test_dateline_city_is_not_a_place_and_headline_is_not_body():
         date(2024, 2, 2),
     )
     assert [s.text for s in article.sentences] == ["Rockets hit Ain al-Asad on Friday."]
+    # a city in title case and an agency's initials after a comma: a dateline too
+    article = read_article("Damascus, SANA – Jets struck Masyaf on Sunday.\n", date(2024, 9, 9))
+    assert [s.text for s in article.sentences] == ["Jets struck Masyaf on Sunday."]
 
 
 def test_a_long_paragraph_closed_by_a_bracketed_aside_is_body():
@@ -491,6 +497,11 @@ def test_an_undated_report_is_dated_by_the_next_sentence_going_on_with_it():
         ("Drones hit the oil field of 'Acme' company in Khurmala.", ["Khurmala"]),
         ("In Khanaqini, eastern Iraq, a bomb went off.", ["Khanaqini"]),  # misspelt: fuzzy
         ("Khanaqini residents marched.", []),  # not in a place's position: no fuzzy match
+        # a place named for its authorities or its regime: who acts, not where
+        ("Kirkuk provincial authorities said a rocket hit Hawija.", ["Hawija"]),
+        ("The Damascus regime said jets struck Idlib.", ["Idlib"]),
+        # an unknown name near which something happened, in a named province: a place
+        ("A drone struck a car near Umm Kharaz in Idlib province.", ["Umm Kharaz"]),
     ],
 )
 def test_what_names_a_place_in_a_sentence(text, places):
@@ -598,3 +609,102 @@ def test_an_unknown_place_east_of_a_town_is_not_at_the_town():
     assert koya.latitude is None and koya.admin1 == "Arbil"  # its province, no point
     (near,) = find_places("A rocket landed in the village of Kalakchi near Erbil on Monday.")
     assert round(near.latitude, 2) == 36.19 and near.geo_precision == 2  # near: the town's
+
+
+def test_a_countryside_or_a_part_of_a_town_only_locates_the_place_named_with_it():
+    # "the X region in the Hama countryside": one place, the countryside its context
+    (masyaf,) = find_places("Jets hit the Masyaf region in the Hama countryside.")
+    assert masyaf.text.startswith("Masyaf") and masyaf.text.endswith("Hama countryside")
+    # a countryside alone is province-level: it locates, it has no point of its own
+    (countryside,) = find_places("Shells fell on the western Hama countryside.")
+    assert countryside.region and countryside.geo_precision == 3
+    # an unknown town "in the eastern countryside of" a city: that city's province, no closer
+    (town,) = find_places("A man was killed in the town of Bahra in the eastern countryside of "
+                          "Deir ez-Zor.")  # fmt: skip
+    assert town.admin1 == "Deir ez-Zor" and town.geo_precision == 3
+    # "the X area of" a known town: a part of that town, at its point
+    (area,) = find_places("Drones hit a post in the Saadah area of Jurf al-Nasr in Babil "
+                          "Governorate.")  # fmt: skip
+    assert area.text.startswith("Saadah area") and area.subplace and area.admin1 == "Babil"
+    # the unknown place near which a strike hit takes its province's point
+    (near,) = find_places("A drone struck a car near Umm Kharaz in Idlib province.")
+    assert near.admin1 == "Idlib" and near.geo_precision == 3
+
+
+def test_an_area_that_sums_up_targets_the_next_sentences_place_is_no_incident():
+    # "attacked three oil fields in the Zakho area", then one sentence per field: the area
+    # only sums them up
+    frame = extract_incidents(
+        "Published: 16 July 2025\n\nOfficials announced that four drones attacked three oil "
+        "fields in the Zakho area and Duhok province.\n\nIt noted that two drones attacked the "
+        "oil field in Peshkhabur.\n\nAnother drone targeted the oil field in Tawke, followed by "
+        "a drone that struck the field in the Baadre area of Sheikhan district.\n",
+        name="summary",
+    )
+    locations = " / ".join(frame["location"])
+    assert "Zakho" not in locations and "Peshkhabur" in locations, locations
+
+
+def test_a_continuation_that_dates_and_places_the_leads_event_keeps_its_figures():
+    # the lead gives the toll and no day or place; "They were killed on Saturday ... near X"
+    frame = extract_incidents(
+        "Published: 8 October 2023\n\nA drone strike in northern Iraq has killed two fighters "
+        "and wounded three others, officials said in a statement.\n\nThey were killed on "
+        "Saturday evening when a drone attacked a group at a camp near the town of Makhmour, some "
+        "60 km southeast of the northern city of Mosul.\n",
+        name="continuation",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["event_date"] == pd.Timestamp("2023-10-07") and "Makhmour" in row["location"]
+    assert (row["killed"], row["wounded"]) == (2, 3)
+
+
+def test_figures_in_the_sentence_after_a_history_sentence_are_that_events():
+    # "During that attack" goes on about the earlier year's event, not today's
+    frame = extract_incidents(
+        "Published: 16 January 2024\n\nMissiles struck a house in Erbil on Monday night, "
+        "officials said.\n\nIran first fired missiles into the region in September 2018. During "
+        "that attack, a barrage levelled a building, killing 18 and injuring 50.\n",
+        name="history",
+    )
+    assert len(frame) == 1
+    assert pd.isna(frame.iloc[0]["killed"]) and pd.isna(frame.iloc[0]["wounded"])
+
+
+def test_a_continuation_that_gives_the_day_redates_the_leads_event_and_what_follows():
+    # the lead has no day (the report's is taken); "The strikes occurred late yesterday" is it
+    days = days_by(
+        "location",
+        "Published: 9 September 2024\n\nAt least 14 people have been killed following a series "
+        "of air strikes on several locations near Masyaf, a monitor said.\n\nThe strikes "
+        "occurred late yesterday and sparked fires.\n\nOther strikes hit locations near the "
+        "city of Tartus.\n",
+    )
+    assert days == {"near Masyaf": "2024-09-08", "Tartus": "2024-09-08"}
+
+
+def test_a_lead_with_no_day_or_place_is_dated_and_placed_by_the_sentences_after_it():
+    # the toll and the event first, then "The attack happened on Sunday.", then where
+    frame = extract_incidents(
+        "Published: 9 September 2024\n\nAt least five people were killed in a missile strike "
+        "in central Syria. 19 others were injured in this incident.\n\nThe attack happened on "
+        "Sunday.\n\nState media reported that after the attack, a fire broke out near the town "
+        "of Masyaf.\n",
+        name="waiting",
+    )
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["event_date"] == pd.Timestamp("2024-09-08") and "Masyaf" in row["location"]
+    assert (row["killed"], row["wounded"]) == (5, 19)
+
+
+def test_an_event_named_only_as_what_is_answered_last_week_is_background():
+    # "a response to the killing last week of a commander in X": a known earlier event
+    frame = extract_incidents(
+        "Published: 6 August 2024\n\nRockets hit Ain al-Asad air base on Monday, officials "
+        "said.\n\nThe attack comes as officials brace for a response to the killing last week "
+        "of a commander in Qaim.\n",
+        name="cause",
+    )
+    assert list(frame["site_id"].fillna("")) == ["ain-al-asad"]

@@ -48,11 +48,21 @@ _REPORTING = (
     r"revealed|denied|insisted|condemned|denounced|critici[sz]ed|blamed|accused|warned|vowed|"
     r"urged|pledged|rejected|welcomed|decried)"
 )
-# "said Monday", "said on Monday", "told reporters on Monday", "confirmed late Sunday".
+# "said Monday", "said on Monday", "told reporters on Monday", "confirmed late Sunday",
+# "accused the United States on Monday (of ...)".
 _VERB_BEFORE = re.compile(
-    rf"\b{_REPORTING}\b(?:\s+(?:reporters|journalists|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,3}}))?"
-    r"(?:\s+in\s+a\s+statement)?\s+(?:on\s+|late\s+|early\s+)?$"
+    rf"\b{_REPORTING}\b(?:\s+(?:reporters|journalists|(?:the\s+)?[A-Z][\w.]*"
+    r"(?:\s+[A-Z][\w.]*){0,3}))?(?:\s+in\s+a\s+statement)?\s+(?:on\s+|late\s+|early\s+)?$"
 )
+# A reporting noun: "according to reports on Thursday", "in a statement on Monday", "a
+# briefing late Sunday" (not "Monday's": that day is the event's).
+_NOUN_BEFORE = re.compile(
+    r"\b(?:reports?|statements?|announcements?|briefings?|press\s+conferences?|communiqu[eé]s?|"
+    r"bulletins?)\s+(?:issued\s+|released\s+|published\s+)?(?:on\s+|late\s+|early\s+)?$",
+    re.I,
+)
+# "Thursday (21 November)", "Monday, Jan. 8": a date in apposition to the day before it.
+_APPOSITION = re.compile(r"^\s*[(,]\s*$")
 # "On Monday, the U.S. Central Command confirmed that ...", "On Monday, US officials said".
 _OPENS_STATEMENT = re.compile(
     rf"^\s*,\s*(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){{0,6}}(?:[a-z]+\s+)?{_REPORTING}\b"
@@ -114,14 +124,19 @@ def _statement_ref(text: str, ref: TimeRef) -> bool:
     after = text[ref.end : ref.end + 100]
     if _VERB_BEFORE.search(before) or _VERB_NEXT.match(after):
         return True
+    if _NOUN_BEFORE.search(before) and not re.match(r"['’]s?\b", after):
+        return True
     return bool(_SENTENCE_OPENING.match(text[: ref.start]) and _OPENS_STATEMENT.match(after))
 
 
 def split_refs(text: str, refs: list[TimeRef]) -> tuple[list[TimeRef], list[TimeRef]]:
-    """(event refs, statement refs) of a sentence's time expressions."""
+    """(event refs, statement refs) of a sentence's time expressions; a date in apposition to
+    a statement's day ("reports on Thursday (21 November)") is the statement's too."""
     own, statement = [], []
     for ref in refs:
-        (statement if _statement_ref(text, ref) else own).append(ref)
+        previous = statement[-1] if statement else None
+        apposition = previous is not None and _APPOSITION.match(text[previous.end : ref.start])
+        (statement if apposition or _statement_ref(text, ref) else own).append(ref)
     return own, statement
 
 
@@ -184,8 +199,8 @@ def _earlier_or_summary(clause: Clause) -> bool:
         return True  # "it comes one day after ...": the gap, not a day of its own
     if not vague:
         return False
-    if clause.stale or _referred_last_month(clause):
-        return True
+    if clause.stale or _referred_last_month(clause) or (clause.cause and clause.day):
+        return True  # "(a response to) the killing last week of ...": answered, not reported
     return clause.day is not None and bool(rules.SUMMARY.search(clause.text))
 
 

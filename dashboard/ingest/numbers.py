@@ -152,8 +152,9 @@ def _value(match: re.Match) -> int | None:
     raw = match.group("n").lower().replace(",", "")
     if raw in ("a", "an"):  # "killing a US contractor"; "a number of militants" is no figure
         rest = match.string[match.end("n") :]
-        if not _PERSON_AFTER.match(rest):  # "wished the wounded a quick recovery"
-            return None
+        person = _PERSON_AFTER.match(rest)
+        if not person or re.search(r"\d", person.group(0)):
+            return None  # "wished the wounded a quick recovery", "a toll that 5 people"
         return None if _NOT_ONE.match(rest) or _LIST_FOLLOWS.match(rest) else 1
     if raw == "another":  # "two were killed and another wounded": one more, its own figure
         rest = match.string[match.end("n") :]
@@ -163,16 +164,25 @@ def _value(match: re.Match) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _first_figure(pattern: re.Pattern, text: str) -> tuple[re.Match | None, int | None]:
+    """The first match of `pattern` that gives a figure, and the figure: a match that gives
+    none ("a toll that five people killed") is passed over for the next one."""
+    position = 0
+    while match := pattern.search(text, position):
+        total = _value(match)
+        if total is not None:
+            return match, total
+        position = match.start("n") + 1
+    return None, None
+
+
 def _figure(kind: str, text: str) -> int | None:
     patterns = [_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind], _NOMINAL[kind]]
     if kind == "wounded":
         patterns += [_SUFFERED, _WOUNDED_RISEN]
     for pattern in patterns:
-        match = pattern.search(text)
-        if not match:
-            continue
-        total = _value(match)
-        if total is None:
+        match, total = _first_figure(pattern, text)
+        if match is None:
             continue
         if pattern is _BEFORE_STATE["wounded"]:
             # "one soldier was seriously wounded and two others suffered minor injuries"

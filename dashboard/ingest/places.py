@@ -75,7 +75,7 @@ _SITE_SHAPED = re.compile(
 _KIND_WORDS = (
     r"(?:international\s+airport|military\s+airport|air\s*base|air\s+field|airfield|airport|"
     r"airstrip|military\s+base|base|garrison|outpost|gas\s+field|oil\s*field|gas\s+plant|field|"
-    r"landing\s+zone|camp|complex|area|province|governorate|district|countryside|outskirts)"
+    r"landing\s+zone|camp|complex|area|region|province|governorate|district|countryside|outskirts)"
 )
 _KIND_AFTER = re.compile(rf"^(?:\s+{_KIND_WORDS}\b)+", re.IGNORECASE)
 _DIRECTION = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)"
@@ -84,9 +84,10 @@ _DISTANCE = (
     r"(?:km|kilometres|kilometers|miles)\s+"
 )
 _CONTEXT_AFTER = re.compile(
-    rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
+    rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+(?:the\s+(?:(?:\w+ern|central)\s+)?"
+    rf"(?:city|town|village)\s+of\s+)?"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
-    rf"(?:city|town|village|province|region|district|governorate)\s+of\s+"
+    rf"(?:city|town|village|province|region|district|governorate|countryside)\s+of\s+"
     rf"|,?\s+(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"
     rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
     rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?"
@@ -307,8 +308,13 @@ _FACILITY_IN_BEFORE = re.compile(
 )
 # "a Sulaimani licence plate", "a Baghdad-based group", "a Mosul native": the name describes
 # something else; it places nothing.
+# "Daraa provincial authorities", "the Assad regime", "the Baghdad government": the name stands
+# for who governs there, the subject of what is said or done, not the event's place.
 _ATTRIBUTE_AFTER = re.compile(
-    r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b)", re.IGNORECASE
+    r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b"
+    r"|\s+(?:provincial\s+|local\s+|municipal\s+)?(?:authorities|regime|government|"
+    r"administration|council)\b)",
+    re.IGNORECASE,
 )
 # "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
 # political analyst": outlets named after places.
@@ -373,7 +379,9 @@ _PART_OF = re.compile(
 )
 _PART_BEFORE = re.compile(rf"\b{_PART_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _PART_AFTER = re.compile(rf"^\s+{_PART_NOUN}\b", re.IGNORECASE)
-_REGION_WORD = re.compile(r"\b(?:province|governorate)$", re.IGNORECASE)
+_REGION_WORD = re.compile(r"\b(?:province|governorate|countryside)$", re.IGNORECASE)
+# "the Hama countryside": the rural part of the city's province, province-level.
+_COUNTRYSIDE = re.compile(r"\bcountryside$", re.IGNORECASE)
 # "Homs' southern countryside", "Zakho's autonomous region": the town names an area around it
 # that only locates the places named with it.
 _POSSESSIVE_REGION_AFTER = re.compile(
@@ -439,9 +447,20 @@ def _leading_name(name: str) -> tuple[dict | None, int]:
     return None, 0
 
 
+# "near Uram al-Jawz in Idlib province": a name the text locates in a province or countryside.
+_IN_REGION_AFTER = re.compile(
+    r"^\s+in\s+(?:the\s+)?(?:(?:\w+ern|central)\s+)?[A-Z][\w’'\-]*(?:[\s\-]+[A-Z][\w’'\-]*){0,3}"
+    r"\s+(?:province|governorate|countryside)\b"
+)
+
+
 def _named_as_place(text: str, start: int, end: int) -> bool:
+    in_region = _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start]) and (
+        _IN_REGION_AFTER.match(text[end : end + 60])
+    )
     return bool(
-        _SITE_SHAPED.match(text[start:end])
+        in_region
+        or _SITE_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
         or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
@@ -473,6 +492,8 @@ def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMen
     )
     around = bool(_POSSESSIVE_REGION_AFTER.match(text[core_end : core_end + 40]))
     region = region and not mention.site_id or mention.kind == "district" or around
+    if region and mention.resolved and _COUNTRYSIDE.search(core):
+        mention = replace(mention, geo_precision=3)
     return replace(mention, region=region)
 
 
@@ -607,16 +628,25 @@ def _absorb_context(
     end = mention.end
     for offset, place in enumerate(following):
         between = text[end : place.start]
-        inside = not mention.resolved and re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
-        # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
-        owned = offset > 0 and re.fullmatch(r"['’]s\s+", between)
-        if not (_CONTEXT_AFTER.match(between) or inside or owned) or place.start - end > 60:
+        if not _context_between(mention, place, between, offset) or place.start - end > 60:
             break
         end = place.end
         consumed.add(index + offset)
         if offset == 0:
             mention = _located(mention, place, between)
     return mention, end
+
+
+def _context_between(mention: PlaceMention, place: PlaceMention, between: str, offset: int):
+    """Whether `place`, after `between`, only locates `mention`: a context phrase ("west of",
+    "near"), "in" after an unknown place or before a province or countryside ("the Masyaf
+    region in the Hama countryside"), "of" after a part of a town ("the X area of Y")."""
+    inside = re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
+    part_of = mention.subplace and offset == 0 and re.fullmatch(r"\s+of\s+(?:the\s+)?", between)
+    # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
+    owned = offset > 0 and re.fullmatch(r"['’]s\s+", between)
+    located = inside and (not mention.resolved or (place.region and not mention.region))
+    return bool(_CONTEXT_AFTER.match(between) or located or owned or part_of)
 
 
 _DIRECTION_BETWEEN = re.compile(rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s", re.IGNORECASE)
@@ -626,7 +656,10 @@ def _located(mention: PlaceMention, following: PlaceMention, between: str) -> Pl
     """An unknown place "near"/"in" a known one takes its point; one "east of" it (or "20 km
     south of" it) is not there: it takes its country and province only, no point."""
     if mention.resolved or not _DIRECTION_BETWEEN.search(between):
-        return located_by(mention, following)
+        located = located_by(mention, following)
+        if located.resolved and re.search(r"\bcountryside\b", between, re.IGNORECASE):
+            return replace(located, geo_precision=3)  # "in the countryside of X": X's province
+        return located
     return replace(mention, country=following.country, admin1=following.admin1)
 
 

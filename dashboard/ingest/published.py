@@ -113,10 +113,15 @@ def month_day(value: str) -> tuple[int, int] | None:
     return (parsed.month, parsed.day) if parsed else None
 
 
+def _capitals(word: str) -> bool:
+    return sum(c.isupper() for c in word) >= 0.8 * sum(c.isalpha() for c in word) >= 3
+
+
 def _is_dateline(city: str, agency, sep: str, parts: list[str], dated: bool) -> bool:
-    capitals = sum(c.isupper() for c in city) >= 0.8 * sum(c.isalpha() for c in city) >= 3
     short_colon = sep == ":" and len(city.split()) <= 2 and not parts
-    return bool(capitals or agency or dated or short_colon)
+    # "Damascus, SANA –": an agency's initials after the city, unbracketed
+    initials = bool(parts) and " " not in parts[-1] and _capitals(parts[-1])
+    return bool(_capitals(city) or agency or dated or short_colon or initials)
 
 
 def find_dateline(paragraph: str) -> Dateline | None:

@@ -215,6 +215,12 @@ MONTH_YEAR = re.compile(
 VAGUE_LATER = re.compile(
     r"^\W*(?:days|weeks|months|years)\s+(?:later|earlier|after|before)\b", re.I
 )
+# "During that attack, ...", "That strike killed ...": goes on about the event just named.
+THAT_EVENT = re.compile(
+    r"^\W*(?:(?:during|in|after|with)\s+)?that\s+(?:[\w\-]+\s+){0,2}?(?:attacks?|strikes?|"
+    r"airstrikes?|raids?|bombings?|assaults?|barrages?|operations?|offensives?)\b",
+    re.I,
+)
 CONTINUATION = re.compile(
     r"^\s*(?:(?:[Tt]he|[Tt]hese|[Tt]hose|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"

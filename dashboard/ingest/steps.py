@@ -166,9 +166,8 @@ def _history(clause: Clause, report: Report) -> bool:
     if old_year or _old_month(sentence.text, report.published):
         report.history_sentence = sentence.index
         return True
-    return bool(
-        rules.VAGUE_LATER.match(sentence.text) and report.history_sentence == sentence.index - 1
-    )
+    goes_on = rules.VAGUE_LATER.match(sentence.text) or rules.THAT_EVENT.match(sentence.text)
+    return bool(goes_on and report.history_sentence == sentence.index - 1)
 
 
 def _old_month(text: str, published) -> bool:
@@ -305,7 +304,7 @@ def make_incidents(clause: Clause, report: Report) -> bool:
 
 def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if clause.chosen:
-        made = report.make(event, clause.chosen)
+        made = report.make(_with_leads_figures(clause, report, event), clause.chosen)
         _absorb_undated(report, made)
         return made
     if clause.anaphoric is not None:
@@ -321,6 +320,17 @@ def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if clause.sentence.paragraph <= 1 and event.day.precision == 1:
         report.current_day = event.day  # the lead's event gives the report its day
     return []
+
+
+def _with_leads_figures(clause: Clause, report: Report, event: Event) -> Event:
+    """ "A drone strike has killed two fighters, officials said." then "They were killed on
+    Saturday near X": a continuation that dates and places the event the lead gave no day of
+    its own (only the report's) carries the lead's figures and roles."""
+    pending = _pending(clause, report)
+    if not clause.continuation or pending is None or pending.dated_by != "report":
+        return event
+    report.pending.remove(pending)
+    return merge_events(event, pending)
 
 
 def _absorb_undated(report: Report, made: list[Candidate]) -> None:
@@ -352,9 +362,20 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return _lead_undated(clause, report, event)
     if not places and clause.statement_refs and clause.sentence.paragraph <= 1:
         return _stated(clause, report, event)
-    if places and (not perfect_tense(clause) or _lead_news(clause)):
+    if _waits_for_day(clause, places):
         report.undated.append((event, places))
     return []
+
+
+def _waits_for_day(clause: Clause, places: list[PlaceMention]) -> bool:
+    """An event with places and no day waits for a later sentence to date it (not a summary
+    in the present perfect); so does the lead's event told with neither ("At least five
+    people were killed in a missile strike in central Syria."): the sentences after it may
+    date it ("The attack happened on Sunday.") and then place it."""
+    if places:
+        return not perfect_tense(clause) or _lead_news(clause)
+    lead = clause.sentence.paragraph <= 1 and not clause.subordinate
+    return lead and clause.event.event_type in _FIGHTING and not perfect_tense(clause)
 
 
 # "four advisers have been killed in an air strike on Damascus": the lead's news, in the
@@ -381,7 +402,7 @@ def _continues(clause: Clause, pending: Event, event: Event) -> bool:
 
 _MANY_TARGETS = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple|dozens\s+of)\s+"
-    r"(?:\w+\s+)?(?:sites|targets|facilities|locations|bases|positions)\b",
+    r"(?:\w+\s+)?(?:sites|targets|facilities|locations|bases|positions|fields)\b",
     re.I,
 )
 
@@ -526,9 +547,12 @@ def date_undated(clause: Clause, report: Report) -> bool:
                                               "reporting it"])  # fmt: skip
     if later.casualties.found:
         dated = replace(dated, casualties=later.casualties)
-    clause.made = report.make(
-        dated, _within(clause.chosen, places) or places, extra_evidence=[_span(clause)]
-    )
+    places = _within(clause.chosen, places) or places
+    if not places:  # "The attack happened on Sunday.": now it waits for its place
+        dated.evidence.append(_span(clause))
+        report.pending = [dated]
+        return True
+    clause.made = report.make(dated, places, extra_evidence=[_span(clause)])
     return True
 
 
@@ -542,6 +566,30 @@ def _within(parts: list[PlaceMention], towns: list[PlaceMention]) -> list[PlaceM
     return [located_by(p, town) if p.subplace and not p.resolved else p for p in parts]
 
 
+def redate_reported(clause: Clause, report: Report) -> bool:
+    """ "The strikes occurred late yesterday": a continuation that gives a precise day and no
+    event of its own dates the incidents just made with the report's day (the lead gave
+    none); later places carry it."""
+    day = clause.day
+    if day is None or day.precision != 1 or clause.made or not clause.continuation:
+        return False
+    if clause.subordinate or (clause.event is not None and not refers_back(clause)):
+        return False
+    index = clause.sentence.index
+    targets = [c for c in report.last_group
+               if c.dated_by == "report" and 0 < index - c.sentence <= 2]  # fmt: skip
+    for candidate in targets:
+        candidate.event_date, candidate.time_precision = day.day, day.precision
+        candidate.date_how, candidate.dated_by = day.how, "text"
+        candidate.notes.append("date from a later sentence that goes on reporting it")
+        _add_evidence(candidate, clause)
+    if targets:
+        report.current_day = day
+        report.pending = [replace(e, day=day, dated_by="text") if e.dated_by == "report" else e
+                          for e in report.pending]  # fmt: skip
+    return False
+
+
 # -- 10. casualties --------------------------------------------------------------------------
 def attach_casualties(clause: Clause, report: Report) -> bool:
     figures = clause.casualties
@@ -550,6 +598,9 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     if clause.stale:
         return True
     target = _casualty_target(clause, report)
+    if target is None and clause.day is None:
+        _fill_waiting(clause, report)
+        return True
     if target is None or (clause.day is not None and clause.day.day != target.event_date):
         return True  # figures of an event on another day are not this incident's
     if not same_block(report.article.sentences[target.sentence], clause.sentence):
@@ -558,6 +609,21 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     if _fill(target, figures, victim):
         _add_evidence(target, clause)
     return True
+
+
+def _fill_waiting(clause: Clause, report: Report) -> None:
+    """ "19 others were injured in this incident.": figures right after an event still waiting
+    for its day and place (no incident yet) are that event's."""
+    if not report.undated or report.candidates:
+        return
+    event, places = report.undated[-1]
+    if places or clause.sentence.index - event.sentence.index > 1:
+        return
+    own, more = event.casualties, clause.casualties
+    killed = own.killed if own.killed is not None else more.killed
+    wounded = own.wounded if own.wounded is not None else more.wounded
+    event.casualties = Casualties(killed, wounded)
+    event.evidence.append(_span(clause))
 
 
 def _first_actor(clause: Clause) -> str | None:
@@ -664,8 +730,11 @@ def finish(report: Report) -> None:
     """Events never dated: those of the lead, or any when the report gives no event day at
     all, take the day of the statement or of publication, within a week."""
     no_day = report.current_day is None and not report.candidates
-    for event, places in report.undated:
+    detailed = _detailed_summaries(report.undated)
+    for number, (event, places) in enumerate(report.undated):
         if event.event_type not in _FIGHTING or not (no_day or event.sentence.paragraph <= 1):
+            continue
+        if number in detailed:
             continue
         day = report.report_day()
         dated = replace(event, day=Resolved(day.day, 2, "not given: " + day.how.split(": ")[-1]),
@@ -674,8 +743,21 @@ def finish(report: Report) -> None:
     report.undated.clear()
 
 
+def _detailed_summaries(undated: list[tuple[Event, list[PlaceMention]]]) -> set[int]:
+    """ "Drones attacked three oil fields in the Zakho area", then a sentence for each field:
+    the count's area only sums up the places the next sentences name (indexes of such)."""
+    out = set()
+    for number, (event, _) in enumerate(undated):
+        if not _MANY_TARGETS.search(event.sentence.text):
+            continue
+        later = [e for e, places in undated[number + 1 :] if places and _same_event(event, e)]
+        if any(0 < e.sentence.index - event.sentence.index <= 2 for e in later):
+            out.add(number)
+    return out
+
+
 STEPS = (
     attach_claim, resolve_day, classify_clause, skip_background, read_event,
     choose_places, make_incidents, place_pending, refine_place, date_undated,
-    attach_casualties,
+    redate_reported, attach_casualties,
 )  # fmt: skip
