@@ -82,43 +82,45 @@ def parse_sites(path: Path) -> tuple[Site, ...]:
         sites: list[Site] = []
         seen: set[str] = set()
         for row_number, row in enumerate(reader, start=2):
-            site_id = (row["id"] or "").strip()
-            if not site_id:
-                raise GazetteerDataError(f"{path}: row {row_number}, column id: value is required")
-            if site_id in seen:
+            site = _site(row, path, row_number)
+            if site.id in seen:
                 raise GazetteerDataError(
-                    f"{path}: row {row_number}, column id: duplicate id '{site_id}'"
+                    f"{path}: row {row_number}, column id: duplicate id '{site.id}'"
                 )
-            seen.add(site_id)
-            kind = (row["kind"] or "").strip()
-            if kind not in SITE_KINDS:
-                raise GazetteerDataError(
-                    f"{path}: row {row_number}, column kind: unknown kind '{kind}' (allowed: "
-                    f"{', '.join(sorted(SITE_KINDS))})"
-                )
-            latitude = _float(row["latitude"], path, row_number, "latitude")
-            longitude = _float(row["longitude"], path, row_number, "longitude")
-            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                raise GazetteerDataError(
-                    f"{path}: row {row_number}: point ({latitude}, "
-                    f"{longitude}) is outside WGS84 ranges"
-                )
-            aliases = tuple(a.strip() for a in (row["aliases"] or "").split("|") if a.strip())
-            sites.append(
-                Site(
-                    id=site_id,
-                    name=row["name"].strip(),
-                    kind=kind,
-                    country=row["country"].strip().upper(),
-                    admin1=(row["admin1"] or "").strip(),
-                    latitude=latitude,
-                    longitude=longitude,
-                    aliases=aliases,
-                    coord_source=(row["coord_source"] or "").strip(),
-                    notes=(row["notes"] or "").strip(),
-                )
-            )
+            seen.add(site.id)
+            sites.append(site)
     return tuple(sites)
+
+
+def _site(row: dict[str, str | None], path: Path, row_number: int) -> Site:
+    """One checked row of sites.csv."""
+    site_id = (row["id"] or "").strip()
+    if not site_id:
+        raise GazetteerDataError(f"{path}: row {row_number}, column id: value is required")
+    kind = (row["kind"] or "").strip()
+    if kind not in SITE_KINDS:
+        raise GazetteerDataError(
+            f"{path}: row {row_number}, column kind: unknown kind '{kind}' (allowed: "
+            f"{', '.join(sorted(SITE_KINDS))})"
+        )
+    latitude = _float(row["latitude"], path, row_number, "latitude")
+    longitude = _float(row["longitude"], path, row_number, "longitude")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise GazetteerDataError(
+            f"{path}: row {row_number}: point ({latitude}, {longitude}) is outside WGS84 ranges"
+        )
+    return Site(
+        id=site_id,
+        name=(row["name"] or "").strip(),
+        kind=kind,
+        country=(row["country"] or "").strip().upper(),
+        admin1=(row["admin1"] or "").strip(),
+        latitude=latitude,
+        longitude=longitude,
+        aliases=tuple(a.strip() for a in (row["aliases"] or "").split("|") if a.strip()),
+        coord_source=(row["coord_source"] or "").strip(),
+        notes=(row["notes"] or "").strip(),
+    )
 
 
 @lru_cache(maxsize=8)

@@ -150,32 +150,8 @@ class PlaceIndex:
         self.site_min_length = site_min_length
         self.town_min_length = town_min_length
         self.scorer = scorer
-        self._sites: dict[str, list[_SiteEntry]] = defaultdict(list)
-        fuzzy_site_cores: set[str] = set()
-        order = 0
-        for site in sites:
-            seen: set[tuple[str, frozenset[str]]] = set()
-            for alias in site.names:
-                parsed = parse_name(alias)
-                if parsed.empty or (parsed.core, parsed.kinds) in seen:
-                    continue
-                seen.add((parsed.core, parsed.kinds))
-                self._sites[parsed.core].append(_SiteEntry(site, alias, parsed.kinds, order))
-                if not _CODE.fullmatch(alias):
-                    fuzzy_site_cores.add(parsed.core)
-                order += 1
-        self._towns: dict[str, list[_TownEntry]] = defaultdict(list)
-        fuzzy_town_cores: set[str] = set()
-        for town in towns:
-            seen_cores: set[str] = set()
-            for name in town.names:
-                parsed = parse_name(name)
-                if parsed.empty or parsed.core in seen_cores:
-                    continue
-                seen_cores.add(parsed.core)
-                self._towns[parsed.core].append(_TownEntry(town, name, name == town.name))
-                if name == town.name or _proper_romanisation(name):
-                    fuzzy_town_cores.add(parsed.core)
+        self._sites, fuzzy_site_cores = self._index_sites(sites)
+        self._towns, fuzzy_town_cores = self._index_towns(towns)
         self._site_keys, self._site_keys_by_country = self._fuzzy_choices(
             {core: {e.site.country for e in self._sites[core]} for core in fuzzy_site_cores}
         )
@@ -185,6 +161,44 @@ class PlaceIndex:
         self._site_key_cores = self._cores_by_key(fuzzy_site_cores)
         self._town_key_cores = self._cores_by_key(fuzzy_town_cores)
         self.resolve = lru_cache(maxsize=cache_size)(self._resolve)  # type: ignore[method-assign]
+
+    @staticmethod
+    def _index_sites(sites: Sequence[Site]) -> tuple[dict[str, list[_SiteEntry]], set[str]]:
+        """Sites by the core of each of their names (in gazetteer order), and the cores fuzzy
+        matching may use (not codes such as "K-1")."""
+        index: dict[str, list[_SiteEntry]] = defaultdict(list)
+        fuzzy_cores: set[str] = set()
+        order = 0
+        for site in sites:
+            seen: set[tuple[str, frozenset[str]]] = set()
+            for alias in site.names:
+                parsed = parse_name(alias)
+                if parsed.empty or (parsed.core, parsed.kinds) in seen:
+                    continue
+                seen.add((parsed.core, parsed.kinds))
+                index[parsed.core].append(_SiteEntry(site, alias, parsed.kinds, order))
+                if not _CODE.fullmatch(alias):
+                    fuzzy_cores.add(parsed.core)
+                order += 1
+        return index, fuzzy_cores
+
+    @staticmethod
+    def _index_towns(towns: Sequence[Town]) -> tuple[dict[str, list[_TownEntry]], set[str]]:
+        """Towns by the core of each of their names, and the cores fuzzy matching may use (a
+        town's own name and proper romanisations, not every alternate spelling)."""
+        index: dict[str, list[_TownEntry]] = defaultdict(list)
+        fuzzy_cores: set[str] = set()
+        for town in towns:
+            seen: set[str] = set()
+            for name in town.names:
+                parsed = parse_name(name)
+                if parsed.empty or parsed.core in seen:
+                    continue
+                seen.add(parsed.core)
+                index[parsed.core].append(_TownEntry(town, name, name == town.name))
+                if name == town.name or _proper_romanisation(name):
+                    fuzzy_cores.add(parsed.core)
+        return index, fuzzy_cores
 
     @staticmethod
     def _fuzzy_choices(countries_by_core: dict[str, set[str]]):

@@ -283,12 +283,15 @@ def split_context(text: str) -> tuple[tuple[str, str], ...]:
     if leading:  # "near Abu Kamal": the only place named is context
         outside = outside[leading.end() :]
     pieces = [p.strip() for p in _SEPARATOR.split(outside) if p and p.strip()]
-    out: list[tuple[str, str]] = []
-    if pieces:
-        first, *others = _AND.split(pieces[0])
-        out.append((first.strip(), CONTEXT if leading else HEAD))
-        # "US Embassy Baghdad and Union III": each place named is the place
-        out += [(o.strip(), CONTEXT if leading else ALTERNATIVE) for o in others if o.strip()]
-    out += [(a.strip(), ALTERNATIVE) for a in alternatives if a.strip()]
+    out = _first_piece(pieces[0], near=bool(leading)) if pieces else []
+    out += [(a.strip(), ALTERNATIVE) for a in alternatives]
     out += [(_LEADING_RELATION.sub("", p).strip(), CONTEXT) for p in pieces[1:]]
     return tuple((piece, role) for piece, role in out if piece)
+
+
+def _first_piece(piece: str, *, near: bool) -> list[tuple[str, str]]:
+    """The places the first piece names: "US Embassy Baghdad and Union III" names two, each the
+    place (or, after "near ...", each context)."""
+    first, *others = _AND.split(piece)
+    out = [(first.strip(), CONTEXT if near else HEAD)]
+    return out + [(o.strip(), CONTEXT if near else ALTERNATIVE) for o in others]
