@@ -227,7 +227,25 @@ def _actors_stamp() -> str:
 
 
 def _remove_older(current: Path) -> None:
+    """Older snapshots of the same data, and partial ones their writer left when it was stopped
+    mid-write (it writes in the background: a server stopped during its first minute)."""
     source = current.name.split("-")[0]
     for other in current.parent.glob(f"{source}-*.parquet"):
         if other != current:
             other.unlink(missing_ok=True)
+    for partial in current.parent.glob(f"{source}-*.partial"):
+        if not _writer_alive(partial):
+            partial.unlink(missing_ok=True)
+
+
+def _writer_alive(partial: Path) -> bool:
+    """Whether the process named in a partial snapshot's name (<stamp>.<pid>.<thread>.partial)
+    is still running."""
+    try:
+        pid = int(partial.name.split(".")[1])
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True

@@ -4,6 +4,8 @@ breakdowns; the data source rebuilds it when the data changes."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -212,6 +214,30 @@ def test_a_server_writes_its_snapshot_beside_its_first_answers(tmp_path):
     assert snapshot.suffix == ".parquet"  # renamed into place, no partial file left
     assert Engine.from_saved(snapshot, search_in_background=False).rows == 4
     engine.close()
+
+
+def test_a_partial_snapshot_left_by_a_stopped_writer_is_removed(tmp_path):
+    path = tmp_path / "incidents.csv"
+    read_incidents("tests/fixtures/native_small.csv").to_csv(path, index=False)
+    source = DataSource(str(path))
+    folder = tmp_path / "atlas-home" / "snapshots"
+    source.engine(source.version(), server=False)
+    (snapshot,) = folder.glob("*.parquet")
+    prefix = snapshot.name.split("-")[0]
+    dead = folder / f"{prefix}-0123456789abcdef.{_exited_pid()}.1.partial"  # its writer is gone
+    alive = folder / f"{prefix}-0123456789abcdef.{os.getpid()}.2.partial"  # still writing
+    for partial in (dead, alive):
+        partial.write_bytes(b"half a snapshot")
+    path.write_text(path.read_text() + "\n")  # new data: a new snapshot
+    source.engine(source.version(), server=False)
+    assert not dead.exists() and alive.exists()
+    assert len(list(folder.glob("*.parquet"))) == 1
+
+
+def _exited_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def test_store_imports_change_the_version(tmp_path):
