@@ -708,3 +708,19 @@ def test_an_event_named_only_as_what_is_answered_last_week_is_background():
         name="cause",
     )
     assert list(frame["site_id"].fillna("")) == ["ain-al-asad"]
+
+
+def test_a_place_located_near_or_in_the_suburbs_of_a_town_is_one_place():
+    # "X, located near Y", "X in the suburbs of Y": Y only locates X, it is no second place
+    (base,) = find_places("Harir air base, located near Erbil, was hit by a drone.")
+    assert base.site_id == "harir-air-base" and base.text.endswith("Erbil")
+    (district,) = find_places("Jets bombed depots in the Dumayr district in the suburbs of "
+                              "Damascus.")  # fmt: skip
+    assert district.name == "Aḑ Ḑumayr" and district.text.endswith("Damascus")
+    # the divisions listed after an unknown village locate it: the district's point
+    (village,) = find_places("A car was hit near the village of Gird Kewan, Said Sadiq "
+                             "district, Sulaimani province on Friday.")  # fmt: skip
+    assert village.text.startswith("Gird Kewan") and village.name is None
+    assert village.admin1 is not None and village.geo_precision == 2
+    # a list of places is still a list
+    assert len(find_places("Drones hit Erbil, Sulaimani province and Duhok on Friday.")) == 3

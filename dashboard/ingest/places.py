@@ -88,7 +88,10 @@ _CONTEXT_AFTER = re.compile(
     rf"(?:city|town|village)\s+of\s+)?"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate|countryside)\s+of\s+"
-    rf"|,?\s+(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"
+    rf"|,?\s+(?:(?:located|situated|lying)\s+)?(?:near|outside|close\s+to|not\s+far\s+from)"
+    rf"\s+(?:the\s+)?"
+    rf"|,?\s+(?:located|situated|lying)\s+in\s+(?:the\s+)?"
+    rf"|\s+(?:in|on)\s+the\s+(?:suburbs|outskirts|vicinity|environs)\s+of\s+(?:the\s+)?"
     rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
     rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?"
     rf"|,\s+(?:a\s+)?part\s+of\s+(?:the\s+)?)$",
@@ -646,7 +649,13 @@ def _context_between(mention: PlaceMention, place: PlaceMention, between: str, o
     # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
     owned = offset > 0 and re.fullmatch(r"['’]s\s+", between)
     located = inside and (not mention.resolved or (place.region and not mention.region))
-    return bool(_CONTEXT_AFTER.match(between) or located or owned or part_of)
+    # "the village of X, Y district, Z province": the divisions after an unknown place
+    apposed = re.fullmatch(r",\s+(?:the\s+)?", between) and (offset > 0 or not mention.resolved)
+    divisions = apposed and bool(_DIVISION_END.search(place.text))
+    return bool(_CONTEXT_AFTER.match(between) or located or owned or part_of or divisions)
+
+
+_DIVISION_END = re.compile(r"\b(?:province|governorate|district|sub-?district)$", re.IGNORECASE)
 
 
 _DIRECTION_BETWEEN = re.compile(rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s", re.IGNORECASE)
