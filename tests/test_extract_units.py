@@ -724,3 +724,12 @@ def test_a_place_located_near_or_in_the_suburbs_of_a_town_is_one_place():
     assert village.admin1 is not None and village.geo_precision == 2
     # a list of places is still a list
     assert len(find_places("Drones hit Erbil, Sulaimani province and Duhok on Friday.")) == 3
+
+
+def test_an_unknown_dam_or_support_site_is_a_place_of_its_own():
+    # a name the gazetteer lacks, shaped like a facility, is the place (not the town it is
+    # relative to, which has no point of its own)
+    (dam,) = find_places("Jets struck near the Qara Sor Dam, southeast of Manbij, on Monday.")
+    assert "Qara Sor Dam" in dam.text and not dam.resolved
+    (site,) = find_places("Rockets landed near Military Support Site Zulu on Tuesday.")
+    assert "Support Site Zulu" in site.text

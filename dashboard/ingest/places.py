@@ -68,9 +68,10 @@ _LEADING_STOP = _words(
 )
 _SITE_SHAPED = re.compile(
     r"^(?:(?:Tower|Camp|Base|Outpost|Union|FOB|COP|Forward\s+Operating\s+Base|Patrol\s+Base|"
-    r"Combat\s+Outpost|Mission\s+Support\s+Site|MSS|Firebase|Checkpoint)\s+[A-Z0-9][\w\-]*"
+    r"Combat\s+Outpost|(?:Mission|Military)\s+Support\s+Site|MSS|Firebase|Checkpoint)\s+"
+    r"[A-Z0-9][\w\-]*"
     r"|[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Air\s+Base|Airbase|Base|Airfield|Air\s+Field|"
-    r"Garrison|Outpost|Camp))$"
+    r"Garrison|Outpost|Camp|Dam))$"
 )
 _KIND_WORDS = (
     r"(?:international\s+airport|military\s+airport|air\s*base|air\s+field|airfield|airport|"
