@@ -733,3 +733,15 @@ def test_an_unknown_dam_or_support_site_is_a_place_of_its_own():
     assert "Qara Sor Dam" in dam.text and not dam.resolved
     (site,) = find_places("Rockets landed near Military Support Site Zulu on Tuesday.")
     assert "Support Site Zulu" in site.text
+
+
+def test_a_continuation_with_day_and_place_dates_the_lead_told_with_the_statements_day():
+    # the lead gives only the statement's day ("officials said Thursday"); "The attack
+    # happened Tuesday near X" is its own day and place
+    rows = _rows(
+        "Two soldiers are being checked for injuries after rockets were fired at troops in "
+        "Syria, officials said Thursday.\n\nThe attack happened Tuesday near the Conoco gas "
+        "field in eastern Syria.",
+        published="Published: 16 November 2023",
+    )
+    assert [r[:2] for r in rows] == [("2023-11-14", "conoco-gas-field")]

@@ -477,13 +477,33 @@ def place_pending(clause: Clause, report: Report) -> bool:
     refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
     if not refers and pending.sentence.index < clause.sentence.index - 2:
         return False  # places named later only continue an event named just before
-    if clause.day is not None and pending.day is not None and clause.day.day != pending.day.day:
+    dated = _on_clause_day(clause, pending)
+    if dated is None:
         return False  # "... in April 2023, when an IED went off in Kirkuk": another time
+    if dated is not pending:  # the report's day, now the day the text gives: for all of it
+        report.pending = [dated if e is pending else e for e in report.pending]
+        report.current_day = clause.day
+        redate_reported(clause, report)
+    pending = dated
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
     merged = merge_events(pending, empty, sentence=clause.sentence)
     clause.made = report.make(merged, clause.chosen, extra_evidence=[_span(clause)])
     return True
+
+
+def _on_clause_day(clause: Clause, pending: Event) -> Event | None:
+    """The pending event as a clause that places it dates it: on its own day, or, when the
+    text gave it none (only the statement's, "the Pentagon said Thursday"), on the day of a
+    continuation that tells it ("The attack happened Tuesday near X"); None when the clause
+    is about another day."""
+    if clause.day is None or pending.day is None or clause.day.day == pending.day.day:
+        return pending
+    told = clause.continuation and pending.dated_by == "report" and clause.day.precision == 1
+    if not told or clause.day.day > pending.day.day:
+        return None
+    notes = pending.notes + ["date from a later sentence that goes on reporting it"]
+    return replace(pending, day=clause.day, dated_by="text", notes=notes)
 
 
 _TOOK_PLACE = re.compile(r"\b(?:took\s+place|occurred|happened|was\s+carried\s+out)\b", re.I)
