@@ -745,3 +745,11 @@ def test_a_continuation_with_day_and_place_dates_the_lead_told_with_the_statemen
         published="Published: 16 November 2023",
     )
     assert [r[:2] for r in rows] == [("2023-11-14", "conoco-gas-field")]
+
+
+def test_where_a_speaker_recalls_an_attack_from_is_not_its_place():
+    rows = _rows(
+        "“We were at the market when the drones attacked,” Ali Hassan recalled from his home "
+        "in the Kobani countryside, his arm in a sling."
+    )
+    assert rows == []

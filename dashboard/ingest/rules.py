@@ -235,7 +235,10 @@ _ATTRIBUTION = re.compile(
     r"(?:said|says|told\s+(?:the\s+)?(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|\w+)|reported|"
     r"added|announced)\s+(?:that\s+)?"
     r"(?=[A-Za-z0-9])"
-    r"|\bsaid\s+in\s+a\s+statement\b",
+    r"|\bsaid\s+in\s+a\s+statement\b"
+    # after a quote: "...,” Ali recalled from his home in X": where the speaker is, no event's
+    r"|(?<=[”\"])\s*[^“”\"().;,]{0,60}?\b(?:said|says|recalled|recounted|remembered|explained)"
+    r"\s+from\s+(?:his|her|their)\s+[^,.;“”\"]{0,60}",
 )
 
 
