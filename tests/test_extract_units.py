@@ -753,3 +753,17 @@ def test_where_a_speaker_recalls_an_attack_from_is_not_its_place():
         "in the Kobani countryside, his arm in a sling."
     )
     assert rows == []
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "ROME/PARIS/ MADRID - Drones hit an air base in western Iraq, officials said.",
+        "(Wire- Some Network) BEIRUT, Mar 3 (AB-CD) – Drones hit an air base in western Iraq.",
+    ],
+)
+def test_dateline_variants_are_cut_from_the_body(paragraph):
+    from dashboard.ingest.published import find_dateline
+
+    found = find_dateline(paragraph)
+    assert found is not None and paragraph[found.end :].startswith("Drones")
