@@ -767,3 +767,15 @@ def test_dateline_variants_are_cut_from_the_body(paragraph):
 
     found = find_dateline(paragraph)
     assert found is not None and paragraph[found.end :].startswith("Drones")
+
+
+def test_a_clause_that_tells_the_strikes_again_with_their_day_dates_them():
+    # the lead and the places give only the statement's day; "X carried out the strikes on
+    # Monday" tells the same strikes with their own day
+    rows = _rows(
+        "Air strikes in western Iraq killed at least 9 people, a spokesman said on Tuesday. "
+        "The strikes hit positions in Akashat, the spokesman said in a statement. The United "
+        "States carried out the strikes on Monday in retaliation for the killing of three "
+        "soldiers."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "akashat")]

@@ -175,6 +175,18 @@ def refers_back(clause: Clause) -> bool:
     return any(_reference(clause, t) for t in clause.triggers)
 
 
+# "carried out the strikes": verbs that only say an event named by its noun happened
+_LIGHT_VERBS = frozenset({"carried out", "conducted", "launched", "staged", "executed"})
+
+
+def tells_known_event(clause: Clause) -> bool:
+    """ "The United States carried out the strikes on Friday": the clause only tells again an
+    event already named (a definite event noun, and no trigger but light verbs besides)."""
+    known = [t for t in clause.triggers if _reference(clause, t)]
+    others = [t for t in clause.triggers if not _reference(clause, t)]
+    return bool(known) and all(" ".join(t.word.lower().split()) in _LIGHT_VERBS for t in others)
+
+
 def perfect_tense(clause: Clause) -> bool:
     """ "have targeted", "has faced": a summary of events, not one dated by the report."""
     return bool(rules.PRESENT_PERFECT.search(clause.text))

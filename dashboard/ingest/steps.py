@@ -43,6 +43,7 @@ from dashboard.ingest.clauses import (
     classify,
     perfect_tense,
     refers_back,
+    tells_known_event,
 )
 from dashboard.ingest.dates import (
     ABSOLUTE,
@@ -590,12 +591,9 @@ def redate_reported(clause: Clause, report: Report) -> bool:
     """ "The strikes occurred late yesterday": a continuation that gives a precise day and no
     event of its own dates the incidents just made with the report's day (the lead gave
     none); later places carry it."""
-    day = clause.day
-    if day is None or day.precision != 1 or clause.made or not clause.continuation:
+    if not _redates(clause):
         return False
-    if clause.subordinate or (clause.event is not None and not refers_back(clause)):
-        return False
-    index = clause.sentence.index
+    day, index = clause.day, clause.sentence.index
     targets = [c for c in report.last_group
                if c.dated_by == "report" and 0 < index - c.sentence <= 2]  # fmt: skip
     for candidate in targets:
@@ -608,6 +606,18 @@ def redate_reported(clause: Clause, report: Report) -> bool:
         report.pending = [replace(e, day=day, dated_by="text") if e.dated_by == "report" else e
                           for e in report.pending]  # fmt: skip
     return False
+
+
+def _redates(clause: Clause) -> bool:
+    """A clause with a precise day that goes on about the event just told: a continuation
+    ("The strikes occurred late yesterday") or a clause that tells it again ("The United
+    States carried out the strikes on Friday")."""
+    day = clause.day
+    if day is None or day.precision != 1 or clause.made or clause.subordinate:
+        return False
+    if clause.event is not None and not refers_back(clause):
+        return False
+    return clause.continuation or tells_known_event(clause)
 
 
 # -- 10. casualties --------------------------------------------------------------------------
