@@ -779,3 +779,17 @@ def test_a_clause_that_tells_the_strikes_again_with_their_day_dates_them():
         "soldiers."
     )
     assert [r[:2] for r in rows] == [("2023-11-13", "akashat")]
+
+
+def test_it_that_was_attacked_is_the_place_the_sentence_before_opened_with():
+    rows = _rows(
+        "Al-Tanf is a US garrison in Syria, far from the base at Erbil. It was attacked early "
+        "on Monday, wounding two soldiers."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "al-tanf")] and rows[0][4] == 2
+    # a statement's day, the pronoun for the base the sentence before was about
+    rows = _rows(
+        "Militants claimed a drone strike on Harir air base. The base was hit repeatedly by "
+        "drones in recent weeks. On Sunday, a local channel reported that a drone attacked it."
+    )
+    assert ("2023-11-12", "harir-air-base") in [r[:2] for r in rows]

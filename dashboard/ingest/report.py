@@ -81,6 +81,7 @@ class Report:
     group_actor: str | None = None
     last_place_sentence: int = -1
     history_sentence: int = -10  # the last sentence about an earlier year
+    topic: tuple[int, PlaceMention] | None = None  # (sentence, the place it opened with)
     _report_day: Resolved | None = None
 
     @property

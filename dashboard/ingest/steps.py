@@ -244,8 +244,37 @@ def choose_places(clause: Clause, report: Report) -> bool:
     clause.chosen = drop_context_places(clause.sentence.text, places)
     if not clause.chosen and clause.kind == EVENT:
         found = anaphoric_place(clause.text, report.places_seen)
-        clause.anaphoric = found
+        clause.anaphoric = found or _pronoun_place(clause, report)
     return False
+
+
+# "It was attacked on ...", "a drone attacked it": the place the sentence before was about
+_HIT_VERBS = r"(?:attacked|hit|struck|targeted|shelled|bombed|stormed|raided)"
+_IT_HIT = re.compile(
+    rf"\b(?:[Ii]t\s+(?:was|had\s+been|has\s+been)\s+(?:\w+ly\s+)?(?:also\s+)?{_HIT_VERBS}"
+    rf"|{_HIT_VERBS}\s+it)\b"
+)
+
+
+def _pronoun_place(clause: Clause, report: Report) -> PlaceMention | None:
+    """ "Tower 22 is a US base in Jordan. It was attacked on January 28th": an attack verb with
+    "it" as what was hit stands for the place that opened the sentence just before."""
+    topic = report.topic
+    match = _IT_HIT.search(clause.text)
+    if match is None or topic is None or topic[0] != clause.sentence.index - 1:
+        return None
+    return replace(topic[1], start=match.start(), end=match.end(), role="event")
+
+
+_OPENS_WITH = re.compile(r"^\W*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _opening_place(clause: Clause) -> PlaceMention | None:
+    """The place a sentence opens with ("Tower 22 is ...", "The base was hit ..."): its topic."""
+    place = clause.chosen[0] if clause.chosen else clause.anaphoric
+    if place is None or not (place.site_level or place.resolved):
+        return None
+    return place if _OPENS_WITH.match(clause.sentence.text[: place.start]) else None
 
 
 _NEXT_EVENT = re.compile(r"\b(?:when|while|followed|then|another|second|third)\b", re.I)
@@ -448,13 +477,18 @@ def _carries_day(clause: Clause, report: Report) -> bool:
 
 def _stated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     """ "Several US personnel were injured in a rocket attack at a base in Iraq, officials said
-    Monday": no day of its own, so the statement's day, within a week; it waits for a place."""
+    Monday": no day of its own, so the statement's day, within a week; it waits for a place,
+    unless it stands for one already named ("On November 17, X reported that a drone hit
+    it")."""
     ref = clause.statement_refs[0]
     day = resolve(ref, report.published, report.anchor)
-    if day is not None:
-        event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
-        event.dated_by = "report"
-        report.pending = [event]
+    if day is None:
+        return []
+    event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
+    event.dated_by = "report"
+    if clause.anaphoric is not None:
+        return report.make(event, [clause.anaphoric])
+    report.pending = [event]
     return []
 
 
@@ -752,6 +786,9 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
                 report.group_actor = mention.name
     if any(clause.places for clause in clauses):
         report.last_place_sentence = clauses[0].sentence.index
+    opening = _opening_place(clauses[0]) if clauses else None
+    if opening is not None:
+        report.topic = (clauses[0].sentence.index, opening)
     if made:
         report.last_group = made
 
