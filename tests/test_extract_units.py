@@ -793,3 +793,10 @@ def test_it_that_was_attacked_is_the_place_the_sentence_before_opened_with():
         "drones in recent weeks. On Sunday, a local channel reported that a drone attacked it."
     )
     assert ("2023-11-12", "harir-air-base") in [r[:2] for r in rows]
+
+
+def test_a_channel_named_after_a_place_that_reports_places_nothing():
+    # "the TV channel X reported": an outlet, the subject of a report, not a place
+    text = "On Monday, the TV channel Al Jazeera reported that bases in Iraq were attacked."
+    assert find_places(text) == []
+    assert [p.text for p in find_places("Baghdad reported a drone attack on Erbil.")] == ["Erbil"]

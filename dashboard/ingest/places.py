@@ -323,8 +323,10 @@ _ATTRIBUTE_AFTER = re.compile(
 # "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
 # political analyst": outlets named after places.
 _OUTLET_BEFORE = re.compile(
-    r"\b(?:told|telling|to\s+tell|said|says|according\s+to)\s+(?:the\s+)?$", re.IGNORECASE
-)  # "said Al Jazeera's Resul Serdar", "according to Damascus": who speaks
+    r"\b(?:(?:told|telling|to\s+tell|said|says|according\s+to)\s+(?:the\s+)?"
+    r"|(?:channel|broadcaster|newspaper|news\s+agency|outlet|network)\s+)$",
+    re.IGNORECASE,
+)  # "said Al Jazeera's Resul Serdar", "according to Damascus", "the TV channel X": who speaks
 _OUTLET_AFTER = re.compile(
     r"^['’]?s?\s+(?:correspondents?|reporters?|TV|television|channel|radio|news\s+(?:agency|"
     r"channel|website|site)|broadcaster|newspaper"
@@ -338,7 +340,7 @@ _ISSUER_AFTER = re.compile(
     r"(?:\w+ly\s+)?)?"
     r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
     r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
-    r"acknowledged|admitted|responded|vowed)\b"
+    r"acknowledged|admitted|responded|vowed|reported|reports)\b"
 )
 # "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
 # place of whoever speaks, not of the event.
