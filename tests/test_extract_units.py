@@ -800,3 +800,14 @@ def test_a_channel_named_after_a_place_that_reports_places_nothing():
     text = "On Monday, the TV channel Al Jazeera reported that bases in Iraq were attacked."
     assert find_places(text) == []
     assert [p.text for p in find_places("Baghdad reported a drone attack on Erbil.")] == ["Erbil"]
+
+
+def test_the_town_of_a_site_attacked_that_day_is_the_same_event_paragraphs_later():
+    rows = _rows(
+        "Coalition forces shot down two drones at Erbil International Airport early on Monday."
+        "\n\nFlights were halted for an hour.\n\nThe airport director said flights resumed."
+        "\n\nOfficials have recorded dozens of attacks on US forces since October.\n\nThey "
+        "said most failed to reach their targets.\n\nAn official said that following "
+        "Monday's attacks at Erbil there were no casualties."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "erbil-airport")]

@@ -35,6 +35,7 @@ from dashboard.schema import COLUMNS, parse_incidents
 EXTRA_COLUMNS = ("evidence", "confidence")
 _SAME_EVENT_KM = 3.0
 _TOWN_OF_SITE_KM = 10.0
+_REPORT_SENTENCES = 1000  # a town and a site in it on one day: one event anywhere in a report
 # A neighbourhood the gazetteer does not know and the town a report names for the same day's
 # event: one event when read within this many sentences of each other.
 _PART_OF_TOWN_SENTENCES = 5
@@ -205,9 +206,13 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
     ).km
     if distance <= _SAME_EVENT_KM:
         return True
-    # "Erbil" and "Erbil air base" on one day: the town only places the site roughly.
+    # "Erbil" and "Erbil air base" on one day, anywhere in one report ("... following today's
+    # attacks at Erbil" paragraphs later): the town only places the site roughly, unless the
+    # text tells a separate attack
     town_and_site = bool(a.place.site_id) != bool(b.place.site_id)
-    return town_and_site and distance <= _TOWN_OF_SITE_KM and _one_report_of(a, b)
+    separate = a.separate or b.separate
+    within = _REPORT_SENTENCES if not separate else 2
+    return town_and_site and distance <= _TOWN_OF_SITE_KM and _one_report_of(a, b, within)
 
 
 def deduplicated(candidates: list[Candidate]) -> list[Candidate]:
