@@ -181,7 +181,26 @@ def _report_day_of(a: Candidate, b: Candidate) -> bool:
     return abs((coarse.event_date - precise.event_date).days) <= window
 
 
+def _retold(a: Candidate, b: Candidate) -> bool:
+    """A headline, caption or summary that tells an event again with no day of its own ("Three
+    fighters killed in a drone strike in Sulaimani") and a dated report of it: the same toll,
+    fighting both, in the same province, within the window of the day not given."""
+    told = [c for c in (a, b) if c.dated_by == "report"]
+    if len(told) != 1 or not ({a.event_type, b.event_type} <= _FIGHTS | {"clash"}):
+        return False
+    toll = (a.killed, a.wounded)
+    if not any(toll) or toll != (b.killed, b.wounded):
+        return False
+    area = (a.place.country, a.place.admin1)
+    if area != (b.place.country, b.place.admin1) or a.place.admin1 is None:
+        return False
+    window = _WINDOW_DAYS.get(told[0].time_precision, 0)
+    return abs((a.event_date - b.event_date).days) <= window
+
+
 def _same_event(a: Candidate, b: Candidate) -> bool:
+    if _retold(a, b):
+        return True
     if a.event_date != b.event_date:
         # the initiator of a report-dated row is often misread ("killed in US strikes that
         # answered attacks by militias"): the place and the kind of fight are enough
@@ -231,6 +250,8 @@ def deduplicated(candidates: list[Candidate]) -> list[Candidate]:
 
 def _kept(same: Candidate, candidate: Candidate) -> tuple[Candidate, Candidate]:
     """(kept, merged into it) of two candidates read for one event."""
+    if _retold(same, candidate):  # the report that gives the day wins
+        return (candidate, same) if same.dated_by == "report" else (same, candidate)
     if same.event_date != candidate.event_date:  # the day the text gives wins
         return (same, candidate) if same.time_precision < candidate.time_precision else (
             candidate, same)  # fmt: skip
