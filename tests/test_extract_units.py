@@ -134,6 +134,8 @@ def test_expressions_that_date_nothing(text):
         # "a" opening a phrase that goes on to a number is not a count of one
         ("officials gave a provisional toll that four people killed in the shelling", 4, None),
         ("the ministry issued a statement that 3 soldiers were wounded", None, 3),
+        # "others" with no figure: the four killed are not the wounded
+        ("four people were killed and others wounded in the raid", 4, None),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
