@@ -813,3 +813,9 @@ def test_the_town_of_a_site_attacked_that_day_is_the_same_event_paragraphs_later
         "Monday's attacks at Erbil there were no casualties."
     )
     assert [r[:2] for r in rows] == [("2023-11-13", "erbil-airport")]
+
+
+def test_assad_the_person_is_no_air_base():
+    assert find_places("Insurgents who overthrew al-Assad last Sunday hold the city.") == []
+    (base,) = find_places("Drones hit Ain al-Assad air base on Monday.")
+    assert base.site_id == "ain-al-asad"

@@ -333,6 +333,8 @@ _OUTLET_AFTER = re.compile(
     r"|(?:[\w\-]+\s+){0,2}?(?:analyst|editor|anchor|presenter|columnist|commentator))\b",
     re.IGNORECASE,
 )
+# People whose names a fuzzy match takes for a place: "overthrew al-Assad" is no Al-Asad base.
+_PERSON_NAME = re.compile(r"(?:(?:Bashar|Hafez|Maher)\s+)?(?:al[\s\-])?Assad", re.IGNORECASE)
 # "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
 # for its government, the subject of a statement; it issues, it is not where anything happened.
 _ISSUER_AFTER = re.compile(
@@ -510,7 +512,8 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
     revealed", "a statement issued by the US Embassy in Baghdad"): the name places no event."""
     after, before = text[end : end + 60], text[max(0, start - 80) : start]
     return bool(
-        _TIME_ZONE_AFTER.match(after)
+        (_PERSON_NAME.fullmatch(text[start:end]) and not _KIND_AFTER.match(after))
+        or _TIME_ZONE_AFTER.match(after)
         or _ATTRIBUTE_AFTER.match(after)
         or _OUTLET_AFTER.match(after)
         or _ISSUER_AFTER.match(after)
