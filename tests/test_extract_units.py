@@ -815,6 +815,17 @@ def test_the_town_of_a_site_attacked_that_day_is_the_same_event_paragraphs_later
     assert [r[:2] for r in rows] == [("2023-11-13", "erbil-airport")]
 
 
+def test_attacks_a_deployment_answers_are_not_the_sentences_event():
+    # the day is the deployment's; the attacks it answers are named, not reported: the places
+    # of the next sentence are no incident of that day
+    rows = _rows(
+        "The troops were deployed early on Monday in response to alleged attacks by insurgents "
+        "that toppled the government.\n\nState television said the army remains in its "
+        "positions in Quneitra and Hamidiya."
+    )
+    assert rows == []
+
+
 def test_assad_the_person_is_no_air_base():
     assert find_places("Insurgents who overthrew al-Assad last Sunday hold the city.") == []
     (base,) = find_places("Drones hit Ain al-Assad air base on Monday.")

@@ -250,6 +250,24 @@ def _days_after(masked: str, spans: list[tuple[int, int]], refs: list[TimeRef]):
     return found, kept, blanked
 
 
+# "In response to an attack by X on Monday, forces launched ...", "deployed on Sunday in
+# response to alleged attacks": the event answered, up to the next comma; not the clause's own
+_CAUSE_PHRASE = re.compile(
+    r"\b(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+[^,;]*", re.IGNORECASE
+)
+
+
+def _own_triggers(clause_text: str, before: str) -> list:
+    """The clause's event triggers, not those of an event it only answers ("in response to
+    attacks"); a clause that is all cause (after "in retaliation for") keeps its own."""
+    triggers = rules.find_triggers(clause_text)
+    if rules.CAUSE_BEFORE.search(before):
+        return triggers
+    causes = [m.span() for m in _CAUSE_PHRASE.finditer(clause_text)]
+    own = [t for t in triggers if not any(a <= t.start < b for a, b in causes)]
+    return own
+
+
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
@@ -273,7 +291,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             statement_refs=[r for r in statement_refs if start <= r.start < end],
             actors=[a for a in actors if start <= a.start < end],
             places=[p for p in places if start <= p.start < end],
-            triggers=rules.find_triggers(clause_text),
+            triggers=_own_triggers(clause_text, masked[:start]),
             casualties=casualties(
                 _without_times(text, own_refs + statement_refs + blanked, start, end)
             ),
