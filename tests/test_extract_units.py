@@ -830,3 +830,13 @@ def test_assad_the_person_is_no_air_base():
     assert find_places("Insurgents who overthrew al-Assad last Sunday hold the city.") == []
     (base,) = find_places("Drones hit Ain al-Assad air base on Monday.")
     assert base.site_id == "ain-al-asad"
+
+
+def test_a_list_of_days_with_one_month_is_one_incident_per_day():
+    rows = _rows("On November 9 and 11, drones attacked Harir air base.")
+    assert sorted(r[:2] for r in rows) == [
+        ("2023-11-09", "harir-air-base"), ("2023-11-11", "harir-air-base"),
+    ]  # fmt: skip
+    # a figure after "and" is no day
+    rows = _rows("On November 9 and 2 soldiers were wounded when drones attacked Harir air base.")
+    assert [r[:2] for r in rows] == [("2023-11-09", "harir-air-base")]

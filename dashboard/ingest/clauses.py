@@ -33,6 +33,7 @@ from dashboard.ingest.dates import (
     Resolved,
     TimeRef,
     find_time_refs,
+    listed_days,
 )
 from dashboard.ingest.numbers import Casualties, casualties
 from dashboard.ingest.places import PlaceMention, find_places
@@ -105,6 +106,7 @@ class Clause:
     subordinate: bool = False  # "after the attack on X on Monday": another event's time
     continuation: bool = False  # the sentence goes on about an event already named
     days_after: re.Match | None = None  # "a day after 10 people were killed ...": days before
+    listed: list[TimeRef] = field(default_factory=list)  # "November 9 and 11": the other days
     kind: str = OTHER
     day: Resolved | None = None
     dated_by: str = ""
@@ -278,6 +280,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     out = []
     spans = rules.clause_spans(masked)
     days_after, own_refs, blanked = _days_after(masked, spans, own_refs)
+    listed = listed_days(text, own_refs)
     for number, (start, end) in enumerate(spans):
         clause_text = masked[start:end]
         clause = Clause(
@@ -303,6 +306,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             ),
             continuation=continuation,
             days_after=days_after[number],
+            listed=[r for r in listed if start <= r.start < end],
         )
         clause.previous = out[-1] if out else None
         out.append(clause)

@@ -31,7 +31,7 @@ class Event:
     """An event read from one clause, before it is tied to its place(s)."""
 
     day: Resolved | None
-    dated_by: str  # text | carried | report | later | claim
+    dated_by: str  # text | carried | report | statement | later | claim
     event_type: str
     weapon: str | None
     actor1: str | None

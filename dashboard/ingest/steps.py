@@ -321,6 +321,7 @@ def make_incidents(clause: Clause, report: Report) -> bool:
         return False
     if event.day is not None:
         clause.made = _dated(clause, report, event)
+        clause.made += _on_listed_days(clause, report, event)
     else:
         clause.made = _undated(clause, report, event)
     separate, known = bool(_OTHER_EVENT.search(clause.text)), refers_back(clause)
@@ -330,6 +331,17 @@ def make_incidents(clause: Clause, report: Report) -> bool:
     if first and first.dated_by == "text" and not clause.subordinate:
         report.current_day = Resolved(first.event_date, first.time_precision, first.date_how)
     return bool(clause.made)
+
+
+def _on_listed_days(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+    """ "On November 9 and 11, the base was attacked": the same places on each listed day."""
+    places = list({c.place.key: c.place for c in clause.made}.values())
+    days = [resolve(ref, report.published, report.anchor) for ref in clause.listed]
+    made = []
+    for day in days:
+        if places and day is not None and day.day != event.day.day:
+            made += report.make(replace(event, day=day), places)
+    return made
 
 
 def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
@@ -486,8 +498,8 @@ def _stated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return []
     event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
     event.dated_by = "report"
-    if clause.anaphoric is not None:
-        return report.make(event, [clause.anaphoric])
+    if clause.anaphoric is not None:  # its own report's day, not one of an event told again
+        return report.make(replace(event, dated_by="statement"), [clause.anaphoric])
     report.pending = [event]
     return []
 
