@@ -840,3 +840,12 @@ def test_a_list_of_days_with_one_month_is_one_incident_per_day():
     # a figure after "and" is no day
     rows = _rows("On November 9 and 2 soldiers were wounded when drones attacked Harir air base.")
     assert [r[:2] for r in rows] == [("2023-11-09", "harir-air-base")]
+
+
+def test_a_count_of_more_attacks_does_not_continue_the_dated_one():
+    rows = _rows(
+        "A drone targeted the Conoco gas field on Monday, officials said.\n\nIt was the "
+        "latest of many attacks.\n\nTwo other soldiers were wounded in two more attacks on "
+        "Harir air base in Iraq."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "conoco-gas-field")]

@@ -433,9 +433,18 @@ def _lead_news(clause: Clause) -> bool:
     return clause.sentence.paragraph <= 1 and bool(_PERFECT_PASSIVE.search(clause.text))
 
 
+# "in two more attacks on the base": a count of other events, none of them the one told
+_MORE_EVENTS = re.compile(
+    r"\b(?:two|three|four|five|six|\d+)\s+(?:more|other|separate)\s+(?:attacks|strikes)\b", re.I
+)
+
+
 def _continues(clause: Clause, pending: Event, event: Event) -> bool:
     """A clause that goes on about the pending event: a continuation, or the same kind of
-    event when the pending one has a precise day."""
+    event when the pending one has a precise day; not a count of other events ("in two more
+    attacks on the base")."""
+    if _MORE_EVENTS.search(clause.text):
+        return False
     if clause.continuation:
         return True
     stated = pending.dated_by == "report"  # "..., officials said Monday" waiting for its place
@@ -481,6 +490,7 @@ def _carries_day(clause: Clause, report: Report) -> bool:
         report.current_day is not None
         and clause.event.event_type in _FIGHTING
         and not rules.SUMMARY.search(clause.text)
+        and not _MORE_EVENTS.search(clause.text)
         and not clause.cause
         and not clause.subordinate
         and not perfect_tense(clause)
