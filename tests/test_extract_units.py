@@ -849,3 +849,16 @@ def test_a_count_of_more_attacks_does_not_continue_the_dated_one():
         "Harir air base in Iraq."
     )
     assert [r[:2] for r in rows] == [("2023-11-13", "conoco-gas-field")]
+
+
+def test_what_forces_occasionally_do_is_no_event():
+    # a habit ("occasionally announces operations to foil smuggling") is no event: the strike
+    # told after it keeps its own kind and the lead's day
+    rows = _rows(
+        "At least nine civilians were killed Monday in air strikes on Syria, a monitor said."
+        "\n\nThe kingdom has tightened border controls in recent years, and its army "
+        "occasionally announces operations to foil smuggling attempts.\n\nJets carried out "
+        "strikes on houses in the southern province of Suwayda, killing nine people, the "
+        "monitor said.\n\nThe first strike on a house in the village of Urman killed a man."
+    )
+    assert [r[:3] for r in rows if r[1] == "Urman"] == [("2023-11-13", "Urman", "attack")]
