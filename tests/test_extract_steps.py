@@ -303,3 +303,23 @@ def test_a_month_and_year_over_a_quarter_old_is_history():
                  "At the end of December 2023 a bomb went off in Kirkuk city.")  # fmt: skip
     assert clause_of(rep, 0, until=steps.skip_background).kind == BACKGROUND
     assert clause_of(rep, 1, until=steps.skip_background).kind != BACKGROUND
+
+
+def test_a_retelling_with_no_day_and_the_same_toll_in_the_province_is_the_dated_event():
+    # a caption "Three fighters killed in a drone strike in Sulaimani" (no day of its own)
+    # and "near the village of X, Said Sadiq district" on Friday: one event, the dated one
+    def candidate(text: str, precision: int, dated_by: str, killed) -> Candidate:
+        (place,) = find_places(text)
+        return Candidate(
+            event_date=date(2024, 1, 19), time_precision=precision, date_how="", killed=killed,
+            event_type="airstrike", weapon=None, actor1=None, actor2=None, place=place,
+            wounded=None, evidence=[(0, 1)], dated_by=dated_by,
+        )  # fmt: skip
+
+    village = "A car was hit near the village of Gird Kewan, Said Sadiq district, on Friday."
+    caption = candidate("Three fighters killed in a drone strike in Sulaimani", 2, "report", 3)
+    (kept,) = deduplicated([candidate(village, 1, "text", 3), caption])
+    assert kept.place.text.startswith("Gird Kewan") and kept.killed == 3
+    # another toll: another event
+    other = candidate("Two fighters killed in a drone strike in Sulaimani", 2, "report", 2)
+    assert len(deduplicated([candidate(village, 1, "text", 3), other])) == 2

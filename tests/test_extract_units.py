@@ -134,6 +134,8 @@ def test_expressions_that_date_nothing(text):
         # "a" opening a phrase that goes on to a number is not a count of one
         ("officials gave a provisional toll that four people killed in the shelling", 4, None),
         ("the ministry issued a statement that 3 soldiers were wounded", None, 3),
+        # "others" with no figure: the four killed are not the wounded
+        ("four people were killed and others wounded in the raid", 4, None),
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -708,3 +710,155 @@ def test_an_event_named_only_as_what_is_answered_last_week_is_background():
         name="cause",
     )
     assert list(frame["site_id"].fillna("")) == ["ain-al-asad"]
+
+
+def test_a_place_located_near_or_in_the_suburbs_of_a_town_is_one_place():
+    # "X, located near Y", "X in the suburbs of Y": Y only locates X, it is no second place
+    (base,) = find_places("Harir air base, located near Erbil, was hit by a drone.")
+    assert base.site_id == "harir-air-base" and base.text.endswith("Erbil")
+    (district,) = find_places("Jets bombed depots in the Dumayr district in the suburbs of "
+                              "Damascus.")  # fmt: skip
+    assert district.name == "Aḑ Ḑumayr" and district.text.endswith("Damascus")
+    # the divisions listed after an unknown village locate it: the district's point
+    (village,) = find_places("A car was hit near the village of Gird Kewan, Said Sadiq "
+                             "district, Sulaimani province on Friday.")  # fmt: skip
+    assert village.text.startswith("Gird Kewan") and village.name is None
+    assert village.admin1 is not None and village.geo_precision == 2
+    # a list of places is still a list
+    assert len(find_places("Drones hit Erbil, Sulaimani province and Duhok on Friday.")) == 3
+
+
+def test_an_unknown_dam_or_support_site_is_a_place_of_its_own():
+    # a name the gazetteer lacks, shaped like a facility, is the place (not the town it is
+    # relative to, which has no point of its own)
+    (dam,) = find_places("Jets struck near the Qara Sor Dam, southeast of Manbij, on Monday.")
+    assert "Qara Sor Dam" in dam.text and not dam.resolved
+    (site,) = find_places("Rockets landed near Military Support Site Zulu on Tuesday.")
+    assert "Support Site Zulu" in site.text
+
+
+def test_a_continuation_with_day_and_place_dates_the_lead_told_with_the_statements_day():
+    # the lead gives only the statement's day ("officials said Thursday"); "The attack
+    # happened Tuesday near X" is its own day and place
+    rows = _rows(
+        "Two soldiers are being checked for injuries after rockets were fired at troops in "
+        "Syria, officials said Thursday.\n\nThe attack happened Tuesday near the Conoco gas "
+        "field in eastern Syria.",
+        published="Published: 16 November 2023",
+    )
+    assert [r[:2] for r in rows] == [("2023-11-14", "conoco-gas-field")]
+
+
+def test_where_a_speaker_recalls_an_attack_from_is_not_its_place():
+    rows = _rows(
+        "“We were at the market when the drones attacked,” Ali Hassan recalled from his home "
+        "in the Kobani countryside, his arm in a sling."
+    )
+    assert rows == []
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "ROME/PARIS/ MADRID - Drones hit an air base in western Iraq, officials said.",
+        "(Wire- Some Network) BEIRUT, Mar 3 (AB-CD) – Drones hit an air base in western Iraq.",
+    ],
+)
+def test_dateline_variants_are_cut_from_the_body(paragraph):
+    from dashboard.ingest.published import find_dateline
+
+    found = find_dateline(paragraph)
+    assert found is not None and paragraph[found.end :].startswith("Drones")
+
+
+def test_a_clause_that_tells_the_strikes_again_with_their_day_dates_them():
+    # the lead and the places give only the statement's day; "X carried out the strikes on
+    # Monday" tells the same strikes with their own day
+    rows = _rows(
+        "Air strikes in western Iraq killed at least 9 people, a spokesman said on Tuesday. "
+        "The strikes hit positions in Akashat, the spokesman said in a statement. The United "
+        "States carried out the strikes on Monday in retaliation for the killing of three "
+        "soldiers."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "akashat")]
+
+
+def test_it_that_was_attacked_is_the_place_the_sentence_before_opened_with():
+    rows = _rows(
+        "Al-Tanf is a US garrison in Syria, far from the base at Erbil. It was attacked early "
+        "on Monday, wounding two soldiers."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "al-tanf")] and rows[0][4] == 2
+    # a statement's day, the pronoun for the base the sentence before was about
+    rows = _rows(
+        "Militants claimed a drone strike on Harir air base. The base was hit repeatedly by "
+        "drones in recent weeks. On Sunday, a local channel reported that a drone attacked it."
+    )
+    assert ("2023-11-12", "harir-air-base") in [r[:2] for r in rows]
+
+
+def test_a_channel_named_after_a_place_that_reports_places_nothing():
+    # "the TV channel X reported": an outlet, the subject of a report, not a place
+    text = "On Monday, the TV channel Al Jazeera reported that bases in Iraq were attacked."
+    assert find_places(text) == []
+    assert [p.text for p in find_places("Baghdad reported a drone attack on Erbil.")] == ["Erbil"]
+
+
+def test_the_town_of_a_site_attacked_that_day_is_the_same_event_paragraphs_later():
+    rows = _rows(
+        "Coalition forces shot down two drones at Erbil International Airport early on Monday."
+        "\n\nFlights were halted for an hour.\n\nThe airport director said flights resumed."
+        "\n\nOfficials have recorded dozens of attacks on US forces since October.\n\nThey "
+        "said most failed to reach their targets.\n\nAn official said that following "
+        "Monday's attacks at Erbil there were no casualties."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "erbil-airport")]
+
+
+def test_attacks_a_deployment_answers_are_not_the_sentences_event():
+    # the day is the deployment's; the attacks it answers are named, not reported: the places
+    # of the next sentence are no incident of that day
+    rows = _rows(
+        "The troops were deployed early on Monday in response to alleged attacks by insurgents "
+        "that toppled the government.\n\nState television said the army remains in its "
+        "positions in Quneitra and Hamidiya."
+    )
+    assert rows == []
+
+
+def test_assad_the_person_is_no_air_base():
+    assert find_places("Insurgents who overthrew al-Assad last Sunday hold the city.") == []
+    (base,) = find_places("Drones hit Ain al-Assad air base on Monday.")
+    assert base.site_id == "ain-al-asad"
+
+
+def test_a_list_of_days_with_one_month_is_one_incident_per_day():
+    rows = _rows("On November 9 and 11, drones attacked Harir air base.")
+    assert sorted(r[:2] for r in rows) == [
+        ("2023-11-09", "harir-air-base"), ("2023-11-11", "harir-air-base"),
+    ]  # fmt: skip
+    # a figure after "and" is no day
+    rows = _rows("On November 9 and 2 soldiers were wounded when drones attacked Harir air base.")
+    assert [r[:2] for r in rows] == [("2023-11-09", "harir-air-base")]
+
+
+def test_a_count_of_more_attacks_does_not_continue_the_dated_one():
+    rows = _rows(
+        "A drone targeted the Conoco gas field on Monday, officials said.\n\nIt was the "
+        "latest of many attacks.\n\nTwo other soldiers were wounded in two more attacks on "
+        "Harir air base in Iraq."
+    )
+    assert [r[:2] for r in rows] == [("2023-11-13", "conoco-gas-field")]
+
+
+def test_what_forces_occasionally_do_is_no_event():
+    # a habit ("occasionally announces operations to foil smuggling") is no event: the strike
+    # told after it keeps its own kind and the lead's day
+    rows = _rows(
+        "At least nine civilians were killed Monday in air strikes on Syria, a monitor said."
+        "\n\nThe kingdom has tightened border controls in recent years, and its army "
+        "occasionally announces operations to foil smuggling attempts.\n\nJets carried out "
+        "strikes on houses in the southern province of Suwayda, killing nine people, the "
+        "monitor said.\n\nThe first strike on a house in the village of Urman killed a man."
+    )
+    assert [r[:3] for r in rows if r[1] == "Urman"] == [("2023-11-13", "Urman", "attack")]

@@ -33,6 +33,7 @@ from dashboard.ingest.dates import (
     Resolved,
     TimeRef,
     find_time_refs,
+    listed_days,
 )
 from dashboard.ingest.numbers import Casualties, casualties
 from dashboard.ingest.places import PlaceMention, find_places
@@ -105,6 +106,7 @@ class Clause:
     subordinate: bool = False  # "after the attack on X on Monday": another event's time
     continuation: bool = False  # the sentence goes on about an event already named
     days_after: re.Match | None = None  # "a day after 10 people were killed ...": days before
+    listed: list[TimeRef] = field(default_factory=list)  # "November 9 and 11": the other days
     kind: str = OTHER
     day: Resolved | None = None
     dated_by: str = ""
@@ -175,6 +177,18 @@ def refers_back(clause: Clause) -> bool:
     return any(_reference(clause, t) for t in clause.triggers)
 
 
+# "carried out the strikes": verbs that only say an event named by its noun happened
+_LIGHT_VERBS = frozenset({"carried out", "conducted", "launched", "staged", "executed"})
+
+
+def tells_known_event(clause: Clause) -> bool:
+    """ "The United States carried out the strikes on Friday": the clause only tells again an
+    event already named (a definite event noun, and no trigger but light verbs besides)."""
+    known = [t for t in clause.triggers if _reference(clause, t)]
+    others = [t for t in clause.triggers if not _reference(clause, t)]
+    return bool(known) and all(" ".join(t.word.lower().split()) in _LIGHT_VERBS for t in others)
+
+
 def perfect_tense(clause: Clause) -> bool:
     """ "have targeted", "has faced": a summary of events, not one dated by the report."""
     return bool(rules.PRESENT_PERFECT.search(clause.text))
@@ -238,6 +252,24 @@ def _days_after(masked: str, spans: list[tuple[int, int]], refs: list[TimeRef]):
     return found, kept, blanked
 
 
+# "In response to an attack by X on Monday, forces launched ...", "deployed on Sunday in
+# response to alleged attacks": the event answered, up to the next comma; not the clause's own
+_CAUSE_PHRASE = re.compile(
+    r"\b(?:in\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s+[^,;]*", re.IGNORECASE
+)
+
+
+def _own_triggers(clause_text: str, before: str) -> list:
+    """The clause's event triggers, not those of an event it only answers ("in response to
+    attacks"); a clause that is all cause (after "in retaliation for") keeps its own."""
+    triggers = rules.find_triggers(clause_text)
+    if rules.CAUSE_BEFORE.search(before):
+        return triggers
+    causes = [m.span() for m in _CAUSE_PHRASE.finditer(clause_text)]
+    own = [t for t in triggers if not any(a <= t.start < b for a, b in causes)]
+    return own
+
+
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
@@ -248,6 +280,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     out = []
     spans = rules.clause_spans(masked)
     days_after, own_refs, blanked = _days_after(masked, spans, own_refs)
+    listed = listed_days(text, own_refs)
     for number, (start, end) in enumerate(spans):
         clause_text = masked[start:end]
         clause = Clause(
@@ -261,7 +294,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             statement_refs=[r for r in statement_refs if start <= r.start < end],
             actors=[a for a in actors if start <= a.start < end],
             places=[p for p in places if start <= p.start < end],
-            triggers=rules.find_triggers(clause_text),
+            triggers=_own_triggers(clause_text, masked[:start]),
             casualties=casualties(
                 _without_times(text, own_refs + statement_refs + blanked, start, end)
             ),
@@ -273,6 +306,7 @@ def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
             ),
             continuation=continuation,
             days_after=days_after[number],
+            listed=[r for r in listed if start <= r.start < end],
         )
         clause.previous = out[-1] if out else None
         out.append(clause)

@@ -190,6 +190,35 @@ def find_time_refs(text: str) -> list[TimeRef]:
     return sorted(found, key=lambda r: r.start)
 
 
+_MONTH_FIRST = re.compile(r"^(?P<month>[A-Za-z]+\.?)\s+\d{1,2}(?:st|nd|rd|th)?$")
+_DAY_FIRST = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]+\.?)$")
+_AND_DAY_AFTER = re.compile(
+    r"^\s*(?:,\s*)?and\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    r"(?=\s*[,;.]|\s*$|\s+(?:the|in|at|near|when|respectively)\b)"
+)
+_DAY_AND_BEFORE = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*(?:,\s*)?and\s+$")
+
+
+def listed_days(text: str, refs: list[TimeRef]) -> list[TimeRef]:
+    """The other days of a list that names its month once ("On November 9 and 11", "on 9 and
+    11 November"): each as a day of its own ("November 11", "9 November")."""
+    out = []
+    for ref in refs:
+        if ref.kind != ABSOLUTE:
+            continue
+        if (month := _MONTH_FIRST.match(ref.text)) and (
+            more := _AND_DAY_AFTER.match(text[ref.end :])
+        ):
+            phrase = f"{month.group('month')} {more.group('day')}"
+            out.append(TimeRef(ref.end + more.start("day"), ref.end + more.end(), phrase, ABSOLUTE))
+        elif (month := _DAY_FIRST.match(ref.text)) and (
+            more := _DAY_AND_BEFORE.search(text[: ref.start])
+        ):
+            phrase = f"{more.group('day')} {month.group('month')}"
+            out.append(TimeRef(more.start("day"), more.end("day"), phrase, ABSOLUTE))
+    return out
+
+
 def best(refs: list[TimeRef]) -> TimeRef | None:
     """The most precise expression (first in text among equals)."""
     return min(refs, key=lambda r: (r.rank, r.start)) if refs else None

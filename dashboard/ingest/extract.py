@@ -35,6 +35,7 @@ from dashboard.schema import COLUMNS, parse_incidents
 EXTRA_COLUMNS = ("evidence", "confidence")
 _SAME_EVENT_KM = 3.0
 _TOWN_OF_SITE_KM = 10.0
+_REPORT_SENTENCES = 1000  # a town and a site in it on one day: one event anywhere in a report
 # A neighbourhood the gazetteer does not know and the town a report names for the same day's
 # event: one event when read within this many sentences of each other.
 _PART_OF_TOWN_SENTENCES = 5
@@ -180,7 +181,26 @@ def _report_day_of(a: Candidate, b: Candidate) -> bool:
     return abs((coarse.event_date - precise.event_date).days) <= window
 
 
+def _retold(a: Candidate, b: Candidate) -> bool:
+    """A headline, caption or summary that tells an event again with no day of its own ("Three
+    fighters killed in a drone strike in Sulaimani") and a dated report of it: the same toll,
+    fighting both, in the same province, within the window of the day not given."""
+    told = [c for c in (a, b) if c.dated_by == "report"]
+    if len(told) != 1 or not ({a.event_type, b.event_type} <= _FIGHTS | {"clash"}):
+        return False
+    toll = (a.killed, a.wounded)
+    if not any(toll) or toll != (b.killed, b.wounded):
+        return False
+    area = (a.place.country, a.place.admin1)
+    if area != (b.place.country, b.place.admin1) or a.place.admin1 is None:
+        return False
+    window = _WINDOW_DAYS.get(told[0].time_precision, 0)
+    return abs((a.event_date - b.event_date).days) <= window
+
+
 def _same_event(a: Candidate, b: Candidate) -> bool:
+    if _retold(a, b):
+        return True
     if a.event_date != b.event_date:
         # the initiator of a report-dated row is often misread ("killed in US strikes that
         # answered attacks by militias"): the place and the kind of fight are enough
@@ -205,9 +225,13 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
     ).km
     if distance <= _SAME_EVENT_KM:
         return True
-    # "Erbil" and "Erbil air base" on one day: the town only places the site roughly.
+    # "Erbil" and "Erbil air base" on one day, anywhere in one report ("... following today's
+    # attacks at Erbil" paragraphs later): the town only places the site roughly, unless the
+    # text tells a separate attack
     town_and_site = bool(a.place.site_id) != bool(b.place.site_id)
-    return town_and_site and distance <= _TOWN_OF_SITE_KM and _one_report_of(a, b)
+    separate = a.separate or b.separate
+    within = _REPORT_SENTENCES if not separate else 2
+    return town_and_site and distance <= _TOWN_OF_SITE_KM and _one_report_of(a, b, within)
 
 
 def deduplicated(candidates: list[Candidate]) -> list[Candidate]:
@@ -226,6 +250,8 @@ def deduplicated(candidates: list[Candidate]) -> list[Candidate]:
 
 def _kept(same: Candidate, candidate: Candidate) -> tuple[Candidate, Candidate]:
     """(kept, merged into it) of two candidates read for one event."""
+    if _retold(same, candidate):  # the report that gives the day wins
+        return (candidate, same) if same.dated_by == "report" else (same, candidate)
     if same.event_date != candidate.event_date:  # the day the text gives wins
         return (same, candidate) if same.time_precision < candidate.time_precision else (
             candidate, same)  # fmt: skip

@@ -34,7 +34,9 @@ _PERSON = (
     r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
     r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?)\b"
 )
-_WORDS = r"(?:[\w’'\-]+\s+){0,4}?"
+# words between a figure and the people it counts ("three Iraqi army soldiers"); never what
+# befell others ("four people were killed and others wounded": the four are not wounded)
+_WORDS = r"(?:(?!(?:were|was|and|killed|dead|wounded|injured)\b)[\w’'\-]+\s+){0,4}?"
 _KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"
 _WOUND_VERB = r"(?:wounding|wounded|wounds|injuring|injured|injures|hurting|hurt)"
 _KILL_STATE = r"(?:killed|dead|died|slain|perished|shot\s+dead|gunned\s+down|shot\s+to\s+death)"

@@ -68,9 +68,10 @@ _LEADING_STOP = _words(
 )
 _SITE_SHAPED = re.compile(
     r"^(?:(?:Tower|Camp|Base|Outpost|Union|FOB|COP|Forward\s+Operating\s+Base|Patrol\s+Base|"
-    r"Combat\s+Outpost|Mission\s+Support\s+Site|MSS|Firebase|Checkpoint)\s+[A-Z0-9][\w\-]*"
+    r"Combat\s+Outpost|(?:Mission|Military)\s+Support\s+Site|MSS|Firebase|Checkpoint)\s+"
+    r"[A-Z0-9][\w\-]*"
     r"|[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\s+(?:Air\s+Base|Airbase|Base|Airfield|Air\s+Field|"
-    r"Garrison|Outpost|Camp))$"
+    r"Garrison|Outpost|Camp|Dam))$"
 )
 _KIND_WORDS = (
     r"(?:international\s+airport|military\s+airport|air\s*base|air\s+field|airfield|airport|"
@@ -88,7 +89,10 @@ _CONTEXT_AFTER = re.compile(
     rf"(?:city|town|village)\s+of\s+)?"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate|countryside)\s+of\s+"
-    rf"|,?\s+(?:near|outside|close\s+to|not\s+far\s+from)\s+(?:the\s+)?"
+    rf"|,?\s+(?:(?:located|situated|lying)\s+)?(?:near|outside|close\s+to|not\s+far\s+from)"
+    rf"\s+(?:the\s+)?"
+    rf"|,?\s+(?:located|situated|lying)\s+in\s+(?:the\s+)?"
+    rf"|\s+(?:in|on)\s+the\s+(?:suburbs|outskirts|vicinity|environs)\s+of\s+(?:the\s+)?"
     rf"|\s+(?:sub-?district|district|neighbou?rhood|area|countryside|outskirts)\s+of\s+"
     rf"|,\s+an?\s+(?:small\s+)?(?:town|village|city)\s+(?:in|near)\s+(?:the\s+)?"
     rf"|,\s+(?:a\s+)?part\s+of\s+(?:the\s+)?)$",
@@ -319,14 +323,18 @@ _ATTRIBUTE_AFTER = re.compile(
 # "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
 # political analyst": outlets named after places.
 _OUTLET_BEFORE = re.compile(
-    r"\b(?:told|telling|to\s+tell|said|says|according\s+to)\s+(?:the\s+)?$", re.IGNORECASE
-)  # "said Al Jazeera's Resul Serdar", "according to Damascus": who speaks
+    r"\b(?:(?:told|telling|to\s+tell|said|says|according\s+to)\s+(?:the\s+)?"
+    r"|(?:channel|broadcaster|newspaper|news\s+agency|outlet|network)\s+)$",
+    re.IGNORECASE,
+)  # "said Al Jazeera's Resul Serdar", "according to Damascus", "the TV channel X": who speaks
 _OUTLET_AFTER = re.compile(
     r"^['’]?s?\s+(?:correspondents?|reporters?|TV|television|channel|radio|news\s+(?:agency|"
     r"channel|website|site)|broadcaster|newspaper"
     r"|(?:[\w\-]+\s+){0,2}?(?:analyst|editor|anchor|presenter|columnist|commentator))\b",
     re.IGNORECASE,
 )
+# People whose names a fuzzy match takes for a place: "overthrew al-Assad" is no Al-Asad base.
+_PERSON_NAME = re.compile(r"(?:(?:Bashar|Hafez|Maher)\s+)?(?:al[\s\-])?Assad", re.IGNORECASE)
 # "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
 # for its government, the subject of a statement; it issues, it is not where anything happened.
 _ISSUER_AFTER = re.compile(
@@ -334,7 +342,7 @@ _ISSUER_AFTER = re.compile(
     r"(?:\w+ly\s+)?)?"
     r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
     r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
-    r"acknowledged|admitted|responded|vowed)\b"
+    r"acknowledged|admitted|responded|vowed|reported|reports)\b"
 )
 # "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
 # place of whoever speaks, not of the event.
@@ -504,7 +512,8 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
     revealed", "a statement issued by the US Embassy in Baghdad"): the name places no event."""
     after, before = text[end : end + 60], text[max(0, start - 80) : start]
     return bool(
-        _TIME_ZONE_AFTER.match(after)
+        (_PERSON_NAME.fullmatch(text[start:end]) and not _KIND_AFTER.match(after))
+        or _TIME_ZONE_AFTER.match(after)
         or _ATTRIBUTE_AFTER.match(after)
         or _OUTLET_AFTER.match(after)
         or _ISSUER_AFTER.match(after)
@@ -646,7 +655,13 @@ def _context_between(mention: PlaceMention, place: PlaceMention, between: str, o
     # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
     owned = offset > 0 and re.fullmatch(r"['’]s\s+", between)
     located = inside and (not mention.resolved or (place.region and not mention.region))
-    return bool(_CONTEXT_AFTER.match(between) or located or owned or part_of)
+    # "the village of X, Y district, Z province": the divisions after an unknown place
+    apposed = re.fullmatch(r",\s+(?:the\s+)?", between) and (offset > 0 or not mention.resolved)
+    divisions = apposed and bool(_DIVISION_END.search(place.text))
+    return bool(_CONTEXT_AFTER.match(between) or located or owned or part_of or divisions)
+
+
+_DIVISION_END = re.compile(r"\b(?:province|governorate|district|sub-?district)$", re.IGNORECASE)
 
 
 _DIRECTION_BETWEEN = re.compile(rf"(?:{_DISTANCE})?{_DIRECTION}\s+of\s", re.IGNORECASE)

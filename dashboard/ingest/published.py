@@ -57,10 +57,13 @@ _COPYRIGHT = re.compile(
 )
 # "BAGHDAD, Jan 24 (Reuters) - ", "ERBIL, Iraq, Feb. 3, 2024 (AP) — ", "Baghdad (Reuters) – ",
 # "BAGHDAD: ", "Colombia /America, 29th January 2024: ", "WASHINGTON — ".
+# "(MENAFN- Nam News Network) DAMASCUS, Aug 14 (NNN-SANA) – ": an aggregator's tag first;
+# "WASHINGTON/BAGHDAD/ TEHRAN - ": several cities.
 DATELINE = re.compile(
-    r"^(?P<city>[A-Z][A-Za-z.'’\-]*(?:[ \t]+/?[A-Z][A-Za-z.'’\-]*|[ \t]*/[A-Z][A-Za-z.'’\-]*){0,3})"
+    r"^(?:\([A-Za-z][^()\n]{1,40}\)[ \t]*)?"
+    r"(?P<city>[A-Z][A-Za-z.'’\-]*(?:(?:[ \t]+/?|[ \t]*/)[ \t]*[A-Z][A-Za-z.'’\-]*){0,3})"
     r"(?P<rest>(?:,[ \t]*[^,:()\n—–]{2,40}?){0,3})"
-    r"[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/]{2,30})\))?"
+    r"[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/\-]{2,30})\))?"
     r"[ \t]*(?P<sep>[—–]|-{1,2}|:)[ \t]+(?=\S)"
 )
 _CAPTION_END = re.compile(

@@ -31,7 +31,7 @@ class Event:
     """An event read from one clause, before it is tied to its place(s)."""
 
     day: Resolved | None
-    dated_by: str  # text | carried | report | later | claim
+    dated_by: str  # text | carried | report | statement | later | claim
     event_type: str
     weapon: str | None
     actor1: str | None
@@ -81,6 +81,7 @@ class Report:
     group_actor: str | None = None
     last_place_sentence: int = -1
     history_sentence: int = -10  # the last sentence about an earlier year
+    topic: tuple[int, PlaceMention] | None = None  # (sentence, the place it opened with)
     _report_day: Resolved | None = None
 
     @property

@@ -157,6 +157,7 @@ BACKGROUND = re.compile(
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
     r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b"
     r"|\b(?:may|might|must)\s+have\b|\bfrequently\b|\boften\b|\boverall\b"
+    r"|\boccasionally\b|\bsometimes\b|\busually\b|\bin\s+recent\s+(?:years|months)\b"
     r"|\b(?:most|many|all|some|several|dozens|hundreds|majority)\s+of\s+(?:the|these|those|its|"
     r"their)\s+(?:\w+\s+)?(?:attacks|strikes|incidents|raids)\b"
     r"|\bthe\s+most\s+(?:common|frequent|frequently\s+\w+)\s+targets?\b",
@@ -235,7 +236,10 @@ _ATTRIBUTION = re.compile(
     r"(?:said|says|told\s+(?:the\s+)?(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|\w+)|reported|"
     r"added|announced)\s+(?:that\s+)?"
     r"(?=[A-Za-z0-9])"
-    r"|\bsaid\s+in\s+a\s+statement\b",
+    r"|\bsaid\s+in\s+a\s+statement\b"
+    # after a quote: "...,” Ali recalled from his home in X": where the speaker is, no event's
+    r"|(?<=[”\"])\s*[^“”\"().;,]{0,60}?\b(?:said|says|recalled|recounted|remembered|explained)"
+    r"\s+from\s+(?:his|her|their)\s+[^,.;“”\"]{0,60}",
 )
 
 

@@ -43,6 +43,7 @@ from dashboard.ingest.clauses import (
     classify,
     perfect_tense,
     refers_back,
+    tells_known_event,
 )
 from dashboard.ingest.dates import (
     ABSOLUTE,
@@ -243,8 +244,37 @@ def choose_places(clause: Clause, report: Report) -> bool:
     clause.chosen = drop_context_places(clause.sentence.text, places)
     if not clause.chosen and clause.kind == EVENT:
         found = anaphoric_place(clause.text, report.places_seen)
-        clause.anaphoric = found
+        clause.anaphoric = found or _pronoun_place(clause, report)
     return False
+
+
+# "It was attacked on ...", "a drone attacked it": the place the sentence before was about
+_HIT_VERBS = r"(?:attacked|hit|struck|targeted|shelled|bombed|stormed|raided)"
+_IT_HIT = re.compile(
+    rf"\b(?:[Ii]t\s+(?:was|had\s+been|has\s+been)\s+(?:\w+ly\s+)?(?:also\s+)?{_HIT_VERBS}"
+    rf"|{_HIT_VERBS}\s+it)\b"
+)
+
+
+def _pronoun_place(clause: Clause, report: Report) -> PlaceMention | None:
+    """ "Tower 22 is a US base in Jordan. It was attacked on January 28th": an attack verb with
+    "it" as what was hit stands for the place that opened the sentence just before."""
+    topic = report.topic
+    match = _IT_HIT.search(clause.text)
+    if match is None or topic is None or topic[0] != clause.sentence.index - 1:
+        return None
+    return replace(topic[1], start=match.start(), end=match.end(), role="event")
+
+
+_OPENS_WITH = re.compile(r"^\W*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _opening_place(clause: Clause) -> PlaceMention | None:
+    """The place a sentence opens with ("Tower 22 is ...", "The base was hit ..."): its topic."""
+    place = clause.chosen[0] if clause.chosen else clause.anaphoric
+    if place is None or not (place.site_level or place.resolved):
+        return None
+    return place if _OPENS_WITH.match(clause.sentence.text[: place.start]) else None
 
 
 _NEXT_EVENT = re.compile(r"\b(?:when|while|followed|then|another|second|third)\b", re.I)
@@ -291,6 +321,7 @@ def make_incidents(clause: Clause, report: Report) -> bool:
         return False
     if event.day is not None:
         clause.made = _dated(clause, report, event)
+        clause.made += _on_listed_days(clause, report, event)
     else:
         clause.made = _undated(clause, report, event)
     separate, known = bool(_OTHER_EVENT.search(clause.text)), refers_back(clause)
@@ -300,6 +331,17 @@ def make_incidents(clause: Clause, report: Report) -> bool:
     if first and first.dated_by == "text" and not clause.subordinate:
         report.current_day = Resolved(first.event_date, first.time_precision, first.date_how)
     return bool(clause.made)
+
+
+def _on_listed_days(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+    """ "On November 9 and 11, the base was attacked": the same places on each listed day."""
+    places = list({c.place.key: c.place for c in clause.made}.values())
+    days = [resolve(ref, report.published, report.anchor) for ref in clause.listed]
+    made = []
+    for day in days:
+        if places and day is not None and day.day != event.day.day:
+            made += report.make(replace(event, day=day), places)
+    return made
 
 
 def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
@@ -391,9 +433,18 @@ def _lead_news(clause: Clause) -> bool:
     return clause.sentence.paragraph <= 1 and bool(_PERFECT_PASSIVE.search(clause.text))
 
 
+# "in two more attacks on the base": a count of other events, none of them the one told
+_MORE_EVENTS = re.compile(
+    r"\b(?:two|three|four|five|six|\d+)\s+(?:more|other|separate)\s+(?:attacks|strikes)\b", re.I
+)
+
+
 def _continues(clause: Clause, pending: Event, event: Event) -> bool:
     """A clause that goes on about the pending event: a continuation, or the same kind of
-    event when the pending one has a precise day."""
+    event when the pending one has a precise day; not a count of other events ("in two more
+    attacks on the base")."""
+    if _MORE_EVENTS.search(clause.text):
+        return False
     if clause.continuation:
         return True
     stated = pending.dated_by == "report"  # "..., officials said Monday" waiting for its place
@@ -439,6 +490,7 @@ def _carries_day(clause: Clause, report: Report) -> bool:
         report.current_day is not None
         and clause.event.event_type in _FIGHTING
         and not rules.SUMMARY.search(clause.text)
+        and not _MORE_EVENTS.search(clause.text)
         and not clause.cause
         and not clause.subordinate
         and not perfect_tense(clause)
@@ -447,13 +499,18 @@ def _carries_day(clause: Clause, report: Report) -> bool:
 
 def _stated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     """ "Several US personnel were injured in a rocket attack at a base in Iraq, officials said
-    Monday": no day of its own, so the statement's day, within a week; it waits for a place."""
+    Monday": no day of its own, so the statement's day, within a week; it waits for a place,
+    unless it stands for one already named ("On November 17, X reported that a drone hit
+    it")."""
     ref = clause.statement_refs[0]
     day = resolve(ref, report.published, report.anchor)
-    if day is not None:
-        event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
-        event.dated_by = "report"
-        report.pending = [event]
+    if day is None:
+        return []
+    event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
+    event.dated_by = "report"
+    if clause.anaphoric is not None:  # its own report's day, not one of an event told again
+        return report.make(replace(event, dated_by="statement"), [clause.anaphoric])
+    report.pending = [event]
     return []
 
 
@@ -477,13 +534,33 @@ def place_pending(clause: Clause, report: Report) -> bool:
     refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
     if not refers and pending.sentence.index < clause.sentence.index - 2:
         return False  # places named later only continue an event named just before
-    if clause.day is not None and pending.day is not None and clause.day.day != pending.day.day:
+    dated = _on_clause_day(clause, pending)
+    if dated is None:
         return False  # "... in April 2023, when an IED went off in Kirkuk": another time
+    if dated is not pending:  # the report's day, now the day the text gives: for all of it
+        report.pending = [dated if e is pending else e for e in report.pending]
+        report.current_day = clause.day
+        redate_reported(clause, report)
+    pending = dated
     empty = Event(None, "", pending.event_type, None, None, None, clause.casualties, [], [],
                   clause.sentence)  # fmt: skip
     merged = merge_events(pending, empty, sentence=clause.sentence)
     clause.made = report.make(merged, clause.chosen, extra_evidence=[_span(clause)])
     return True
+
+
+def _on_clause_day(clause: Clause, pending: Event) -> Event | None:
+    """The pending event as a clause that places it dates it: on its own day, or, when the
+    text gave it none (only the statement's, "the Pentagon said Thursday"), on the day of a
+    continuation that tells it ("The attack happened Tuesday near X"); None when the clause
+    is about another day."""
+    if clause.day is None or pending.day is None or clause.day.day == pending.day.day:
+        return pending
+    told = clause.continuation and pending.dated_by == "report" and clause.day.precision == 1
+    if not told or clause.day.day > pending.day.day:
+        return None
+    notes = pending.notes + ["date from a later sentence that goes on reporting it"]
+    return replace(pending, day=clause.day, dated_by="text", notes=notes)
 
 
 _TOOK_PLACE = re.compile(r"\b(?:took\s+place|occurred|happened|was\s+carried\s+out)\b", re.I)
@@ -570,12 +647,9 @@ def redate_reported(clause: Clause, report: Report) -> bool:
     """ "The strikes occurred late yesterday": a continuation that gives a precise day and no
     event of its own dates the incidents just made with the report's day (the lead gave
     none); later places carry it."""
-    day = clause.day
-    if day is None or day.precision != 1 or clause.made or not clause.continuation:
+    if not _redates(clause):
         return False
-    if clause.subordinate or (clause.event is not None and not refers_back(clause)):
-        return False
-    index = clause.sentence.index
+    day, index = clause.day, clause.sentence.index
     targets = [c for c in report.last_group
                if c.dated_by == "report" and 0 < index - c.sentence <= 2]  # fmt: skip
     for candidate in targets:
@@ -588,6 +662,18 @@ def redate_reported(clause: Clause, report: Report) -> bool:
         report.pending = [replace(e, day=day, dated_by="text") if e.dated_by == "report" else e
                           for e in report.pending]  # fmt: skip
     return False
+
+
+def _redates(clause: Clause) -> bool:
+    """A clause with a precise day that goes on about the event just told: a continuation
+    ("The strikes occurred late yesterday") or a clause that tells it again ("The United
+    States carried out the strikes on Friday")."""
+    day = clause.day
+    if day is None or day.precision != 1 or clause.made or clause.subordinate:
+        return False
+    if clause.event is not None and not refers_back(clause):
+        return False
+    return clause.continuation or tells_known_event(clause)
 
 
 # -- 10. casualties --------------------------------------------------------------------------
@@ -722,6 +808,9 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
                 report.group_actor = mention.name
     if any(clause.places for clause in clauses):
         report.last_place_sentence = clauses[0].sentence.index
+    opening = _opening_place(clauses[0]) if clauses else None
+    if opening is not None:
+        report.topic = (clauses[0].sentence.index, opening)
     if made:
         report.last_group = made
 
