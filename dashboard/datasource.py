@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from dashboard.actors import ACTORS_CSV
-from dashboard.engine import Engine
+from dashboard.engine import OPTIONAL_COLUMNS, Engine
 from dashboard.paths import atlas_home
 from dashboard.schema import COLUMNS
 from dashboard.sources import SOURCES_COLUMN, nest_sources
@@ -101,7 +101,7 @@ class DataSource:
 
     def _snapshot_path(self, version: str) -> Path:
         source = hashlib.sha1(f"{self._identity()}".encode()).hexdigest()[:16]
-        key = f"{SNAPSHOT_LAYOUT}|{_actors_stamp()}|{version}"
+        key = f"{SNAPSHOT_LAYOUT}|{_code_stamp()}|{version}"
         stamp = hashlib.sha1(key.encode()).hexdigest()[:16]
         return atlas_home() / "snapshots" / f"{source}-{stamp}.parquet"
 
@@ -221,9 +221,11 @@ def _save_snapshot(engine: Engine, path: Path) -> None:
 
 
 @lru_cache(maxsize=1)
-def _actors_stamp() -> str:
-    """The snapshot holds each incident's sides, looked up in the bundled actors table."""
-    return hashlib.sha1(ACTORS_CSV.read_bytes()).hexdigest()[:16]
+def _code_stamp() -> str:
+    """What else a snapshot depends on: the engine's columns (a schema change makes older
+    snapshots unreadable to newer code) and the bundled actors table its sides come from."""
+    columns = ",".join((*COLUMNS, *OPTIONAL_COLUMNS))
+    return hashlib.sha1(columns.encode() + ACTORS_CSV.read_bytes()).hexdigest()[:16]
 
 
 def _remove_older(current: Path) -> None:
