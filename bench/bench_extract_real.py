@@ -166,6 +166,8 @@ class ArticleScore:
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
     casualty_errors: list[str] = field(default_factory=list)
+    # (the row's confidence, "right" | "neutral" | "wrong"): does the score tell them apart?
+    outcomes: list[tuple[float, str]] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
 
@@ -218,6 +220,8 @@ def _match(frame: pd.DataFrame, incidents: pd.DataFrame, places: Places, score: 
                 score.misses.append(label)
             continue
         used.add(hits[0])
+        score.outcomes.append((float(frame.loc[hits[0], "confidence"]), "right" if required
+                               else "neutral"))  # fmt: skip
         if not required:
             score.neutral += 1
             continue
@@ -226,6 +230,7 @@ def _match(frame: pd.DataFrame, incidents: pd.DataFrame, places: Places, score: 
     for i, row in frame.iterrows():
         if i not in used:
             score.extras.append(f"{row['event_date']:%Y-%m-%d} {row['location']}")
+            score.outcomes.append((float(row["confidence"]), "wrong"))
 
 
 def score_article(
@@ -327,6 +332,28 @@ def _print_article(s: ArticleScore, details: bool) -> None:
             print(f"      figures {text}")
 
 
+CONFIDENCE_BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 1.01))
+
+
+def confidence_lines(scores: list[ArticleScore]) -> list[str]:
+    """Rows right and wrong by the extractor's confidence (neutral rows left out), the studied
+    parts apart from the held-out ones (totals only)."""
+    lines = []
+    for label, chosen in (("studied", [s for s in scores if s.part not in HIDDEN]),
+                          ("held out", [s for s in scores if s.part in HIDDEN])):  # fmt: skip
+        outcomes = [o for s in chosen for o in s.outcomes if o[1] != "neutral"]
+        if not outcomes:
+            continue
+        cells = []
+        for low, high in CONFIDENCE_BINS:
+            kinds = [kind for value, kind in outcomes if low <= value < high]
+            right = kinds.count("right")
+            share = f"{right / len(kinds):.2f}" if kinds else "  - "
+            cells.append(f"{low:.1f}-{min(high, 1):.1f}: {share} right ({right}/{len(kinds)})")
+        lines.append(f"confidence, {label:<8}  " + "   ".join(cells))
+    return lines
+
+
 def _parts(value: str) -> tuple[str, ...]:
     """ "dev,heldout" -> ("dev", "heldout"); "all" (or nothing) -> () meaning every part."""
     names = tuple(name.strip() for name in value.split(",") if name.strip())
@@ -374,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, total in totals.items():
         if total.articles:
             print(_line(label, total.figures()))
+    for line in confidence_lines(scores):
+        print(line)
     print(f"({elapsed:.1f} s for {len(scores)} articles)")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "extract_real.json"
