@@ -123,12 +123,16 @@ def parent_mask(resolution: int) -> tuple[int, int]:
 def h3_cells(latitude: np.ndarray, longitude: np.ndarray) -> pa.Array:
     """H3 cells at CELL_RESOLUTION as unsigned integers; null where a point is missing."""
     located = ~(np.isnan(latitude) | np.isnan(longitude))
-    cells = np.zeros(len(latitude), dtype=np.uint64)
+    # Reports name the same places again and again (an export's events sit on a few thousand
+    # village and town points): one H3 call per distinct point, not per incident.
+    codes, points = pd.factorize(latitude[located] + 1j * longitude[located])
     to_cell = h3.latlng_to_cell
-    cells[located] = [
-        h3.str_to_int(to_cell(lat, lon, CELL_RESOLUTION))
-        for lat, lon in zip(latitude[located].tolist(), longitude[located].tolist(), strict=True)
-    ]
+    distinct = np.array(
+        [h3.str_to_int(to_cell(p.real, p.imag, CELL_RESOLUTION)) for p in points.tolist()],
+        dtype=np.uint64,
+    )
+    cells = np.zeros(len(latitude), dtype=np.uint64)
+    cells[located] = distinct[codes]
     return pa.array(cells, mask=~located, type=pa.uint64())
 
 

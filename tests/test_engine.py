@@ -11,11 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import h3
+import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard.datasource import DataSource
-from dashboard.engine import CELL_RESOLUTION, Engine, parent_mask
+from dashboard.engine import CELL_RESOLUTION, Engine, h3_cells, parent_mask
 from dashboard.filters import Filters
 from dashboard.formats import read_incidents
 from dashboard.synthetic import synthetic_incidents
@@ -154,6 +155,19 @@ def test_breakdown_follows_the_filters_and_refuses_unknown_keys(small):
     assert by_weapon["incidents"].sum() == small.count(Filters(attacker=("Kataib Hezbollah",)))
     with pytest.raises(ValueError, match="cannot break down by 'colour'"):
         small.breakdown(Filters(), "colour")
+
+
+def test_cells_are_h3s_for_repeated_distinct_and_missing_points():
+    latitude = np.array([33.78, 33.78, np.nan, 36.19, 33.78, 0.0, -0.0, 36.19, 35.0])
+    longitude = np.array([42.44, 42.44, 44.0, 44.01, 42.45, 0.0, 0.0, np.nan, 36.0])
+    cells = h3_cells(latitude, longitude).to_pylist()
+    for lat, lon, cell in zip(latitude, longitude, cells, strict=True):
+        if np.isnan(lat) or np.isnan(lon):
+            assert cell is None
+        else:
+            assert cell == h3.str_to_int(h3.latlng_to_cell(lat, lon, CELL_RESOLUTION))
+    assert h3_cells(np.array([np.nan]), np.array([1.0])).to_pylist() == [None]
+    assert h3_cells(np.array([]), np.array([])).to_pylist() == []
 
 
 def test_data_source_rebuilds_when_the_file_changes(tmp_path):
