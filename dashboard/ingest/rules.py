@@ -228,7 +228,7 @@ CONTINUATION = re.compile(
     r"(?:Targets|Among\s+the\s+targets)\b)",
 )
 _ATTRIBUTION = re.compile(
-    r",\s*(?:[^,;]{0,90}?\s)?(?:said|says|told\s+[^,.;]{1,60}|added|announced|"
+    r",\s*(?:[^,;“”\"]{0,90}?\s)?(?:said|says|told\s+[^,.;“”\"]{1,60}|added|announced|"
     r"stated|confirmed)(?:\s+(?:in\s+a\s+statement|on\s+\w+|in\s+an\s+interview(?:\s+on\s+\w+)?|"
     r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
     r"|,?\s*according\s+to\s+[^,.;]*"
