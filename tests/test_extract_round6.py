@@ -31,3 +31,38 @@ def test_a_quote_opened_after_told_is_not_blanked_with_the_attribution():
         " in Dhi Qar province."
     )
     assert "ali-air-base" in set(frame["site_id"].dropna())
+
+
+def test_an_event_with_only_its_statements_day_takes_that_day_not_the_publications():
+    # "X on <day> reported that ... hours ago": the report's day bounds the event
+    frame = rows(
+        "A senior commander has died, his group said.\n\n"
+        "State media on May 8 reported that the commander was killed in a drone strike in the"
+        " town of Mayadin several hours ago."
+    )
+    assert any("Mayadin" in p for p in places_on(frame, "2024-05-08")), frame[
+        ["event_date", "location"]
+    ]
+
+
+def test_a_statement_dated_before_the_reports_event_tells_an_earlier_event():
+    # "On <earlier day>, police said a drone was downed near the airport": that earlier day
+    frame = rows(
+        "A drone was shot down near Erbil airport on Thursday, officials said.\n\n"
+        "The airport hosts foreign troops.\n\n"
+        "On May 1, police said a drone was downed near the airport."
+    )
+    days = set(frame[frame["site_id"] == "erbil-airport"]["event_date"])
+    assert days == {pd.Timestamp("2024-05-09"), pd.Timestamp("2024-05-01")}, frame[
+        ["event_date", "location"]
+    ]
+
+
+def test_a_dated_tally_of_many_strikes_is_a_summary_not_an_incident():
+    frame = rows(
+        "A drone struck a bakery in Qamishli on Thursday, officials said.\n\n"
+        "On May 2, the police reported the toll as follows: 120 strikes, including 40 drone"
+        " attacks, leaving nine dead.\n\n"
+        "Among the dead were two men killed in Kobani."
+    )
+    assert places_on(frame, "2024-05-02") == [], frame[["event_date", "location"]]

@@ -152,6 +152,7 @@ _CLAIM = re.compile(
 # Undated clauses with these are history or summaries, not incidents.
 BACKGROUND = re.compile(
     r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
+    r"|\b[1-9]\d[\d,]*\s+(?:[\w\-]+\s+)?(?:strikes|attacks|airstrikes|raids)\b"  # a tally
     r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
@@ -168,6 +169,7 @@ BACKGROUND = re.compile(
 # X") restates earlier events; it is background, not a new incident.
 SUMMARY = re.compile(
     r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
+    r"|\b[1-9]\d[\d,]*\s+(?:[\w\-]+\s+)?(?:strikes|attacks|airstrikes|raids)\b"  # a tally
     r"|\b\d[\d,]*\s+times\b|\b(?:several|multiple|many|numerous)\s+(?:rounds|waves)\b"
     r"|\b(?:rounds|series|string|wave)\s+of\b|\brepeatedly\b|\balmost\s+daily\b"
     r"|\bso\s+far\b|\bin\s+total\b",
