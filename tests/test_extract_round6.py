@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.ingest import extract_incidents
+from dashboard.ingest.article import find_publication_date
 
 PUBLISHED = date(2024, 5, 10)  # a Friday
 
@@ -66,3 +67,27 @@ def test_a_dated_tally_of_many_strikes_is_a_summary_not_an_incident():
         "Among the dead were two men killed in Kobani."
     )
     assert places_on(frame, "2024-05-02") == [], frame[["event_date", "location"]]
+
+
+def test_a_short_date_line_above_the_story_is_still_read():
+    text = (
+        "Drone hits base in Iraq\n\n"
+        "Published March 6, 2024 10:15 am\n\n"
+        "A drone struck a military base near Mosul on Wednesday, killing two soldiers and"
+        " wounding five others, officials said, in the latest attack on the base this year.\n"
+    )
+    assert find_publication_date(text)[0] == date(2024, 3, 6)
+
+
+def test_a_date_line_between_two_body_paragraphs_is_a_teasers_not_the_pages():
+    text = (
+        "Drone hits base in Iraq\n\n"
+        "A drone struck a military base near Mosul on Wednesday, killing two soldiers and"
+        " wounding five others, officials said, in the latest attack on the base this year.\n\n"
+        "The base hosts troops of the international coalition against the Islamic State group.\n\n"
+        "Rockets hit a base housing foreign troops in Syria late Sunday.\n\n"
+        "Feb. 5, 2024\n\n"
+        "Separately, the army said it had arrested three suspects in connection with the attack"
+        " on the base and that an investigation into the incident was under way.\n"
+    )
+    assert find_publication_date(text) == (None, None)
