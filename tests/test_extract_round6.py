@@ -91,3 +91,17 @@ def test_a_date_line_between_two_body_paragraphs_is_a_teasers_not_the_pages():
         " on the base and that an investigation into the incident was under way.\n"
     )
     assert find_publication_date(text) == (None, None)
+
+
+def test_an_unknown_name_the_text_calls_a_valley_or_a_base_is_a_place():
+    frame = rows(
+        "Two soldiers were killed on Wednesday in an ambush in the Qarawan Valley, within the"
+        " Kirkuk operations zone, the army said.\n\n"
+        "An explosion hit the Tamarisk base in Babil province on Thursday, killing one fighter."
+    )
+    assert any("Qarawan" in p for p in places_on(frame, "2024-05-08")), frame[
+        ["event_date", "location"]
+    ]
+    assert any("Tamarisk" in p for p in places_on(frame, "2024-05-09")), frame[
+        ["event_date", "location"]
+    ]

@@ -302,6 +302,9 @@ _FACILITY_KIND_AFTER = re.compile(
     r"power\s+(?:plant|station))\b",
     re.IGNORECASE,
 )
+# "the Kalsu base": a name the text calls a base (after "the"; "a Hashd base" is whose base)
+_BASE_AFTER = re.compile(r"^\s+base\b", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # "the oil field of 'DNO' company in Peshkhabur", "a military base in Kharab": an unknown name
 # that a facility is said to be in is the facility's place.
 _FACILITY_IN_BEFORE = re.compile(
@@ -372,10 +375,11 @@ _CAPITAL_PHRASE = re.compile(
     r"|\b(?P<country>Iraq|Syria|Jordan|Lebanon|Kuwait)['’]s\s+capital\b(?!\s+(?:of|city\s+of)\b)"
 )
 # Unknown names that the text itself calls places: "the village of Urman", "the Khalakan
-# sub-district", "Arman, a town in Suweida province", "in the Arman residential area".
+# sub-district", "the Zarzi valley", "Arman, a town in Suweida province", "in the Arman
+# residential area".
 _PLACE_NOUN = (
     r"(?:village|town|city|sub-?district|district|neighbou?rhood|suburb|area|residential\s+area|"
-    r"camp|hamlet)"
+    r"camp|hamlet|valley)"
 )
 _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _NOUN_AFTER = re.compile(
@@ -400,7 +404,7 @@ _POSSESSIVE_REGION_AFTER = re.compile(
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
     "general hospital school university bridge mosque market stadium hotel station square "
-    "street road highway checkpoint headquarters company plant factory"
+    "street road highway checkpoint headquarters company plant factory valley"
 )
 
 
@@ -470,6 +474,7 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
         in_region
         or _SITE_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
+        or (_BASE_AFTER.match(text[end : end + 10]) and _THE_BEFORE.search(text[:start][-10:]))
         or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _NOUN_AFTER.match(text[end : end + 40])
