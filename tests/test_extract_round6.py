@@ -105,3 +105,12 @@ def test_an_unknown_name_the_text_calls_a_valley_or_a_base_is_a_place():
     assert any("Tamarisk" in p for p in places_on(frame, "2024-05-09")), frame[
         ["event_date", "location"]
     ]
+
+
+def test_where_victims_lived_is_not_the_events_place():
+    frame = rows(
+        "A drone attack on a car in the Kurdish region killed two people on Wednesday.\n\n"
+        '"There were two men in the car," he said, adding that both were brothers who lived in'
+        " the Ranya area of Kurdistan."
+    )
+    assert not any("Ranya" in p for p in frame["location"]), frame[["event_date", "location"]]

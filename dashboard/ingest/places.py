@@ -355,6 +355,10 @@ _ISSUER_BEFORE = re.compile(
     r"|\baccording\s+to\s+(?:the\s+)?(?:[\w.\-]+\s+){0,4}?(?:in|at)\s+$",
     re.IGNORECASE,
 )
+# "two brothers who lived in the Ranya area": where people live, not where the event was.
+_HOME_BEFORE = re.compile(
+    r"\b(?:lived|lives|living|resided|resides|residing)\s+(?:in|at)\s+(?:the\s+)?$", re.I
+)
 # "the district chief of Chamchamal", "Kirkuk's governor" (before: "governor of"): an office.
 _TITLE_BEFORE = re.compile(
     r"\b(?:governor|mayor|chief|head|director|commander|spokes(?:man|woman|person)|qaimaqam)\s+"
@@ -524,6 +528,7 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
         or _ISSUER_AFTER.match(after)
         or _OUTLET_BEFORE.search(before)
         or _SEAT_BEFORE.search(before[-40:])
+        or _HOME_BEFORE.search(before[-30:])
         or _TITLE_BEFORE.search(before[-40:])
         or _ISSUER_BEFORE.search(before)
     )
