@@ -114,3 +114,8 @@ def test_where_victims_lived_is_not_the_events_place():
         " the Ranya area of Kurdistan."
     )
     assert not any("Ranya" in p for p in frame["location"]), frame[["event_date", "location"]]
+
+
+def test_a_road_named_after_the_towns_it_joins_places_the_event_at_them():
+    frame = rows("A drone hit a car on the Kirkuk-Taza road on Wednesday, killing two people.")
+    assert "Kirkuk" in set(frame["location"]), frame[["event_date", "location"]]

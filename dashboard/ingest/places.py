@@ -268,6 +268,23 @@ def _owner_and_owned(chunk: str) -> list[tuple[str, int]]:
     return [(chunk[: possessive.start()], 0), (chunk[possessive.end() :], possessive.end())]
 
 
+_ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|expressway|route)\b", re.IGNORECASE)
+_TOWN_JOIN = re.compile(r"(?<=[a-z])-(?=[A-Z])")
+
+
+def _pieces(text: str, match: re.Match) -> list[tuple[str, int]]:
+    """The candidate names of a chunk: an owner and what it owns; and the towns a road joins
+    ("the Kirkuk-Baghdad road": Kirkuk and Baghdad), each a name of its own."""
+    chunk = match.group(0)
+    if not _ROAD_AFTER.match(text, match.end()) or not _TOWN_JOIN.search(chunk):
+        return _owner_and_owned(chunk)
+    out, begin = [], 0
+    for join in _TOWN_JOIN.finditer(chunk):
+        out.append((chunk[begin : join.start()], begin))
+        begin = join.end()
+    return [*out, (chunk[begin:], begin)]
+
+
 def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """(start, end, from_gazetteer_scan) of name candidates, longest first where they overlap."""
     found: list[tuple[int, int, bool]] = []
@@ -278,7 +295,7 @@ def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int
         for match in pattern.finditer(text):
             found.append((match.start(), match.end(), True))
     for match in _CHUNK.finditer(text):
-        for piece, offset in _owner_and_owned(match.group(0)):
+        for piece, offset in _pieces(text, match):
             cleaned = _clean_chunk(piece, match.start() + offset)
             if cleaned:
                 chunk, start = cleaned
