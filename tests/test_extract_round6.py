@@ -119,3 +119,14 @@ def test_where_victims_lived_is_not_the_events_place():
 def test_a_road_named_after_the_towns_it_joins_places_the_event_at_them():
     frame = rows("A drone hit a car on the Kirkuk-Taza road on Wednesday, killing two people.")
     assert "Kirkuk" in set(frame["location"]), frame[["event_date", "location"]]
+
+
+def test_every_outlet_listed_after_according_to_is_a_source_not_a_place():
+    frame = rows(
+        "On May 8, Israeli strikes killed three soldiers near the town of Kiswah. This attack"
+        " belongs to a wider pattern of Israeli actions that began after the government fell"
+        " last December, resulting in Israel launching strikes across the country, according"
+        " to Le Monde, Al Jazeera, and TRT.",
+        published=date(2025, 5, 10),
+    )
+    assert not any("Jazeera" in p for p in frame["location"]), frame[["event_date", "location"]]

@@ -233,6 +233,8 @@ _ATTRIBUTION = re.compile(
     r",\s*(?:[^,;“”\"]{0,90}?\s)?(?:said|says|told\s+[^,.;“”\"]{1,60}|added|announced|"
     r"stated|confirmed)(?:\s+(?:in\s+a\s+statement|on\s+\w+|in\s+an\s+interview(?:\s+on\s+\w+)?|"
     r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
+    r"|,?\s*according\s+to\s+[^,.;]*(?:,\s*(?:and\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})*"
+    r"(?=,?\s*(?:[.;]|$))"  # "according to Le Monde, Al Jazeera, and TRT."
     r"|,?\s*according\s+to\s+[^,.;]*"
     r"|^(?:[A-Z][^,;]{0,80}?\s)?(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)"
     r"(?:said|says|told\s+(?:the\s+)?(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|\w+)|reported|"
