@@ -130,3 +130,16 @@ def test_every_outlet_listed_after_according_to_is_a_source_not_a_place():
         published=date(2025, 5, 10),
     )
     assert not any("Jazeera" in p for p in frame["location"]), frame[["event_date", "location"]]
+
+
+def test_a_town_before_suburb_of_only_locates_the_known_suburb():
+    # "the southern Damascus suburb of Kiswah": one place (Kiswah), and its figures kept
+    frame = rows(
+        "Israeli drone strikes on Wednesday hit the southern Damascus suburb of Kiswah and"
+        " killed four soldiers."
+    )
+    on_day = frame[frame["event_date"] == pd.Timestamp("2024-05-08")]
+    assert len(on_day) == 1 and "Kiswah" in on_day.iloc[0]["location"], frame[
+        ["event_date", "location"]
+    ]
+    assert on_day.iloc[0]["killed"] == 4

@@ -647,12 +647,15 @@ def _widen(text: str, mention: PlaceMention) -> PlaceMention:
 
 def _part_of(text: str, town: PlaceMention, part: PlaceMention) -> PlaceMention | None:
     """ "the Damascus suburb of Sayeda Zeinab", "the Iraqi capital's eastern neighbourhood of
-    Al Mashtal": a part of a known town the gazetteer does not know, placed near the town."""
+    Al Mashtal": a part of a known town the gazetteer does not know, placed near the town; one
+    it knows ("the Damascus suburb of Kiswah") keeps its own point, the town only locates it."""
     between = text[town.end : part.start]
-    if part.resolved or not town.resolved or town.site_id or not _PART_OF.fullmatch(between):
+    if not town.resolved or town.site_id or not _PART_OF.fullmatch(between):
         return None
+    if part.resolved:
+        return replace(part, start=town.start)
     located = located_by(part, town)
-    return replace(located, start=town.start, end=part.end, core=part.core)
+    return replace(located, start=town.start, end=part.end, core=part.core, subplace=True)
 
 
 def _absorb_context(
@@ -716,7 +719,7 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
         if part is not None:
             consumed.add(i + 1)
             phrase = text[part.start : part.end].strip()
-            out.append(replace(part, text=phrase, subplace=True))
+            out.append(replace(part, text=phrase))
             continue
         mention, end = _absorb_context(text, mention, mentions[i + 1 :], i + 1, consumed)
         mention = _widen(text, mention)
