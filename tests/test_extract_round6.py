@@ -143,3 +143,13 @@ def test_a_town_before_suburb_of_only_locates_the_known_suburb():
         ["event_date", "location"]
     ]
     assert on_day.iloc[0]["killed"] == 4
+
+
+def test_one_event_read_twice_keeps_the_higher_toll():
+    # "More than 40 killed", then "at least 42 killed": the same strikes, the later toll
+    frame = rows(
+        "More than 40 people were killed on Friday in an air strike in Aleppo province.\n\n"
+        "At least 42 people were killed on Friday in the air strikes in Aleppo province,"
+        " activists said."
+    )
+    assert list(frame["killed"]) == [42], frame[["event_date", "location", "killed"]]
