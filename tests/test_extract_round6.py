@@ -153,3 +153,16 @@ def test_one_event_read_twice_keeps_the_higher_toll():
         " activists said."
     )
     assert list(frame["killed"]) == [42], frame[["event_date", "location", "killed"]]
+
+
+def test_a_date_printed_without_a_space_after_the_month_is_still_read():
+    # "on January3, 2020": an old event, not today's
+    frame = rows(
+        "A drone strike hit a car in Baghdad on Wednesday, killing three men.\n\n"
+        "The car was targeted by the same type of drone that was used to kill a general on"
+        " January3, 2020 at Baghdad International Airport."
+    )
+    airport = frame[frame["site_id"] == "baghdad-airport"]
+    assert list(airport["event_date"]) in ([], [pd.Timestamp("2020-01-03")]), frame[
+        ["event_date", "location"]
+    ]
