@@ -166,3 +166,13 @@ def test_a_date_printed_without_a_space_after_the_month_is_still_read():
     assert list(airport["event_date"]) in ([], [pd.Timestamp("2020-01-03")]), frame[
         ["event_date", "location"]
     ]
+
+
+def test_a_date_line_in_the_sites_own_language_is_read():
+    text = (
+        "Drone hits base in Iraq\n\n"
+        "26 okt. 2024\n\n"
+        "A drone struck a military base near Mosul on Saturday, killing two soldiers and"
+        " wounding five others, officials said, in the latest attack on the base this year.\n"
+    )
+    assert find_publication_date(text)[0] == date(2024, 10, 26)
