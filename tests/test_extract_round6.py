@@ -12,6 +12,8 @@ import pandas as pd
 
 from dashboard.ingest import extract_incidents
 from dashboard.ingest.article import find_publication_date
+from dashboard.ingest.clauses import split_refs
+from dashboard.ingest.dates import find_time_refs
 
 PUBLISHED = date(2024, 5, 10)  # a Friday
 
@@ -176,3 +178,34 @@ def test_a_date_line_in_the_sites_own_language_is_read():
         " wounding five others, officials said, in the latest attack on the base this year.\n"
     )
     assert find_publication_date(text)[0] == date(2024, 10, 26)
+
+
+def test_a_possessive_day_after_said_is_the_events_not_the_statements():
+    # "officials said Thursday's raid began ...": Thursday is the raid's day
+    _, statement = split_refs(
+        "Officials said Thursday’s raid began at dawn.",
+        find_time_refs("Officials said Thursday’s raid began at dawn."),
+    )
+    assert statement == []
+
+
+def test_a_wadi_or_a_jabal_is_a_place_even_when_no_table_knows_it():
+    frame = rows(
+        "Troops carried out an operation on Thursday east of Wadi Qasab in the Anbar desert,"
+        " killing five militants."
+    )
+    assert any("Wadi Qasab" in p for p in places_on(frame, "2024-05-09")), frame[
+        ["event_date", "location"]
+    ]
+
+
+def test_a_place_told_later_with_the_waiting_events_own_day_places_it():
+    frame = rows(
+        "The army said the operation was conducted on Thursday at dawn.\n\n"
+        "It targeted leaders of the group. Officials did not name them. The group has lost"
+        " many leaders.\n\n"
+        "Officials said Thursday's operation began east of Wadi Qasab, in the Anbar desert."
+    )
+    assert any("Wadi Qasab" in p for p in places_on(frame, "2024-05-09")), frame[
+        ["event_date", "location"]
+    ]

@@ -124,6 +124,8 @@ class Clause:
 def _statement_ref(text: str, ref: TimeRef) -> bool:
     before = text[max(0, ref.start - 60) : ref.start]
     after = text[ref.end : ref.end + 100]
+    if re.match(r"['’]s?\b", after) or re.search(r"['’]s?$", ref.text):
+        return False  # "said Thursday's raid began ...": the day of what it owns
     if _VERB_BEFORE.search(before) or _VERB_NEXT.match(after):
         return True
     if _NOUN_BEFORE.search(before) and not re.match(r"['’]s?\b", after):

@@ -66,6 +66,8 @@ _LEADING_STOP = _words(
     that these those there meanwhile later earlier elsewhere previously today yesterday
     """
 )
+# "Wadi Al-Ghadaf", "Jabal Bishri": a valley or a mountain by its Arabic generic word.
+_TERRAIN_SHAPED = re.compile(r"^(?:Wadi|Jabal|Jebel|Jabel|Khirbet|Khirbat)\s+[A-Z]")
 _SITE_SHAPED = re.compile(
     r"^(?:(?:Tower|Camp|Base|Outpost|Union|FOB|COP|Forward\s+Operating\s+Base|Patrol\s+Base|"
     r"Combat\s+Outpost|(?:Mission|Military)\s+Support\s+Site|MSS|Firebase|Checkpoint)\s+"
@@ -269,20 +271,18 @@ def _owner_and_owned(chunk: str) -> list[tuple[str, int]]:
 
 
 _ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|expressway|route)\b", re.IGNORECASE)
-_TOWN_JOIN = re.compile(r"(?<=[a-z])-(?=[A-Z])")
+_TOWN_JOIN = re.compile(r"(?<=[a-z])(?<!\b[AaEe]l)-(?=[A-Z])")  # not "Wadi Al-Uyun"
 
 
 def _pieces(text: str, match: re.Match) -> list[tuple[str, int]]:
-    """The candidate names of a chunk: an owner and what it owns; and the towns a road joins
-    ("the Kirkuk-Baghdad road": Kirkuk and Baghdad), each a name of its own."""
+    """The candidate names of a chunk: an owner and what it owns; and the first town a road
+    joins ("the Kirkuk-Baghdad road": Kirkuk), where the road's event is placed (the other
+    end would be a second place of one event)."""
     chunk = match.group(0)
-    if not _ROAD_AFTER.match(text, match.end()) or not _TOWN_JOIN.search(chunk):
+    join = _TOWN_JOIN.search(chunk)
+    if not _ROAD_AFTER.match(text, match.end()) or not join:
         return _owner_and_owned(chunk)
-    out, begin = [], 0
-    for join in _TOWN_JOIN.finditer(chunk):
-        out.append((chunk[begin : join.start()], begin))
-        begin = join.end()
-    return [*out, (chunk[begin:], begin)]
+    return [(chunk[: join.start()], 0)]
 
 
 def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
@@ -494,6 +494,7 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
     return bool(
         in_region
         or _SITE_SHAPED.match(text[start:end])
+        or _TERRAIN_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
         or (_BASE_AFTER.match(text[end : end + 10]) and _THE_BEFORE.search(text[:start][-10:]))
         or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])

@@ -551,7 +551,7 @@ def place_pending(clause: Clause, report: Report) -> bool:
     pending = _pending(clause, report)
     if clause.kind != PLACES or not clause.chosen or pending is None:
         return False
-    refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
+    refers = clause.continuation or bool(clause.triggers) or _same_day(clause, pending)
     if not refers and pending.sentence.index < clause.sentence.index - 2:
         return False  # places named later only continue an event named just before
     dated = _on_clause_day(clause, pending)
@@ -567,6 +567,13 @@ def place_pending(clause: Clause, report: Report) -> bool:
     merged = merge_events(pending, empty, sentence=clause.sentence)
     clause.made = report.make(merged, clause.chosen, extra_evidence=[_span(clause)])
     return True
+
+
+def _same_day(clause: Clause, pending: Event) -> bool:
+    """ "Thursday's operation began east of X": a place told with the waiting event's own day
+    (and "the site of the attack": with a trigger) goes on about it, however far below."""
+    day, own = clause.day, pending.day
+    return bool(day and own and day.precision == 1 and own.precision == 1 and day.day == own.day)
 
 
 def _on_clause_day(clause: Clause, pending: Event) -> Event | None:
