@@ -209,3 +209,29 @@ def test_a_place_told_later_with_the_waiting_events_own_day_places_it():
     assert any("Wadi Qasab" in p for p in places_on(frame, "2024-05-09")), frame[
         ["event_date", "location"]
     ]
+
+
+def test_a_day_in_a_relative_clause_about_a_place_dates_that_places_past_not_the_event():
+    # "... Sweida, which saw deadly clashes last month": last month is Sweida's, not the strikes'
+    frame = rows(
+        "Drone strikes hit an army post near Kiswah on Tuesday, killing six soldiers.\n\n"
+        "The monitor said the strikes hit a road that links Damascus with Sweida province,"
+        " which saw deadly clashes last month between gunmen and local fighters."
+    )
+    assert set(frame["event_date"]) == {pd.Timestamp("2024-05-07")}, frame[
+        ["event_date", "location"]
+    ]
+
+
+def test_an_undated_lead_at_a_town_joins_the_dated_event_the_town_locates():
+    # "strikes on a suburb of Damascus ..., media reported Thursday", then "on Wednesday in the
+    # Damascus suburb of Kiswah": one event, not a second row on the report's day
+    frame = rows(
+        "Israeli strikes on a southern suburb of the Syrian capital Damascus killed four"
+        " soldiers, state media reported Thursday.\n\n"
+        "The latest strikes hit on Wednesday in the Damascus suburb of Kiswah and killed four"
+        " soldiers."
+    )
+    assert list(frame["event_date"]) == [pd.Timestamp("2024-05-08")], frame[
+        ["event_date", "location"]
+    ]

@@ -272,10 +272,24 @@ def _own_triggers(clause_text: str, before: str) -> list:
     return own
 
 
+# "Sweida province, which saw deadly clashes last month", "a town that witnessed fighting in
+# March": a relative clause that tells a place's past; its time is not the sentence's event's.
+_PLACE_HISTORY = re.compile(
+    r"\b(?:that|which|where)\s+(?:had\s+)?(?:also\s+)?(?:saw|witnessed|experienced|"
+    r"was\s+the\s+scene\s+of|has\s+seen|had\s+seen)\b[^,;“”\"]*$",
+    re.I,
+)
+
+
+def _in_place_history(text: str, ref: TimeRef) -> bool:
+    return bool(_PLACE_HISTORY.search(text[max(0, ref.start - 120) : ref.start]))
+
+
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
     own_refs, statement_refs = split_refs(text, find_time_refs(text))
+    own_refs = [r for r in own_refs if not _in_place_history(text, r)]
     actors = rules.find_actors(masked)
     places = find_places(masked, blocked=[(a.start, a.end) for a in actors])
     continuation = bool(rules.CONTINUATION.match(masked))

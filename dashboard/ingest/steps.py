@@ -382,11 +382,19 @@ def _absorb_undated(report: Report, made: list[Candidate]) -> None:
     for item in list(report.undated):
         event, places = item
         target = next((keys[p.key] for p in places if p.key in keys), None)
+        target = target or next((c for c in made for p in places if _locates(p, c.place)), None)
         if target is None:
             continue
         report.undated.remove(item)
         _fill(target, event.casualties, None)
         target.evidence += [e for e in event.evidence if e not in target.evidence]
+
+
+def _locates(town: PlaceMention, place: PlaceMention) -> bool:
+    """ "strikes on a suburb of Damascus", then "in the Damascus suburb of Kiswah": the town
+    named first locates the place named for the dated event."""
+    return bool(town.name and not town.site_id and place.name != town.name
+                and re.search(rf"\b{re.escape(town.name)}\b", place.text))  # fmt: skip
 
 
 def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
