@@ -281,15 +281,17 @@ _PLACE_HISTORY = re.compile(
 )
 
 
-def _in_place_history(text: str, ref: TimeRef) -> bool:
-    return bool(_PLACE_HISTORY.search(text[max(0, ref.start - 120) : ref.start]))
+def _sentence_refs(text: str) -> tuple[list[TimeRef], list[TimeRef]]:
+    """(the events' own time refs, the statements'); a place's past is neither."""
+    own, statement = split_refs(text, find_time_refs(text))
+    own = [r for r in own if not _PLACE_HISTORY.search(text[max(0, r.start - 120) : r.start])]
+    return own, statement
 
 
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
-    own_refs, statement_refs = split_refs(text, find_time_refs(text))
-    own_refs = [r for r in own_refs if not _in_place_history(text, r)]
+    own_refs, statement_refs = _sentence_refs(text)
     actors = rules.find_actors(masked)
     places = find_places(masked, blocked=[(a.start, a.end) for a in actors])
     continuation = bool(rules.CONTINUATION.match(masked))
