@@ -225,6 +225,10 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
         return True
     if not (a.place.resolved and b.place.resolved):
         return False
+    return _near_points(a, b)
+
+
+def _near_points(a: Candidate, b: Candidate) -> bool:
     distance = geodesic(
         (a.place.latitude, a.place.longitude), (b.place.latitude, b.place.longitude)
     ).km
