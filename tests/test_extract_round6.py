@@ -235,3 +235,22 @@ def test_an_undated_lead_at_a_town_joins_the_dated_event_the_town_locates():
     assert list(frame["event_date"]) == [pd.Timestamp("2024-05-08")], frame[
         ["event_date", "location"]
     ]
+
+
+def test_a_mixed_case_city_and_country_dateline_is_no_event_place():
+    # "Baghdad, Iraq – ...": where the story was filed, not where the attack was
+    frame = rows("Baghdad, Iraq – A drone struck a base near Erbil on Monday, officials said.")
+    assert "Baghdad" not in " ".join(frame["location"]), frame[["event_date", "location"]]
+
+
+def test_an_attack_by_another_initiator_does_not_continue_the_waiting_response():
+    # the lead's operation (Tuesday) answers an attack told later (Monday): not one event
+    frame = rows(
+        "In response to a deadly attack by ISIS militants on an army post, Iraqi security"
+        " forces launched an operation on Tuesday.\n\n"
+        "The attack by ISIS took place on Monday evening in Saladin province. Members of ISIS"
+        " launched an attack on a checkpoint in the village of Albu Dalaf in Saladin."
+    )
+    assert any("Albu Dalaf" in p for p in places_on(frame, "2024-05-06")), frame[
+        ["event_date", "location"]
+    ]

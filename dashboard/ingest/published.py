@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+import pycountry
 from dateparser import parse as dateparser_parse
 from dateparser.search import search_dates
 
@@ -135,11 +136,28 @@ def _capitals(word: str) -> bool:
     return sum(c.isupper() for c in word) >= 0.8 * sum(c.isalpha() for c in word) >= 3
 
 
+_REGIONS = frozenset({"kurdistan region", "kurdistan", "turkey", "türkiye", "turkiye"})
+
+
+@lru_cache(maxsize=256)
+def _country(name: str) -> bool:
+    """A country's name (pycountry), or a region a dateline names like one."""
+    if name.lower() in _REGIONS:
+        return True
+    try:
+        pycountry.countries.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def _is_dateline(city: str, agency, sep: str, parts: list[str], dated: bool) -> bool:
     short_colon = sep == ":" and len(city.split()) <= 2 and not parts
     # "Damascus, SANA –": an agency's initials after the city, unbracketed
     initials = bool(parts) and " " not in parts[-1] and _capitals(parts[-1])
-    return bool(_capitals(city) or agency or dated or short_colon or initials)
+    # "Baghdad, Iraq –": a city and its country before a dash
+    country = bool(parts) and sep != ":" and _country(parts[-1])
+    return bool(_capitals(city) or agency or dated or short_colon or initials or country)
 
 
 def find_dateline(paragraph: str) -> Dateline | None:

@@ -404,12 +404,25 @@ def _has_event(piece: str) -> bool:
                for t in find_triggers(piece))  # fmt: skip
 
 
+_OPENING_CAUSE = re.compile(r"^\W*(?:In\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s", re.I)
+
+
+def _after_opening_cause(text: str) -> list[tuple[int, bool]]:
+    """ "In response to an attack by X on Y, forces launched ...": the answered event ends at
+    the first comma; the sentence's own clause starts after it."""
+    opening = _OPENING_CAUSE.match(text)
+    comma = text.find(", ", opening.end()) if opening else -1
+    return [(comma + 2, True)] if comma > 0 else []
+
+
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """Clause boundaries of a sentence; a clause with no trigger joins the one before it,
     except after a semicolon or ", while" (a clause of its own whatever it says)."""
     cuts = [(0, True)]
     for match in _CLAUSE_BREAK.finditer(text):
         cuts.append((match.end(), bool(match.group("hard"))))
+    cuts += _after_opening_cause(text)
+    cuts = sorted(set(cuts))
     cuts.append((len(text), True))
     merged: list[tuple[int, int]] = []
     for (start, hard), (end, _) in zip(cuts, cuts[1:], strict=False):

@@ -309,9 +309,12 @@ def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention])
 
 # -- 7. incidents ----------------------------------------------------------------------------
 def _same_event(pending: Event, event: Event) -> bool:
-    """Two clauses that may report one event: same type, or strikes with no other weapon."""
+    """Two clauses that may report one event: same type, or strikes with no other weapon;
+    never two initiators ("forces launched an operation" and "ISIS launched an attack")."""
     kinds = {pending.event_type, event.event_type}
     weapons = {pending.weapon, event.weapon} - {None}
+    if pending.actor1 and event.actor1 and pending.actor1 != event.actor1:
+        return False
     return len(kinds) == 1 or (kinds <= _STRIKES and len(weapons - {"aircraft"}) <= 1)
 
 
