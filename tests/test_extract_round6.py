@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from dashboard.ingest import extract_incidents
 from dashboard.ingest.article import find_publication_date
 from dashboard.ingest.clauses import split_refs
 from dashboard.ingest.dates import find_time_refs
+from dashboard.ingest.numbers import Casualties, casualties
 
 PUBLISHED = date(2024, 5, 10)  # a Friday
 
@@ -254,3 +256,17 @@ def test_an_attack_by_another_initiator_does_not_continue_the_waiting_response()
     assert any("Albu Dalaf" in p for p in places_on(frame, "2024-05-06")), frame[
         ["event_date", "location"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "wounded"),
+    [
+        # a list after a nominal toll: "the death of a commander and four soldiers" is five
+        ("the blast caused the death of an Iraqi brigade commander and four soldiers", 5, None),
+        ("the attack claimed the lives of an officer and two guards", 3, None),
+        # "with eight others sustaining injuries"
+        ("two soldiers were killed, with eight others sustaining injuries", 2, 8),
+    ],
+)
+def test_victims_listed_after_a_toll_are_counted(text, killed, wounded):
+    assert casualties(text) == Casualties(killed, wounded)
