@@ -270,3 +270,8 @@ def test_an_attack_by_another_initiator_does_not_continue_the_waiting_response()
 )
 def test_victims_listed_after_a_toll_are_counted(text, killed, wounded):
     assert casualties(text) == Casualties(killed, wounded)
+
+
+def test_a_raid_is_an_event():
+    frame = rows("A military raid near Rutba on Thursday left six militants dead.")
+    assert list(frame["killed"]) == [6], frame[["event_date", "location", "killed"]]

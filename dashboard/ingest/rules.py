@@ -99,7 +99,8 @@ _TRIGGERS: dict[str, re.Pattern] = {
         r"conducted|carried\s+out|"
         r"struck|strikes?|"
         r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
-        r"came\s+under|assault(?:ed|s)?|killed|killing|responded(?=\s+with\b)|retaliated|slammed|"
+        r"came\s+under|assault(?:ed|s)?|raids?|killed|killing|responded(?=\s+with\b)|retaliated|"
+        r"slammed|"
         r"explosions?|blasts?)\b",
         re.I,
     ),
