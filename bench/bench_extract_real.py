@@ -56,10 +56,10 @@ RADIUS_KM = 10.0
 # dev: rules were written from its misses; heldout: the first held-out third (r03, r06, ...),
 # studied since; fresh: the second held-out set (s01...), measured, then studied; fresh2: the
 # third held-out set (t01...), measured twice, then studied; fresh3: the fourth held-out set
-# (u01...), fresh4: the fifth (w01...), each measured twice, then studied; fresh5: the sixth
-# (x01...), and fresh6: the seventh (y01...), keyed before any run, totals only unless --details.
+# (u01...), fresh4: the fifth (w01...), fresh5: the sixth (x01...), each measured twice, then
+# studied; fresh6: the seventh (y01...), keyed before any run, totals only unless --details.
 PARTS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
-HIDDEN = frozenset({"fresh5", "fresh6"})
+HIDDEN = frozenset({"fresh6"})
 
 
 def _province_points() -> dict[tuple[str, str], tuple[float, float]]:

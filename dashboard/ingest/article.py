@@ -225,15 +225,25 @@ def _date_lines(paragraphs: list[_Paragraph], text: str) -> list[str]:
     headline and the first full paragraph (the byline's), then those above the headline, then
     those below the body. A weekday and a date alone above the headline, with no time of day,
     is the site's date bar (the day the page was viewed, "Tuesday, June 25, 2024"): not among
-    them."""
+    them; nor is a line inside the story, with three body paragraphs above it and one below
+    (a related story's teaser, "Feb. 5, 2024"; a site's banner may be two)."""
     first = _body_start(paragraphs, text)
     above = [text[p.start : p.end] for p in paragraphs[:first] if p.kind == "other"]
-    below = [text[p.start : p.end] for p in paragraphs[first:] if p.kind == "other"]
+    below = [
+        text[p.start : p.end]
+        for i, p in enumerate(paragraphs[first:], first)
+        if p.kind == "other" and not _inside_story(paragraphs, i)
+    ]
     headline = next((i for i, line in enumerate(above) if _title_line(line)), len(above))
     # the lines between the headline and the body (byline, date) before those above it
     near = above[headline + 1 :]
     top = [line for line in above[: headline + 1] if not date_bar(line)]
     return near + top + below
+
+
+def _inside_story(paragraphs: list[_Paragraph], index: int) -> bool:
+    before = sum(p.kind == "body" for p in paragraphs[:index])
+    return before >= 3 and any(p.kind == "body" for p in paragraphs[index + 1 :])
 
 
 def _title_line(line: str) -> bool:

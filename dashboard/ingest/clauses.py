@@ -124,6 +124,8 @@ class Clause:
 def _statement_ref(text: str, ref: TimeRef) -> bool:
     before = text[max(0, ref.start - 60) : ref.start]
     after = text[ref.end : ref.end + 100]
+    if re.match(r"['’]s?\b", after) or re.search(r"['’]s?$", ref.text):
+        return False  # "said Thursday's raid began ...": the day of what it owns
     if _VERB_BEFORE.search(before) or _VERB_NEXT.match(after):
         return True
     if _NOUN_BEFORE.search(before) and not re.match(r"['’]s?\b", after):
@@ -270,10 +272,26 @@ def _own_triggers(clause_text: str, before: str) -> list:
     return own
 
 
+# "Sweida province, which saw deadly clashes last month", "a town that witnessed fighting in
+# March": a relative clause that tells a place's past; its time is not the sentence's event's.
+_PLACE_HISTORY = re.compile(
+    r"\b(?:that|which|where)\s+(?:had\s+)?(?:also\s+)?(?:saw|witnessed|experienced|"
+    r"was\s+the\s+scene\s+of|has\s+seen|had\s+seen)\b[^,;“”\"]*$",
+    re.I,
+)
+
+
+def _sentence_refs(text: str) -> tuple[list[TimeRef], list[TimeRef]]:
+    """(the events' own time refs, the statements'); a place's past is neither."""
+    own, statement = split_refs(text, find_time_refs(text))
+    own = [r for r in own if not _PLACE_HISTORY.search(text[max(0, r.start - 120) : r.start])]
+    return own, statement
+
+
 def read_sentence(sentence: Sentence, text: str) -> list[Clause]:
     """The clauses of one sentence (text: the sentence as printed), read and classified."""
     masked = rules.mask_attribution(text)
-    own_refs, statement_refs = split_refs(text, find_time_refs(text))
+    own_refs, statement_refs = _sentence_refs(text)
     actors = rules.find_actors(masked)
     places = find_places(masked, blocked=[(a.start, a.end) for a in actors])
     continuation = bool(rules.CONTINUATION.match(masked))

@@ -64,6 +64,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         ABSOLUTE,
         re.compile(
             rf"\b(?P<md>{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?)\b"
+            # "January3, 2020": a full date printed without its space
+            rf"|\b(?P<glued>{MONTH}\d{{1,2}},?\s+(?:19|20)\d\d)\b"
             rf"|\b(?P<dm>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?(?:,?\s+(?:19|20)\d\d)?)\b"
         ),
     ),

@@ -64,9 +64,14 @@ def read_report(article: Article) -> list[Candidate]:
 
 
 def _merge_into(kept: Candidate, other: Candidate) -> None:
-    for name in ("killed", "wounded", "actor1", "actor2", "weapon"):
+    """One event read twice: what the kept reading lacks from the other; of two tolls, the
+    higher ("more than 40", then "at least 42": the later count)."""
+    for name in ("actor1", "actor2", "weapon"):
         if getattr(kept, name) is None:
             setattr(kept, name, getattr(other, name))
+    for name in ("killed", "wounded"):
+        figures = [v for v in (getattr(kept, name), getattr(other, name)) if v is not None]
+        setattr(kept, name, max(figures) if figures else None)
     kept.evidence += [e for e in other.evidence if e not in kept.evidence]
 
 
@@ -220,6 +225,10 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
         return True
     if not (a.place.resolved and b.place.resolved):
         return False
+    return _near_points(a, b)
+
+
+def _near_points(a: Candidate, b: Candidate) -> bool:
     distance = geodesic(
         (a.place.latitude, a.place.longitude), (b.place.latitude, b.place.longitude)
     ).km

@@ -79,7 +79,8 @@ _LEAVING = {
 _NOMINAL = {
     "killed": re.compile(
         rf"\b(?:claimed\s+the\s+lives\s+of|(?:the\s+)?deaths?\s+of|martyrdom\s+of|"
-        rf"killing\s+of)\s+{_NUMBER}\b(?!\s*(?:percent|%|years?|days?))",
+        rf"killing\s+of)\s+{_NUMBER}\b(?!\s*(?:percent|%|years?|days?))"
+        rf"(?:\s+{_WORDS.removesuffix('?')}{_PERSON})?",  # the whole title: "an army commander"
         re.I,
     ),
     "wounded": re.compile(
@@ -95,7 +96,8 @@ _WOUNDED_RISEN = re.compile(
 # "two US service members suffered minor injuries"
 _SUFFERED = re.compile(
     rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:\w+\s+)?"
-    rf"(?:suffered|sustained|received|(?:(?:are|were|was|is)\s+)?(?:being\s+)?treated\s+for|"
+    rf"(?:suffered|sustained|suffering|sustaining|received|"
+    rf"(?:(?:are|were|was|is)\s+)?(?:being\s+)?treated\s+for|"
     rf"(?:(?:are|were|was|is)\s+)?(?:receiving|received|getting)\s+treatment\s+for)\s+"
     rf"(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds)\b",
     re.I,
@@ -195,7 +197,7 @@ def _figure(kind: str, text: str) -> int | None:
             )
             if more and (extra := _value(more)) is not None:
                 total += extra
-        if pattern is _AFTER_VERB[kind]:
+        if pattern in (_AFTER_VERB[kind], _NOMINAL[kind]):
             rest = text[match.end() :]
             while more := _AND_MORE.match(rest):
                 extra = _value(more)

@@ -66,6 +66,8 @@ _LEADING_STOP = _words(
     that these those there meanwhile later earlier elsewhere previously today yesterday
     """
 )
+# "Wadi Al-Ghadaf", "Jabal Bishri": a valley or a mountain by its Arabic generic word.
+_TERRAIN_SHAPED = re.compile(r"^(?:Wadi|Jabal|Jebel|Jabel|Khirbet|Khirbat)\s+[A-Z]")
 _SITE_SHAPED = re.compile(
     r"^(?:(?:Tower|Camp|Base|Outpost|Union|FOB|COP|Forward\s+Operating\s+Base|Patrol\s+Base|"
     r"Combat\s+Outpost|(?:Mission|Military)\s+Support\s+Site|MSS|Firebase|Checkpoint)\s+"
@@ -268,6 +270,21 @@ def _owner_and_owned(chunk: str) -> list[tuple[str, int]]:
     return [(chunk[: possessive.start()], 0), (chunk[possessive.end() :], possessive.end())]
 
 
+_ROAD_AFTER = re.compile(r"\s+(?:road|highway|motorway|expressway|route)\b", re.IGNORECASE)
+_TOWN_JOIN = re.compile(r"(?<=[a-z])(?<!\b[AaEe]l)-(?=[A-Z])")  # not "Wadi Al-Uyun"
+
+
+def _pieces(text: str, match: re.Match) -> list[tuple[str, int]]:
+    """The candidate names of a chunk: an owner and what it owns; and the first town a road
+    joins ("the Kirkuk-Baghdad road": Kirkuk), where the road's event is placed (the other
+    end would be a second place of one event)."""
+    chunk = match.group(0)
+    join = _TOWN_JOIN.search(chunk)
+    if not _ROAD_AFTER.match(text, match.end()) or not join:
+        return _owner_and_owned(chunk)
+    return [(chunk[: join.start()], 0)]
+
+
 def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """(start, end, from_gazetteer_scan) of name candidates, longest first where they overlap."""
     found: list[tuple[int, int, bool]] = []
@@ -278,7 +295,7 @@ def _raw_candidates(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int
         for match in pattern.finditer(text):
             found.append((match.start(), match.end(), True))
     for match in _CHUNK.finditer(text):
-        for piece, offset in _owner_and_owned(match.group(0)):
+        for piece, offset in _pieces(text, match):
             cleaned = _clean_chunk(piece, match.start() + offset)
             if cleaned:
                 chunk, start = cleaned
@@ -302,6 +319,9 @@ _FACILITY_KIND_AFTER = re.compile(
     r"power\s+(?:plant|station))\b",
     re.IGNORECASE,
 )
+# "the Kalsu base": a name the text calls a base (after "the"; "a Hashd base" is whose base)
+_BASE_AFTER = re.compile(r"^\s+base\b", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # "the oil field of 'DNO' company in Peshkhabur", "a military base in Kharab": an unknown name
 # that a facility is said to be in is the facility's place.
 _FACILITY_IN_BEFORE = re.compile(
@@ -352,6 +372,10 @@ _ISSUER_BEFORE = re.compile(
     r"|\baccording\s+to\s+(?:the\s+)?(?:[\w.\-]+\s+){0,4}?(?:in|at)\s+$",
     re.IGNORECASE,
 )
+# "two brothers who lived in the Ranya area": where people live, not where the event was.
+_HOME_BEFORE = re.compile(
+    r"\b(?:lived|lives|living|resided|resides|residing)\s+(?:in|at)\s+(?:the\s+)?$", re.I
+)
 # "the district chief of Chamchamal", "Kirkuk's governor" (before: "governor of"): an office.
 _TITLE_BEFORE = re.compile(
     r"\b(?:governor|mayor|chief|head|director|commander|spokes(?:man|woman|person)|qaimaqam)\s+"
@@ -372,10 +396,11 @@ _CAPITAL_PHRASE = re.compile(
     r"|\b(?P<country>Iraq|Syria|Jordan|Lebanon|Kuwait)['’]s\s+capital\b(?!\s+(?:of|city\s+of)\b)"
 )
 # Unknown names that the text itself calls places: "the village of Urman", "the Khalakan
-# sub-district", "Arman, a town in Suweida province", "in the Arman residential area".
+# sub-district", "the Zarzi valley", "Arman, a town in Suweida province", "in the Arman
+# residential area".
 _PLACE_NOUN = (
     r"(?:village|town|city|sub-?district|district|neighbou?rhood|suburb|area|residential\s+area|"
-    r"camp|hamlet)"
+    r"camp|hamlet|valley)"
 )
 _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _NOUN_AFTER = re.compile(
@@ -400,7 +425,7 @@ _POSSESSIVE_REGION_AFTER = re.compile(
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
     "general hospital school university bridge mosque market stadium hotel station square "
-    "street road highway checkpoint headquarters company plant factory"
+    "street road highway checkpoint headquarters company plant factory valley"
 )
 
 
@@ -469,7 +494,9 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
     return bool(
         in_region
         or _SITE_SHAPED.match(text[start:end])
+        or _TERRAIN_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
+        or (_BASE_AFTER.match(text[end : end + 10]) and _THE_BEFORE.search(text[:start][-10:]))
         or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _NOUN_AFTER.match(text[end : end + 40])
@@ -519,6 +546,7 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
         or _ISSUER_AFTER.match(after)
         or _OUTLET_BEFORE.search(before)
         or _SEAT_BEFORE.search(before[-40:])
+        or _HOME_BEFORE.search(before[-30:])
         or _TITLE_BEFORE.search(before[-40:])
         or _ISSUER_BEFORE.search(before)
     )
@@ -620,12 +648,15 @@ def _widen(text: str, mention: PlaceMention) -> PlaceMention:
 
 def _part_of(text: str, town: PlaceMention, part: PlaceMention) -> PlaceMention | None:
     """ "the Damascus suburb of Sayeda Zeinab", "the Iraqi capital's eastern neighbourhood of
-    Al Mashtal": a part of a known town the gazetteer does not know, placed near the town."""
+    Al Mashtal": a part of a known town the gazetteer does not know, placed near the town; one
+    it knows ("the Damascus suburb of Kiswah") keeps its own point, the town only locates it."""
     between = text[town.end : part.start]
-    if part.resolved or not town.resolved or town.site_id or not _PART_OF.fullmatch(between):
+    if not town.resolved or town.site_id or not _PART_OF.fullmatch(between):
         return None
+    if part.resolved:
+        return replace(part, start=town.start)
     located = located_by(part, town)
-    return replace(located, start=town.start, end=part.end, core=part.core)
+    return replace(located, start=town.start, end=part.end, core=part.core, subplace=True)
 
 
 def _absorb_context(
@@ -689,7 +720,7 @@ def _grow(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
         if part is not None:
             consumed.add(i + 1)
             phrase = text[part.start : part.end].strip()
-            out.append(replace(part, text=phrase, subplace=True))
+            out.append(replace(part, text=phrase))
             continue
         mention, end = _absorb_context(text, mention, mentions[i + 1 :], i + 1, consumed)
         mention = _widen(text, mention)

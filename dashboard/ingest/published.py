@@ -14,7 +14,8 @@ yearless one "BAGHDAD, Jan 24 (Reuters) -". They are found, in order of trust, i
    copyright line (the dateline day on or before that date);
 5. an "Updated" / "Last update" / "Modified" line.
 A full date (day, month and year) is required: dateparser runs with its network features off,
-languages=["en"] and REQUIRE_PARTS day/month/year. Numeric dates with hyphens or dots are read
+languages=["en"] and REQUIRE_PARTS day/month/year (a date line that is nothing but a date may
+be in the site's own language: "26 okt. 2024"). Numeric dates with hyphens or dots are read
 day first (the habit of the region's outlets: Rudaw's "05-01-2024" is 5 January); with slashes,
 month first. Nothing found is (None, None): the caller asks for --published.
 """
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+import pycountry
 from dateparser import parse as dateparser_parse
 from dateparser.search import search_dates
 
@@ -106,6 +108,20 @@ def full_date(value: str) -> date | None:
     return found[0][1].date() if found else None
 
 
+# A site may print its date line in its own language ("26 okt. 2024"): the whole line must
+# then be a date in one of these.
+_OTHER_LANGUAGES = ["nl", "de", "fr", "es", "it", "pt", "tr"]
+
+
+@lru_cache(maxsize=1024)
+def foreign_date(line: str) -> date | None:
+    """A line that is nothing but a full date in another language, else None."""
+    if not re.search(r"(?:19|20)\d\d", line) or len(line.split()) > 5:
+        return None
+    parsed = dateparser_parse(line.strip(), languages=_OTHER_LANGUAGES, settings=_BASE_SETTINGS)
+    return parsed.date() if parsed else None
+
+
 def month_day(value: str) -> tuple[int, int] | None:
     """(month, day) of a yearless date such as "Jan 24" or "Feb. 7"."""
     cleaned = _clean(value).strip()
@@ -120,11 +136,28 @@ def _capitals(word: str) -> bool:
     return sum(c.isupper() for c in word) >= 0.8 * sum(c.isalpha() for c in word) >= 3
 
 
+_REGIONS = frozenset({"kurdistan region", "kurdistan", "turkey", "türkiye", "turkiye"})
+
+
+@lru_cache(maxsize=256)
+def _country(name: str) -> bool:
+    """A country's name (pycountry), or a region a dateline names like one."""
+    if name.lower() in _REGIONS:
+        return True
+    try:
+        pycountry.countries.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def _is_dateline(city: str, agency, sep: str, parts: list[str], dated: bool) -> bool:
     short_colon = sep == ":" and len(city.split()) <= 2 and not parts
     # "Damascus, SANA –": an agency's initials after the city, unbracketed
     initials = bool(parts) and " " not in parts[-1] and _capitals(parts[-1])
-    return bool(_capitals(city) or agency or dated or short_colon or initials)
+    # "Baghdad, Iraq –": a city and its country before a dash
+    country = bool(parts) and sep != ":" and _country(parts[-1])
+    return bool(_capitals(city) or agency or dated or short_colon or initials or country)
 
 
 def find_dateline(paragraph: str) -> Dateline | None:
@@ -189,7 +222,7 @@ def _header_dates(lines: list[str]) -> list[tuple[date, str]]:
             continue
         if line.lstrip().startswith(("—", "-")) or "(@" in line:  # an embedded post's date
             continue
-        found = full_date(line)
+        found = full_date(line) or foreign_date(line)
         if found:
             out.append((found, f"the page's date line '{line.strip()}'"))
     return out

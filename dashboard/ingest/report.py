@@ -40,6 +40,7 @@ class Event:
     evidence: list[tuple[int, int]]
     notes: list[str]
     sentence: Sentence
+    stated: Resolved | None = None  # the day of its own statement ("X on May 8 reported ...")
 
 
 @dataclass

@@ -99,7 +99,8 @@ _TRIGGERS: dict[str, re.Pattern] = {
         r"conducted|carried\s+out|"
         r"struck|strikes?|"
         r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
-        r"came\s+under|assault(?:ed|s)?|killed|killing|responded(?=\s+with\b)|retaliated|slammed|"
+        r"came\s+under|assault(?:ed|s)?|raids?|killed|killing|responded(?=\s+with\b)|retaliated|"
+        r"slammed|"
         r"explosions?|blasts?)\b",
         re.I,
     ),
@@ -152,6 +153,7 @@ _CLAIM = re.compile(
 # Undated clauses with these are history or summaries, not incidents.
 BACKGROUND = re.compile(
     r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
+    r"|\b[1-9]\d[\d,]*\s+(?:[\w\-]+\s+)?(?:strikes|attacks|airstrikes|raids)\b"  # a tally
     r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
@@ -168,6 +170,7 @@ BACKGROUND = re.compile(
 # X") restates earlier events; it is background, not a new incident.
 SUMMARY = re.compile(
     r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
+    r"|\b[1-9]\d[\d,]*\s+(?:[\w\-]+\s+)?(?:strikes|attacks|airstrikes|raids)\b"  # a tally
     r"|\b\d[\d,]*\s+times\b|\b(?:several|multiple|many|numerous)\s+(?:rounds|waves)\b"
     r"|\b(?:rounds|series|string|wave)\s+of\b|\brepeatedly\b|\balmost\s+daily\b"
     r"|\bso\s+far\b|\bin\s+total\b",
@@ -228,9 +231,11 @@ CONTINUATION = re.compile(
     r"(?:Targets|Among\s+the\s+targets)\b)",
 )
 _ATTRIBUTION = re.compile(
-    r",\s*(?:[^,;]{0,90}?\s)?(?:said|says|told\s+[^,.;]{1,60}|added|announced|"
+    r",\s*(?:[^,;“”\"]{0,90}?\s)?(?:said|says|told\s+[^,.;“”\"]{1,60}|added|announced|"
     r"stated|confirmed)(?:\s+(?:in\s+a\s+statement|on\s+\w+|in\s+an\s+interview(?:\s+on\s+\w+)?|"
     r"late\s+on\s+\w+))?(?=\s*[,.;]|\s*$)"
+    r"|,?\s*according\s+to\s+[^,.;]*(?:,\s*(?:and\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})*"
+    r"(?=,?\s*(?:[.;]|$))"  # "according to Le Monde, Al Jazeera, and TRT."
     r"|,?\s*according\s+to\s+[^,.;]*"
     r"|^(?:[A-Z][^,;]{0,80}?\s)?(?<!was\s)(?<!were\s)(?<!been\s)(?<!is\s)(?<!are\s)"
     r"(?:said|says|told\s+(?:the\s+)?(?:[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|\w+)|reported|"
@@ -400,12 +405,25 @@ def _has_event(piece: str) -> bool:
                for t in find_triggers(piece))  # fmt: skip
 
 
+_OPENING_CAUSE = re.compile(r"^\W*(?:In\s+)?(?:response|retaliation|reply)\s+(?:to|for)\s", re.I)
+
+
+def _after_opening_cause(text: str) -> list[tuple[int, bool]]:
+    """ "In response to an attack by X on Y, forces launched ...": the answered event ends at
+    the first comma; the sentence's own clause starts after it."""
+    opening = _OPENING_CAUSE.match(text)
+    comma = text.find(", ", opening.end()) if opening else -1
+    return [(comma + 2, True)] if comma > 0 else []
+
+
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """Clause boundaries of a sentence; a clause with no trigger joins the one before it,
     except after a semicolon or ", while" (a clause of its own whatever it says)."""
     cuts = [(0, True)]
     for match in _CLAUSE_BREAK.finditer(text):
         cuts.append((match.end(), bool(match.group("hard"))))
+    cuts += _after_opening_cause(text)
+    cuts = sorted(set(cuts))
     cuts.append((len(text), True))
     merged: list[tuple[int, int]] = []
     for (start, hard), (end, _) in zip(cuts, cuts[1:], strict=False):

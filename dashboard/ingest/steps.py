@@ -309,9 +309,12 @@ def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention])
 
 # -- 7. incidents ----------------------------------------------------------------------------
 def _same_event(pending: Event, event: Event) -> bool:
-    """Two clauses that may report one event: same type, or strikes with no other weapon."""
+    """Two clauses that may report one event: same type, or strikes with no other weapon;
+    never two initiators ("forces launched an operation" and "ISIS launched an attack")."""
     kinds = {pending.event_type, event.event_type}
     weapons = {pending.weapon, event.weapon} - {None}
+    if pending.actor1 and event.actor1 and pending.actor1 != event.actor1:
+        return False
     return len(kinds) == 1 or (kinds <= _STRIKES and len(weapons - {"aircraft"}) <= 1)
 
 
@@ -382,11 +385,19 @@ def _absorb_undated(report: Report, made: list[Candidate]) -> None:
     for item in list(report.undated):
         event, places = item
         target = next((keys[p.key] for p in places if p.key in keys), None)
+        target = target or next((c for c in made for p in places if _locates(p, c.place)), None)
         if target is None:
             continue
         report.undated.remove(item)
         _fill(target, event.casualties, None)
         target.evidence += [e for e in event.evidence if e not in target.evidence]
+
+
+def _locates(town: PlaceMention, place: PlaceMention) -> bool:
+    """ "strikes on a suburb of Damascus", then "in the Damascus suburb of Kiswah": the town
+    named first locates the place named for the dated event."""
+    return bool(town.name and not town.site_id and place.name != town.name
+                and re.search(rf"\b{re.escape(town.name)}\b", place.text))  # fmt: skip
 
 
 def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
@@ -402,9 +413,11 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return report.make(carried, places)
     if not places and _lead_perfect(clause):
         return _lead_undated(clause, report, event)
-    if not places and clause.statement_refs and clause.sentence.paragraph <= 1:
-        return _stated(clause, report, event)
+    if clause.statement_refs and _dated_by_statement(clause, report, places):
+        return _stated(clause, report, event, places)
     if _waits_for_day(clause, places):
+        if clause.statement_refs:
+            event.stated = _statement_day(clause, report)
         report.undated.append((event, places))
     return []
 
@@ -497,19 +510,37 @@ def _carries_day(clause: Clause, report: Report) -> bool:
     )
 
 
-def _stated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
+def _statement_day(clause: Clause, report: Report) -> Resolved | None:
+    return resolve(clause.statement_refs[0], report.published, report.anchor)
+
+
+def _dated_by_statement(clause: Clause, report: Report, places: list[PlaceMention]) -> bool:
+    """An event with no day of its own whose statement is dated: in the lead with no place
+    yet; when the report has no event day at all ("IRNA on December 25 reported that he was
+    killed ... hours ago in X"); or when the statement is older than the report's event ("On
+    July 3, authorities said a drone was downed near the airport": an earlier event)."""
+    if not places and clause.sentence.paragraph <= 1:
+        return True
+    if report.current_day is None or rules.SUMMARY.search(clause.text):
+        return False
+    day = _statement_day(clause, report)
+    return day is not None and day.day < report.current_day.day
+
+
+def _stated(clause: Clause, report: Report, event: Event, places=()) -> list[Candidate]:
     """ "Several US personnel were injured in a rocket attack at a base in Iraq, officials said
     Monday": no day of its own, so the statement's day, within a week; it waits for a place,
-    unless it stands for one already named ("On November 17, X reported that a drone hit
-    it")."""
+    unless it names one or stands for one already named ("On November 17, X reported that a
+    drone hit it")."""
     ref = clause.statement_refs[0]
-    day = resolve(ref, report.published, report.anchor)
+    day = _statement_day(clause, report)
     if day is None:
         return []
     event.day = Resolved(day.day, 2, f"not given: the day of the statement ('{ref.text}')")
     event.dated_by = "report"
-    if clause.anaphoric is not None:  # its own report's day, not one of an event told again
-        return report.make(replace(event, dated_by="statement"), [clause.anaphoric])
+    named = list(places) or ([clause.anaphoric] if clause.anaphoric is not None else [])
+    if named:  # its own report's day, not one of an event told again
+        return report.make(replace(event, dated_by="statement"), named)
     report.pending = [event]
     return []
 
@@ -531,7 +562,7 @@ def place_pending(clause: Clause, report: Report) -> bool:
     pending = _pending(clause, report)
     if clause.kind != PLACES or not clause.chosen or pending is None:
         return False
-    refers = clause.continuation or bool(clause.triggers)  # "the site of the attack"
+    refers = clause.continuation or bool(clause.triggers) or _same_day(clause, pending)
     if not refers and pending.sentence.index < clause.sentence.index - 2:
         return False  # places named later only continue an event named just before
     dated = _on_clause_day(clause, pending)
@@ -547,6 +578,13 @@ def place_pending(clause: Clause, report: Report) -> bool:
     merged = merge_events(pending, empty, sentence=clause.sentence)
     clause.made = report.make(merged, clause.chosen, extra_evidence=[_span(clause)])
     return True
+
+
+def _same_day(clause: Clause, pending: Event) -> bool:
+    """ "Thursday's operation began east of X": a place told with the waiting event's own day
+    (and "the site of the attack": with a trigger) goes on about it, however far below."""
+    day, own = clause.day, pending.day
+    return bool(day and own and day.precision == 1 and own.precision == 1 and day.day == own.day)
 
 
 def _on_clause_day(clause: Clause, pending: Event) -> Event | None:
@@ -820,16 +858,26 @@ def finish(report: Report) -> None:
     all, take the day of the statement or of publication, within a week."""
     no_day = report.current_day is None and not report.candidates
     detailed = _detailed_summaries(report.undated)
+    stated = next((e for e, _ in report.undated if e.stated is not None), None)
     for number, (event, places) in enumerate(report.undated):
         if event.event_type not in _FIGHTING or not (no_day or event.sentence.paragraph <= 1):
             continue
         if number in detailed:
             continue
-        day = report.report_day()
+        day = _own_statement(event) or _own_statement(stated) or report.report_day()
         dated = replace(event, day=Resolved(day.day, 2, "not given: " + day.how.split(": ")[-1]),
                         dated_by="report")  # fmt: skip
         report.make(dated, places)
     report.undated.clear()
+
+
+def _own_statement(event: Event | None) -> Resolved | None:
+    """ "IRNA on December 25 reported that he was killed in X hours ago": the day its own
+    sentence's statement gives, the nearest bound the report has for it (and for the events
+    of a report whose only day is that statement's)."""
+    if event is None or event.stated is None:
+        return None
+    return Resolved(event.stated.day, 2, "not given: the day of its statement")
 
 
 def _detailed_summaries(undated: list[tuple[Event, list[PlaceMention]]]) -> set[int]:
