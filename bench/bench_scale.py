@@ -2,6 +2,7 @@
 
     python bench/bench_scale.py [--sizes 100000,1000000] [--runs 3] [--sessions 5] [--skip-before]
                                 [--postgres] [--floor]
+    python bench/bench_scale.py --starts COMMIT [--sizes 100000,1000000] [--runs 3]
 
 For each size, synthetic incidents (dashboard.synthetic, marked synthetic, 10 % scattered) are
 written to Parquet and served with ATLAS_DATA by two servers in turn: this checkout ("after")
@@ -23,6 +24,10 @@ the part of the start that does not depend on the data.
 
 With --postgres, the same incidents are also imported (`atlas import`, timed) into a store on a
 throwaway PostgreSQL server (tests/postgres.py) and served from it ("after-pg").
+
+With --starts COMMIT, only the start: this checkout and COMMIT, each on the bundled 74
+incidents and on each size, cold then warm, with a fresh ATLAS_HOME each run, the two codes
+interleaved (their order swapped every run); prints the medians (bench/results/starts.json).
 
 Prints a table, writes bench/results/scale.json. Never fails on time.
 """
@@ -292,6 +297,47 @@ def measure(label: str, code: Path, data: Path | str, folder: Path, browser, arg
     return result
 
 
+def start_times(code: Path, data: Path | str, folder: Path, browser) -> dict:
+    """Server start to first map painted, cold (no snapshot) then warm, with `code`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    result = {}
+    for start in ("cold", "warm"):
+        with server(code, data, folder / "home", folder / "server.log") as (url, _, times, _p):
+            probe = Probe(browser, url)
+            painted = probe.wait_for_map()
+            result[start] = None if painted is None else painted - times[0]
+            probe.page.close()
+    return result
+
+
+def compare_starts(args, folder: Path, browser) -> list[dict]:
+    datas = {74: REPO / "data" / "incidents.csv"}
+    datas.update({rows: synthetic_parquet(rows, folder) for rows in _sizes(args)})
+    runs: dict[tuple[int, str], list[dict]] = {}
+    with baseline.checkout(args.starts) as before:
+        codes = [("now", REPO), (args.starts, before)]
+        for run in range(args.runs):
+            for rows, data in datas.items():
+                for label, code in codes if run % 2 == 0 else codes[::-1]:
+                    where = folder / f"run{run}-{rows}-{label}"
+                    timing = start_times(code, data, where, browser)
+                    runs.setdefault((rows, label), []).append(timing)
+                    print(f"{rows:>9,} {label:>8} cold {_fmt(timing['cold'], 's')} "
+                          f"warm {_fmt(timing['warm'], 's')}", flush=True)  # fmt: skip
+    results = []
+    for (rows, label), timings in runs.items():
+        medians = {}
+        for start in ("cold", "warm"):
+            values = [t[start] for t in timings if t[start] is not None]
+            medians[start] = statistics.median(values) if values else None
+        results.append({"rows": rows, "code": label, **medians, "runs": timings})
+    return results
+
+
+def _sizes(args) -> list[int]:
+    return [int(s) for s in args.sizes.split(",") if s]
+
+
 def synthetic_parquet(rows: int, folder: Path) -> Path:
     path = folder / f"synthetic-{rows}.parquet"
     frame = synthetic_incidents(rows, seed=1, scattered=0.1)
@@ -324,7 +370,10 @@ def main() -> None:
         "--floor", action="store_true",
         help="also the bundled 74 incidents: what the start costs with next to no data",
     )  # fmt: skip
+    parser.add_argument("--starts", metavar="COMMIT", help="only the start, beside COMMIT")
     args = parser.parse_args()
+    if args.starts:
+        return main_starts(args)
     # The old sidebar offered country codes, the new one names.
     args.country = {"before": "IQ", "after": "Iraq", "after-pg": "Iraq"}
     results = []
@@ -356,6 +405,21 @@ def main() -> None:
     out = REPO / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "scale.json").write_text(json.dumps(results, indent=2, default=str))
+
+
+def main_starts(args) -> None:
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        results = compare_starts(args, Path(tmp), browser)
+        browser.close()
+    print(f"machine: {os.cpu_count()} cores; medians of {args.runs} runs, server start to map")
+    print(f"{'rows':>9} {'code':>8} {'start cold':>10} {'start warm':>10}")
+    for r in sorted(results, key=lambda r: (r["rows"], r["code"] != "now")):
+        print(f"{r['rows']:>9,} {r['code']:>8} {_fmt(r['cold'], 's'):>10} "
+              f"{_fmt(r['warm'], 's'):>10}")  # fmt: skip
+    out = REPO / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "starts.json").write_text(json.dumps(results, indent=2, default=str))
 
 
 def _fmt(value, unit="") -> str:
