@@ -125,12 +125,20 @@ def settled(page, locator, *, scroll: bool = True, timeout_s: float = 30.0) -> d
     """Wait until `locator` is in view and its box has stopped moving (charts relayout as the
     page around them draws; a click at a box still moving lands on its neighbour). Returns
     the box. Polls, never a fixed sleep."""
-    if scroll:
-        locator.scroll_into_view_if_needed()
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + timeout_s
-    last, same = None, 0
+    last, same, scrolled = None, 0, not scroll
     while time.monotonic() < deadline:
-        box = locator.bounding_box()
+        try:
+            if not scrolled:
+                locator.scroll_into_view_if_needed(timeout=5_000)
+                scrolled = True
+            box = locator.bounding_box(timeout=5_000)
+        except PlaywrightError:  # the chart was redrawn under it ("not attached"): find it again
+            last, same, scrolled = None, 0, not scroll
+            page.wait_for_timeout(150)
+            continue
         same = same + 1 if box is not None and box == last else 0
         if same >= 3:
             return box
