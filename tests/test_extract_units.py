@@ -136,6 +136,19 @@ def test_expressions_that_date_nothing(text):
         ("the ministry issued a statement that 3 soldiers were wounded", None, 3),
         # "others" with no figure: the four killed are not the wounded
         ("four people were killed and others wounded in the raid", 4, None),
+        # coordinated groups before the verb are all counted
+        ("An army officer and four soldiers were killed in the ambush", 5, None),
+        ("Two guards and a local translator posted at the gate were killed", 3, None),
+        ("Two soldiers, a medic and three policemen were wounded", None, 6),
+        ("Five people were killed and 17 others injured", 5, 17),
+        # the ones killed "along with" the subject are counted beside it
+        ("The commander was killed along with his three sons in the raid", 4, None),
+        ("Two fighters were killed together with four civilians", 6, None),
+        # a definite singular person joined to a count is one more
+        ("killing four soldiers and the unit commander", 5, None),
+        ("The driver and two guards were killed", 3, None),
+        ("killing four soldiers and the attackers", 4, None),  # a plural: no count
+        ("killing seven militants, the Iraqi army said", 7, None),  # no "and": a source
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -862,3 +875,11 @@ def test_what_forces_occasionally_do_is_no_event():
         "monitor said.\n\nThe first strike on a house in the village of Urman killed a man."
     )
     assert [r[:3] for r in rows if r[1] == "Urman"] == [("2023-11-13", "Urman", "attack")]
+
+
+def test_a_later_clause_completes_the_other_figure():
+    rows = _rows(
+        "Two guards and a translator were killed in an attack on Monday. Four other "
+        "guards were wounded in the attack, which hit a checkpoint in Tikrit."
+    )
+    assert [(r[0], r[3], r[4]) for r in rows] == [("2023-11-13", 3, 4)]
