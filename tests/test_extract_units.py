@@ -883,3 +883,22 @@ def test_a_later_clause_completes_the_other_figure():
         "guards were wounded in the attack, which hit a checkpoint in Tikrit."
     )
     assert [(r[0], r[3], r[4]) for r in rows] == [("2023-11-13", 3, 4)]
+
+
+def test_truncated_teasers_after_the_story_are_not_its_body():
+    # two links to other stories, each cut off with an ellipsis, below the article
+    rows = _rows(
+        "A roadside bomb killed two soldiers near Tikrit on Monday, officials said.\n\n"
+        "Nine people were killed and 30 others injured when a truck carrying workers…\n\n"
+        "The city council minister has written to the election commission, "
+        "expressing concern over…"
+    )
+    assert [(r[0], r[3], r[4]) for r in rows] == [("2023-11-13", 2, None)]
+
+
+def test_a_lead_copied_without_its_end_is_still_body():
+    rows = _rows(
+        "A roadside bomb killed two soldiers near Tikrit on Monday, officials said as "
+        "the army sent more troops to the area to search for the…"
+    )
+    assert [(r[0], r[3]) for r in rows] == [("2023-11-13", 2)]
