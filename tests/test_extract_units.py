@@ -149,6 +149,10 @@ def test_expressions_that_date_nothing(text):
         ("The driver and two guards were killed", 3, None),
         ("killing four soldiers and the attackers", 4, None),  # a plural: no count
         ("killing seven militants, the Iraqi army said", 7, None),  # no "and": a source
+        # the word some outlets use for their side's dead
+        ("Eleven fighters were martyred in the attack", 11, None),
+        ("the shelling martyred three soldiers", 3, None),
+        ("Some 9 forces of the border army were martyred", 9, None),  # "forces": personnel
     ],
 )
 def test_casualty_figures(text, killed, wounded):

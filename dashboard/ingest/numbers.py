@@ -33,14 +33,16 @@ _PERSON = (
     r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
     r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
     r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?|interpreters?|translators?|"
-    r"drivers?|medics?|paramedics?)\b"
+    r"drivers?|medics?|paramedics?|forces)\b"
 )
 # words between a figure and the people it counts ("three Iraqi army soldiers"); never what
 # befell others ("four people were killed and others wounded": the four are not wounded)
 _WORDS = r"(?:(?!(?:were|was|and|killed|dead|wounded|injured)\b)[\w’'\-]+\s+){0,4}?"
-_KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"
+_KILL_VERB = r"(?:killing|killed|kills|kill|martyring|martyred|claiming\s+the\s+lives\s+of)"
 _WOUND_VERB = r"(?:wounding|wounded|wounds|injuring|injured|injures|hurting|hurt)"
-_KILL_STATE = r"(?:killed|dead|died|slain|perished|shot\s+dead|gunned\s+down|shot\s+to\s+death)"
+_KILL_STATE = (
+    r"(?:killed|dead|died|slain|perished|martyred|shot\s+dead|gunned\s+down|shot\s+to\s+death)"
+)
 _WOUND_STATE = r"(?:wounded|injured|hurt)"
 
 _AFTER_VERB = {
