@@ -906,3 +906,12 @@ def test_a_lead_copied_without_its_end_is_still_body():
         "the army sent more troops to the area to search for the…"
     )
     assert [(r[0], r[3]) for r in rows] == [("2023-11-13", 2)]
+
+
+def test_a_distance_that_locates_the_town_keeps_its_figures():
+    # "located ... north of" only locates the town: one place, so the toll is not split
+    rows = _rows(
+        "A car bomb exploded in the town of Tikrit, located about 150 kilometers north "
+        "of Baghdad, on Monday, killing three police officers."
+    )
+    assert [(r[0], r[1].split(",")[0], r[3]) for r in rows] == [("2023-11-13", "Tikrit", 3)]

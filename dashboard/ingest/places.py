@@ -87,7 +87,8 @@ _DISTANCE = (
     r"(?:km|kilometres|kilometers|miles)\s+"
 )
 _CONTEXT_AFTER = re.compile(
-    rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+(?:the\s+(?:(?:\w+ern|central)\s+)?"
+    rf"^(?:,?\s+(?:(?:located|situated|lying)\s+)?(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
+    rf"(?:the\s+(?:(?:\w+ern|central)\s+)?"
     rf"(?:city|town|village)\s+of\s+)?"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate|countryside)\s+of\s+"
