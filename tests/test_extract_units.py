@@ -37,6 +37,8 @@ ARTICLES = Path(__file__).parent / "fixtures" / "articles"
         # relative to the anchor
         ("2023-11-26", "The following day", "2023-11-20", "2023-11-21", 1),
         ("2023-11-26", "a few hours later", "2023-11-20", "2023-11-20", 1),
+        ("2023-11-26", "That same day, rockets hit", "2023-11-20", "2023-11-20", 1),
+        ("2023-11-26", "the same night", "2023-11-20", "2023-11-20", 1),
         ("2023-12-01", "A day later", "2023-11-30", "2023-12-01", 1),
         ("2024-01-21", "Two days earlier", "2024-01-20", "2024-01-18", 1),
         ("2023-09-04", "The previous day", "2023-09-03", "2023-09-02", 1),

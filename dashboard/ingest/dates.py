@@ -9,7 +9,8 @@ Rules (documented for analysts; tests pin each one):
   year before when that would put it after the publication date.
 - "the following day", "a day later", "two days earlier", "the previous day" count from the
   anchor: the day of the last time expression read before it in the article.
-  "hours later", "a few hours later", "later that day", "within hours" keep the anchor's day.
+  "hours later", "a few hours later", "later that day", "within hours", "that same day" keep
+  the anchor's day.
 - "yesterday" / "today" / "this morning" count from the publication date.
 - "last week" is the same weekday a week before publication, time_precision 2;
   "earlier this week" / "this week" / "in recent days" the Monday of the publication week
@@ -101,7 +102,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             r"\s+(?:later|earlier|after(?:wards)?|before)"
             r"|within\s+(?:hours|minutes|the\s+hour)|minutes\s+(?:later|earlier|after)"
             r"|shortly\s+(?:after(?:wards)?|before)|later\s+(?:that|the\s+same)\s+(?:day|night)"
-            r"|earlier\s+that\s+day|the\s+same\s+day)\b",
+            r"|earlier\s+that\s+day|(?:the|that)\s+same\s+(?:day|night|evening|morning))\b",
             re.IGNORECASE,
         ),
     ),
