@@ -781,6 +781,8 @@ def test_where_a_speaker_recalls_an_attack_from_is_not_its_place():
     [
         "ROME/PARIS/ MADRID - Drones hit an air base in western Iraq, officials said.",
         "(Wire- Some Network) BEIRUT, Mar 3 (AB-CD) – Drones hit an air base in western Iraq.",
+        # a bracketed agency tag with its own date, after a comma, with no dash after it
+        "Rome, (XYZ - Some Site / Other News - 4th Mar, 2024) Drones hit an air base on Monday.",
     ],
 )
 def test_dateline_variants_are_cut_from_the_body(paragraph):
@@ -788,6 +790,12 @@ def test_dateline_variants_are_cut_from_the_body(paragraph):
 
     found = find_dateline(paragraph)
     assert found is not None and paragraph[found.end :].startswith("Drones")
+
+
+def test_a_name_with_a_bracketed_gloss_is_no_dateline():
+    from dashboard.ingest.published import find_dateline
+
+    assert find_dateline("Hezbollah (the Party of God) said drones hit the base.") is None
 
 
 def test_a_clause_that_tells_the_strikes_again_with_their_day_dates_them():
