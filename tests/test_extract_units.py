@@ -38,6 +38,9 @@ ARTICLES = Path(__file__).parent / "fixtures" / "articles"
         ("2023-11-26", "The following day", "2023-11-20", "2023-11-21", 1),
         ("2023-11-26", "a few hours later", "2023-11-20", "2023-11-20", 1),
         ("2023-11-26", "That same day, rockets hit", "2023-11-20", "2023-11-20", 1),
+        # a weekday with a numeric date: the reading (day/month or month/day) on that weekday
+        ("2024-10-31", "On Friday (1/11/2024), the monitor said", None, "2024-11-01", 1),
+        ("2024-01-31", "On Thursday, 1/11/2024, the monitor said", None, "2024-01-11", 1),
         ("2023-11-26", "the same night", "2023-11-20", "2023-11-20", 1),
         ("2023-12-01", "A day later", "2023-11-30", "2023-12-01", 1),
         ("2024-01-21", "Two days earlier", "2024-01-20", "2024-01-18", 1),
