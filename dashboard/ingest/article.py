@@ -207,8 +207,14 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         while end > start and text[end - 1] in " \t/":
             end -= 1
         out.append(_Paragraph(start, end, kind))
+    return _settle_cut(out, text)
+
+
+def _settle_cut(out: list[_Paragraph], text: str) -> list[_Paragraph]:
+    """A cut paragraph is body if nothing of the body follows it (a lead copied without its
+    end), unless it is one of two or more lines cut off with an ellipsis below the story:
+    teasers of other stories."""
     last_body = max((i for i, p in enumerate(out) if p.kind == "body"), default=-1)
-    # two or more lines cut off with an ellipsis below the story: teasers of other stories
     teasers = [i for i, p in enumerate(out) if i > last_body and p.kind == "cut"
                and _ELLIPSIS_END.search(text[p.start : p.end])]  # fmt: skip
     teasers = teasers if len(teasers) >= 2 else []

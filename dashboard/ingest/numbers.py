@@ -174,6 +174,17 @@ _AND_END = re.compile(r"\band\s+$", re.I)
 _STATE_AFTER = re.compile(r"^\s+(?:(?:was|is)\s+)?(?:wounded|injured|hurt|killed|dead)\b", re.I)
 
 
+def _one_named(match: re.Match) -> int | None:
+    """A conjunct: "and the unit commander" is one, "and the attackers" none, nor ", the Iraqi
+    military said" (no "and")."""
+    person = _PERSON_AFTER.match(match.string[match.end("n") :])
+    singular = person and not re.search(
+        r"(?:s|men|children|staff|personnel)$", person.group(0), re.I
+    )
+    joined = _AND_END.search(match.string[: match.start("n")]) or _AND_END.search(match[0])
+    return 1 if singular and joined else None
+
+
 def _value(match: re.Match) -> int | None:
     raw = match.group("n").lower().replace(",", "")
     if raw in ("a", "an"):  # "killing a US contractor"; "a number of militants" is no figure
@@ -182,13 +193,8 @@ def _value(match: re.Match) -> int | None:
         if not person or re.search(r"\d", person.group(0)):
             return None  # "wished the wounded a quick recovery", "a toll that 5 people"
         return None if _NOT_ONE.match(rest) or _LIST_FOLLOWS.match(rest) else 1
-    if raw == "the":  # a conjunct: "and the unit commander" is one, "and the attackers" none
-        person = _PERSON_AFTER.match(match.string[match.end("n") :])
-        singular = person and not re.search(
-            r"(?:s|men|children|staff|personnel)$", person.group(0), re.I
-        )
-        joined = _AND_END.search(match.string[: match.start("n")]) or _AND_END.search(match[0])
-        return 1 if singular and joined else None  # not ", the Iraqi military said"
+    if raw == "the":
+        return _one_named(match)
     if raw == "another":  # "two were killed and another wounded": one more, its own figure
         rest = match.string[match.end("n") :]
         return 1 if _PERSON_AFTER.match(rest) or _STATE_AFTER.match(rest) else None
