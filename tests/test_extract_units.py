@@ -928,3 +928,16 @@ def test_a_distance_that_locates_the_town_keeps_its_figures():
         "of Baghdad, on Monday, killing three police officers."
     )
     assert [(r[0], r[1].split(",")[0], r[3]) for r in rows] == [("2023-11-13", "Tikrit", 3)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tikrit (a pseudonym) lost three relatives on Monday when a shell hit their home.",
+        "The raid on Monday killed a militant leader, Abu Zaid, known as Tikrit, officials said.",
+    ],
+)
+def test_a_pseudonym_or_an_alias_is_a_person_not_a_place(text):
+    from dashboard.ingest.places import find_places
+
+    assert [p.text for p in find_places(text) if "Tikrit" in p.text] == []
