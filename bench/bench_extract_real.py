@@ -19,8 +19,8 @@ Scoring, per article and overall, each part apart:
 - publication date: read right in articles whose page prints one; wrong reads anywhere;
   when nothing is read the run is repeated with the known date (as a user passes --published);
 - casualties: killed and wounded both as the key allows, over found required incidents.
-The held-out sets still unread (parts `fresh6` and `fresh7`) print their totals only (pass
---details to see their articles and rows); the other parts print every article and row.
+The held-out set still unread (part `fresh7`) prints its totals only (pass --details to see
+its articles and rows); the other parts print every article and row.
 Writes bench/results/extract_real.json. Never fails on a figure.
 
     .venv/bin/python bench/bench_extract_real.py [FOLDER] [--part dev,heldout,...|all] [--details]
@@ -57,10 +57,10 @@ RADIUS_KM = 10.0
 # studied since; fresh: the second held-out set (s01...), measured, then studied; fresh2: the
 # third held-out set (t01...), measured twice, then studied; fresh3: the fourth held-out set
 # (u01...), fresh4: the fifth (w01...), fresh5: the sixth (x01...), each measured twice, then
-# studied; fresh6: the seventh (y01...), fresh7: the eighth (z01...), each keyed before any run,
-# totals only unless --details.
+# studied; fresh6: the seventh (y01...), measured twice in round 6, studied in round 7; fresh7:
+# the eighth (z01...), keyed before any run, totals only unless --details.
 PARTS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
-HIDDEN = frozenset({"fresh6", "fresh7"})
+HIDDEN = frozenset({"fresh7"})
 
 
 def _province_points() -> dict[tuple[str, str], tuple[float, float]]:

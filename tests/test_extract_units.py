@@ -37,6 +37,11 @@ ARTICLES = Path(__file__).parent / "fixtures" / "articles"
         # relative to the anchor
         ("2023-11-26", "The following day", "2023-11-20", "2023-11-21", 1),
         ("2023-11-26", "a few hours later", "2023-11-20", "2023-11-20", 1),
+        ("2023-11-26", "That same day, rockets hit", "2023-11-20", "2023-11-20", 1),
+        # a weekday with a numeric date: the reading (day/month or month/day) on that weekday
+        ("2024-10-31", "On Friday (1/11/2024), the monitor said", None, "2024-11-01", 1),
+        ("2024-01-31", "On Thursday, 1/11/2024, the monitor said", None, "2024-01-11", 1),
+        ("2023-11-26", "the same night", "2023-11-20", "2023-11-20", 1),
         ("2023-12-01", "A day later", "2023-11-30", "2023-12-01", 1),
         ("2024-01-21", "Two days earlier", "2024-01-20", "2024-01-18", 1),
         ("2023-09-04", "The previous day", "2023-09-03", "2023-09-02", 1),
@@ -136,6 +141,23 @@ def test_expressions_that_date_nothing(text):
         ("the ministry issued a statement that 3 soldiers were wounded", None, 3),
         # "others" with no figure: the four killed are not the wounded
         ("four people were killed and others wounded in the raid", 4, None),
+        # coordinated groups before the verb are all counted
+        ("An army officer and four soldiers were killed in the ambush", 5, None),
+        ("Two guards and a local translator posted at the gate were killed", 3, None),
+        ("Two soldiers, a medic and three policemen were wounded", None, 6),
+        ("Five people were killed and 17 others injured", 5, 17),
+        # the ones killed "along with" the subject are counted beside it
+        ("The commander was killed along with his three sons in the raid", 4, None),
+        ("Two fighters were killed together with four civilians", 6, None),
+        # a definite singular person joined to a count is one more
+        ("killing four soldiers and the unit commander", 5, None),
+        ("The driver and two guards were killed", 3, None),
+        ("killing four soldiers and the attackers", 4, None),  # a plural: no count
+        ("killing seven militants, the Iraqi army said", 7, None),  # no "and": a source
+        # the word some outlets use for their side's dead
+        ("Eleven fighters were martyred in the attack", 11, None),
+        ("the shelling martyred three soldiers", 3, None),
+        ("Some 9 forces of the border army were martyred", 9, None),  # "forces": personnel
     ],
 )
 def test_casualty_figures(text, killed, wounded):
@@ -762,6 +784,8 @@ def test_where_a_speaker_recalls_an_attack_from_is_not_its_place():
     [
         "ROME/PARIS/ MADRID - Drones hit an air base in western Iraq, officials said.",
         "(Wire- Some Network) BEIRUT, Mar 3 (AB-CD) – Drones hit an air base in western Iraq.",
+        # a bracketed agency tag with its own date, after a comma, with no dash after it
+        "Rome, (XYZ - Some Site / Other News - 4th Mar, 2024) Drones hit an air base on Monday.",
     ],
 )
 def test_dateline_variants_are_cut_from_the_body(paragraph):
@@ -769,6 +793,12 @@ def test_dateline_variants_are_cut_from_the_body(paragraph):
 
     found = find_dateline(paragraph)
     assert found is not None and paragraph[found.end :].startswith("Drones")
+
+
+def test_a_name_with_a_bracketed_gloss_is_no_dateline():
+    from dashboard.ingest.published import find_dateline
+
+    assert find_dateline("Hezbollah (the Party of God) said drones hit the base.") is None
 
 
 def test_a_clause_that_tells_the_strikes_again_with_their_day_dates_them():
@@ -862,3 +892,52 @@ def test_what_forces_occasionally_do_is_no_event():
         "monitor said.\n\nThe first strike on a house in the village of Urman killed a man."
     )
     assert [r[:3] for r in rows if r[1] == "Urman"] == [("2023-11-13", "Urman", "attack")]
+
+
+def test_a_later_clause_completes_the_other_figure():
+    rows = _rows(
+        "Two guards and a translator were killed in an attack on Monday. Four other "
+        "guards were wounded in the attack, which hit a checkpoint in Tikrit."
+    )
+    assert [(r[0], r[3], r[4]) for r in rows] == [("2023-11-13", 3, 4)]
+
+
+def test_truncated_teasers_after_the_story_are_not_its_body():
+    # two links to other stories, each cut off with an ellipsis, below the article
+    rows = _rows(
+        "A roadside bomb killed two soldiers near Tikrit on Monday, officials said.\n\n"
+        "Nine people were killed and 30 others injured when a truck carrying workers…\n\n"
+        "The city council minister has written to the election commission, "
+        "expressing concern over…"
+    )
+    assert [(r[0], r[3], r[4]) for r in rows] == [("2023-11-13", 2, None)]
+
+
+def test_a_lead_copied_without_its_end_is_still_body():
+    rows = _rows(
+        "A roadside bomb killed two soldiers near Tikrit on Monday, officials said as "
+        "the army sent more troops to the area to search for the…"
+    )
+    assert [(r[0], r[3]) for r in rows] == [("2023-11-13", 2)]
+
+
+def test_a_distance_that_locates_the_town_keeps_its_figures():
+    # "located ... north of" only locates the town: one place, so the toll is not split
+    rows = _rows(
+        "A car bomb exploded in the town of Tikrit, located about 150 kilometers north "
+        "of Baghdad, on Monday, killing three police officers."
+    )
+    assert [(r[0], r[1].split(",")[0], r[3]) for r in rows] == [("2023-11-13", "Tikrit", 3)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tikrit (a pseudonym) lost three relatives on Monday when a shell hit their home.",
+        "The raid on Monday killed a militant leader, Abu Zaid, known as Tikrit, officials said.",
+    ],
+)
+def test_a_pseudonym_or_an_alias_is_a_person_not_a_place(text):
+    from dashboard.ingest.places import find_places
+
+    assert [p.text for p in find_places(text) if "Tikrit" in p.text] == []

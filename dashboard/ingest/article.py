@@ -59,6 +59,7 @@ _NOT_BODY_LINE = re.compile(
     re.IGNORECASE,
 )
 _WIRE_TAIL = re.compile(r"\s*(?:Enditem|\(END\))\s*$")
+_ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)\s*$")
 _SENTENCE_END = re.compile(r"[.!?](?:\s*[\"”’')\]])*$")
 _PHOTO_SENTENCE = re.compile(
     r"\b(?:is|are|was|were)\s+seen\b|\bshows?\b|\bpictured\b|\bfile\s+photo\b|^\s*FILE\b|"
@@ -206,9 +207,21 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         while end > start and text[end - 1] in " \t/":
             end -= 1
         out.append(_Paragraph(start, end, kind))
+    return _settle_cut(out, text)
+
+
+def _settle_cut(out: list[_Paragraph], text: str) -> list[_Paragraph]:
+    """A cut paragraph is body if nothing of the body follows it (a lead copied without its
+    end), unless it is one of two or more lines cut off with an ellipsis below the story:
+    teasers of other stories."""
     last_body = max((i for i, p in enumerate(out) if p.kind == "body"), default=-1)
+    teasers = [i for i, p in enumerate(out) if i > last_body and p.kind == "cut"
+               and _ELLIPSIS_END.search(text[p.start : p.end])]  # fmt: skip
+    teasers = teasers if len(teasers) >= 2 else []
     return [
-        replace(p, kind="body" if i > last_body else "other") if p.kind == "cut" else p
+        replace(p, kind="body" if i > last_body and i not in teasers else "other")
+        if p.kind == "cut"
+        else p
         for i, p in enumerate(out)
     ]
 

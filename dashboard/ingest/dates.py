@@ -9,7 +9,8 @@ Rules (documented for analysts; tests pin each one):
   year before when that would put it after the publication date.
 - "the following day", "a day later", "two days earlier", "the previous day" count from the
   anchor: the day of the last time expression read before it in the article.
-  "hours later", "a few hours later", "later that day", "within hours" keep the anchor's day.
+  "hours later", "a few hours later", "later that day", "within hours", "that same day" keep
+  the anchor's day.
 - "yesterday" / "today" / "this morning" count from the publication date.
 - "last week" is the same weekday a week before publication, time_precision 2;
   "earlier this week" / "this week" / "in recent days" the Monday of the publication week
@@ -67,6 +68,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             # "January3, 2020": a full date printed without its space
             rf"|\b(?P<glued>{MONTH}\d{{1,2}},?\s+(?:19|20)\d\d)\b"
             rf"|\b(?P<dm>\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?(?:,?\s+(?:19|20)\d\d)?)\b"
+            # "Friday (1/11/2024)": a weekday with a numeric date (read by the weekday)
+            rf"|\b(?P<wnum>(?:{WEEKDAY_NAMES})\s*[(,]\s*\d{{1,2}}[/.]\d{{1,2}}[/.](?:19|20)\d\d)\b"
         ),
     ),
     (
@@ -101,7 +104,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             r"\s+(?:later|earlier|after(?:wards)?|before)"
             r"|within\s+(?:hours|minutes|the\s+hour)|minutes\s+(?:later|earlier|after)"
             r"|shortly\s+(?:after(?:wards)?|before)|later\s+(?:that|the\s+same)\s+(?:day|night)"
-            r"|earlier\s+that\s+day|the\s+same\s+day)\b",
+            r"|earlier\s+that\s+day|(?:the|that)\s+same\s+(?:day|night|evening|morning))\b",
             re.IGNORECASE,
         ),
     ),
@@ -258,8 +261,27 @@ def _holiday(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | N
 def _absolute_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:
     if _HOLIDAY.fullmatch(ref.text):
         return _holiday(ref, phrase, published, anchor)
-    day = _absolute(ref.text, published)
+    day = _numeric_on_weekday(ref.text) if _NUMERIC.search(ref.text) else None
+    day = day or _absolute(ref.text, published)
     return Resolved(day, 1, f"'{ref.text}'") if day else None
+
+
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>(?:19|20)\d\d)")
+
+
+def _numeric_on_weekday(text: str) -> date | None:
+    """ "Friday (1/11/2024)": of day/month and month/day, the reading on the weekday named."""
+    numbers = _NUMERIC.search(text)
+    a, b, year = (int(numbers.group(g)) for g in ("a", "b", "year"))
+    weekday = next(i for i, d in enumerate(WEEKDAYS) if d in text.lower())
+    for day_of_month, month in ((a, b), (b, a)):
+        try:
+            day = date(year, month, day_of_month)
+        except ValueError:
+            continue
+        if day.weekday() == weekday:
+            return day
+    return None
 
 
 def _weekday_ref(ref: TimeRef, phrase: str, published: date, anchor) -> Resolved | None:

@@ -32,14 +32,17 @@ _PERSON = (
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
     r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
     r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
-    r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?)\b"
+    r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?|interpreters?|translators?|"
+    r"drivers?|medics?|paramedics?|forces)\b"
 )
 # words between a figure and the people it counts ("three Iraqi army soldiers"); never what
 # befell others ("four people were killed and others wounded": the four are not wounded)
 _WORDS = r"(?:(?!(?:were|was|and|killed|dead|wounded|injured)\b)[\w’'\-]+\s+){0,4}?"
-_KILL_VERB = r"(?:killing|killed|kills|kill|claiming\s+the\s+lives\s+of)"
+_KILL_VERB = r"(?:killing|killed|kills|kill|martyring|martyred|claiming\s+the\s+lives\s+of)"
 _WOUND_VERB = r"(?:wounding|wounded|wounds|injuring|injured|injures|hurting|hurt)"
-_KILL_STATE = r"(?:killed|dead|died|slain|perished|shot\s+dead|gunned\s+down|shot\s+to\s+death)"
+_KILL_STATE = (
+    r"(?:killed|dead|died|slain|perished|martyred|shot\s+dead|gunned\s+down|shot\s+to\s+death)"
+)
 _WOUND_STATE = r"(?:wounded|injured|hurt)"
 
 _AFTER_VERB = {
@@ -51,7 +54,8 @@ _AFTER_VERB = {
 # "six people, including a member of the army were killed": six, not the one included).
 _BETWEEN = (
     r"(?:[^.;]{0,160}?,\s*"
-    r"|(?:in|from|of|with|at|including)\s+(?:(?!\b(?:were|was|and)\b)[^,.;]){0,60}?\s+)?"
+    r"|(?:(?!(?:killed|wounded|injured)\b)\w+(?:ing|ed)\s+)?"  # "posted at the gate"
+    r"(?:in|from|of|with|at|including)\s+(?:(?!\b(?:were|was|and)\b)[^,.;]){0,60}?\s+)?"
 )
 _BEFORE_STATE = {
     "killed": re.compile(
@@ -102,8 +106,25 @@ _SUFFERED = re.compile(
     rf"(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds)\b",
     re.I,
 )
+# A group joined to a count may be one person named by a definite article: "killing four
+# soldiers and the unit commander" (a singular noun only: "and the attackers" is no count).
+_CONJUNCT = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?|the|another(?!\s+\d))"
 # A further figure joined to the first: "wounding four US personnel and an Iraqi soldier".
-_AND_MORE = re.compile(rf"^(?:\s*,\s*(?:and\s+)?|\s+and\s+){_NUMBER}\s+{_WORDS}{_PERSON}\b", re.I)
+_AND_MORE = re.compile(rf"^(?:\s*,\s*(?:and\s+)?|\s+and\s+){_CONJUNCT}\s+{_WORDS}{_PERSON}\b", re.I)
+# A group coordinated before the one a state verb counts: "An officer and [four soldiers were
+# killed]", "Two soldiers, [a medic] and ..." (searched in the text before the counted group).
+_GROUP_BEFORE = re.compile(
+    rf"(?<![\w-]){_CONJUNCT}\s+{_WORDS}{_PERSON}(?:\s*,\s*(?:and\s+)?|\s+and\s+)$", re.I
+)
+# Those killed beside the subject: "was killed along with his three sons".
+_ALONG_WITH = re.compile(
+    rf"^,?\s+(?:along|together)\s+with\s+(?:(?:his|her|their)\s+)?{_NUMBER}\s+{_WORDS}{_PERSON}",
+    re.I,
+)
+_ONE_KILLED_ALONG = re.compile(
+    rf"\b(?:was|has\s+been|had\s+been)\s+(?:{_KILL_STATE})(?=,?\s+(?:along|together)\s+with\b)",
+    re.I,
+)
 
 _NO_CASUALTIES = re.compile(
     r"\b(?:no\s+(?:one|body)|nobody|none)\s+(?:was|were|had\s+been|has\s+been)\s+"
@@ -149,7 +170,19 @@ _NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b
 # "killing a man and his wife, their two daughters ...": the first of a list, not a count.
 _PERSON_AFTER = re.compile(rf"^\s+{_WORDS}{_PERSON}", re.I)
 _LIST_FOLLOWS = re.compile(r"^\s+\w+\s+and\s+(?:his|her|their)\b", re.I)
+_AND_END = re.compile(r"\band\s+$", re.I)
 _STATE_AFTER = re.compile(r"^\s+(?:(?:was|is)\s+)?(?:wounded|injured|hurt|killed|dead)\b", re.I)
+
+
+def _one_named(match: re.Match) -> int | None:
+    """A conjunct: "and the unit commander" is one, "and the attackers" none, nor ", the Iraqi
+    military said" (no "and")."""
+    person = _PERSON_AFTER.match(match.string[match.end("n") :])
+    singular = person and not re.search(
+        r"(?:s|men|children|staff|personnel)$", person.group(0), re.I
+    )
+    joined = _AND_END.search(match.string[: match.start("n")]) or _AND_END.search(match[0])
+    return 1 if singular and joined else None
 
 
 def _value(match: re.Match) -> int | None:
@@ -160,6 +193,8 @@ def _value(match: re.Match) -> int | None:
         if not person or re.search(r"\d", person.group(0)):
             return None  # "wished the wounded a quick recovery", "a toll that 5 people"
         return None if _NOT_ONE.match(rest) or _LIST_FOLLOWS.match(rest) else 1
+    if raw == "the":
+        return _one_named(match)
     if raw == "another":  # "two were killed and another wounded": one more, its own figure
         rest = match.string[match.end("n") :]
         return 1 if _PERSON_AFTER.match(rest) or _STATE_AFTER.match(rest) else None
@@ -180,6 +215,42 @@ def _first_figure(pattern: re.Pattern, text: str) -> tuple[re.Match | None, int 
     return None, None
 
 
+def _coordinated(text: str, match: re.Match) -> int:
+    """Figures of the groups coordinated before a counted subject, and of those counted beside
+    it ("along with his three sons"): "An officer and four soldiers were killed" adds 1."""
+    extra = 0
+    before = text[: match.start()]
+    while group := _GROUP_BEFORE.search(before):
+        value = _value(group)
+        if value is None:
+            break
+        extra += value
+        before = before[: group.start()]
+    along = _ALONG_WITH.match(text[match.end() :])
+    if along and (value := _value(along)) is not None:
+        extra += value
+    return extra
+
+
+def joins_counted_groups(before: str, after: str) -> bool:
+    """Whether an "and" between `before` and `after` joins groups one state verb counts
+    ("two soldiers and | a medic were killed"): one subject, not two clauses."""
+    if not _GROUP_BEFORE.search(digits(_plain(before[-80:]))):
+        return False
+    after = digits(_plain(after))
+    return any(_BEFORE_STATE[kind].match(after) for kind in ("killed", "wounded"))
+
+
+def _one_killed_along(text: str) -> int | None:
+    """ "The commander was killed along with his three sons": one and the three."""
+    match = _ONE_KILLED_ALONG.search(text)
+    if not match:
+        return None
+    along = _ALONG_WITH.match(text[match.end() :])
+    value = _value(along) if along else None
+    return None if value is None else 1 + value
+
+
 def _figure(kind: str, text: str) -> int | None:
     patterns = [_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind], _NOMINAL[kind]]
     if kind == "wounded":
@@ -188,6 +259,8 @@ def _figure(kind: str, text: str) -> int | None:
         match, total = _first_figure(pattern, text)
         if match is None:
             continue
+        if pattern is _BEFORE_STATE[kind]:
+            total += _coordinated(text, match)
         if pattern is _BEFORE_STATE["wounded"]:
             # "one soldier was seriously wounded and two others suffered minor injuries"
             more = (
@@ -206,7 +279,7 @@ def _figure(kind: str, text: str) -> int | None:
                 total += extra
                 rest = rest[more.end() :]
         return total
-    return None
+    return _one_killed_along(text) if kind == "killed" else None
 
 
 def _plain(text: str) -> str:

@@ -87,7 +87,8 @@ _DISTANCE = (
     r"(?:km|kilometres|kilometers|miles)\s+"
 )
 _CONTEXT_AFTER = re.compile(
-    rf"^(?:,?\s+(?:{_DISTANCE})?{_DIRECTION}\s+of\s+(?:the\s+(?:(?:\w+ern|central)\s+)?"
+    rf"^(?:,?\s+(?:(?:located|situated|lying)\s+)?(?:{_DISTANCE})?{_DIRECTION}\s+of\s+"
+    rf"(?:the\s+(?:(?:\w+ern|central)\s+)?"
     rf"(?:city|town|village)\s+of\s+)?"
     rf"|\s+in\s+the\s+(?:(?:\w+ern|central|eastern|western|northern|southern)\s+)?"
     rf"(?:city|town|village|province|region|district|governorate|countryside)\s+of\s+"
@@ -372,6 +373,16 @@ _ISSUER_BEFORE = re.compile(
     r"|\baccording\s+to\s+(?:the\s+)?(?:[\w.\-]+\s+){0,4}?(?:in|at)\s+$",
     re.IGNORECASE,
 )
+# A person's alias or pseudonym: "Salah N., known as Ali", "Omar (a pseudonym) said".
+_ALIAS_BEFORE = re.compile(
+    r",\s+(?:also\s+)?(?:known|nicknamed|named)\s+as\s+$|\b(?:nicknamed|alias|aka|"
+    r"nom\s+de\s+guerre)\s+$",
+    re.IGNORECASE,
+)
+_ALIAS_AFTER = re.compile(
+    r"^\s*\((?:a\s+)?(?:pseudonym|not\s+(?:his|her|their)\s+real\s+name|name\s+changed)",
+    re.IGNORECASE,
+)
 # "two brothers who lived in the Ranya area": where people live, not where the event was.
 _HOME_BEFORE = re.compile(
     r"\b(?:lived|lives|living|resided|resides|residing)\s+(?:in|at)\s+(?:the\s+)?$", re.I
@@ -544,6 +555,8 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
         or _ATTRIBUTE_AFTER.match(after)
         or _OUTLET_AFTER.match(after)
         or _ISSUER_AFTER.match(after)
+        or _ALIAS_AFTER.match(after)
+        or _ALIAS_BEFORE.search(before[-40:])
         or _OUTLET_BEFORE.search(before)
         or _SEAT_BEFORE.search(before[-40:])
         or _HOME_BEFORE.search(before[-30:])

@@ -65,8 +65,10 @@ DATELINE = re.compile(
     r"^(?:\([A-Za-z][^()\n]{1,40}\)[ \t]*)?"
     r"(?P<city>[A-Z][A-Za-z.'’\-]*(?:(?:[ \t]+/?|[ \t]*/)[ \t]*[A-Z][A-Za-z.'’\-]*){0,3})"
     r"(?P<rest>(?:,[ \t]*[^,:()\n—–]{2,40}?){0,3})"
-    r"[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/\-]{2,30})\))?"
+    r"(?:[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/\-]{2,30})\))?"
     r"[ \t]*(?P<sep>[—–]|-{1,2}|:)[ \t]+(?=\S)"
+    # "Damascus, (APP - Some News - 27th Jun, 2024) Two people ...": a tag with its own date
+    r"|,[ \t]*\((?P<tag>[A-Za-z][A-Za-z0-9 .&/\-]{1,60}[-–][^()\n]{4,30})\)[ \t]+(?=[A-Z]))"
 )
 _CAPTION_END = re.compile(
     r"(?:\((?:[^()]*(?:AP|AFP|Reuters|Getty|EPA|Photo|Army|File|via)[^()]*)\)|"
@@ -167,6 +169,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     if not match:
         return None
     city, rest, agency, sep = match.group("city", "rest", "agency", "sep")
+    agency = agency or match.group("tag")
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     day = full_date(rest) if parts else None
     yearless = None if day else next((md for p in parts if (md := month_day(p))), None)

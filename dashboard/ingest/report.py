@@ -153,6 +153,19 @@ def merge_events(first: Event, then: Event, **changes) -> Event:
         "actor1": first.actor1 or then.actor1,
         "actor2": first.actor2 or then.actor2,
         "weapon": first.weapon or then.weapon,
-        "casualties": first.casualties if first.casualties.found else then.casualties,
+        "casualties": merge_figures(first.casualties, then.casualties),
     }
     return replace(first, **{**merged, **changes})
+
+
+def merge_figures(first: Casualties, then: Casualties) -> Casualties:
+    """Figures of one event told in two clauses, field by field: "two soldiers were killed"
+    then "three others were wounded in X" is 2 killed and 3 wounded; the first's where both
+    give one."""
+    if not first.found:
+        return then
+    if not then.found:
+        return first
+    killed = first.killed if first.killed is not None else then.killed
+    wounded = first.wounded if first.wounded is not None else then.wounded
+    return Casualties(killed, wounded)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dashboard.actors import load_actors
+from dashboard.ingest.numbers import joins_counted_groups
 
 GENERIC_ACTORS = frozenset({"Iran-backed militias", "US-led coalition"})
 STATE_AIR_POWERS = frozenset(
@@ -421,6 +422,8 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     except after a semicolon or ", while" (a clause of its own whatever it says)."""
     cuts = [(0, True)]
     for match in _CLAUSE_BREAK.finditer(text):
+        if joins_counted_groups(text[: match.end()], text[match.end() :]):
+            continue  # "two soldiers and a medic were killed": one subject
         cuts.append((match.end(), bool(match.group("hard"))))
     cuts += _after_opening_cause(text)
     cuts = sorted(set(cuts))

@@ -56,7 +56,7 @@ from dashboard.ingest.dates import (
 )
 from dashboard.ingest.numbers import Casualties
 from dashboard.ingest.places import PlaceMention, anaphoric_place, located_by
-from dashboard.ingest.report import Candidate, Event, Report, merge_events
+from dashboard.ingest.report import Candidate, Event, Report, merge_events, merge_figures
 from dashboard.ingest.roles import roles
 
 _US_SIDE = frozenset(
@@ -474,10 +474,10 @@ _MANY_TARGETS = re.compile(
 def _figures(pending: Event, event: Event):
     """The clause's own figures; the pending event's only when they are not a total over
     several places ("killed 24 in strikes on three sites")."""
-    if event.casualties.found or event.casualties.zero_stated:
-        return event.casualties
-    text = pending.sentence.text
-    return event.casualties if _MANY_TARGETS.search(text) else pending.casualties
+    own = event.casualties
+    if own.zero_stated or _MANY_TARGETS.search(pending.sentence.text):
+        return own
+    return merge_figures(own, pending.casualties)
 
 
 def _pending(clause: Clause, report: Report) -> Event | None:
