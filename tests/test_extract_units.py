@@ -207,6 +207,18 @@ _BODY = (
             f"2025-06-19 09:26:19\n\n{_BODY}",
             "2025-06-19",
         ),
+        # labels inside a line of page facts; "Created" is the publication, not the update
+        (
+            f"Desk | Erbil | Updated: 24-11-2025 03:28 IST | Created: 23-11-2025 22:10 IST\n\n"
+            f"{_BODY}",
+            "2025-11-23",
+        ),
+        # a photo credited to a social account is a caption, whatever date it names
+        (
+            f"Militia bases burn\nSmoke rises over a base in Anbar, Iraq, Jan. 9, 2024. X/ "
+            f"@somephotographer\nJanuary 10, 2024 Hour: 7:56 am\n\n{_BODY}",
+            "2024-01-10",
+        ),
     ],
 )
 def test_publication_date(text, expected):

@@ -4,7 +4,8 @@ News pages print their date in many ways: "Nov 22, 2023", "Thursday, 04 January 
 EST", "AFP, AP, Wednesday 22 Nov 2023", "16:45 UTC+8, 2023-12-08", "Published: 26th December
 2023", "05-01-2024" (day first), a wire dateline "ERBIL, Iraq, Feb. 3, 2024 (AP) —", or a
 yearless one "BAGHDAD, Jan 24 (Reuters) -". They are found, in order of trust, in:
-1. a line labelled "Published" / "Posted" / "Date" / "First published" (anywhere);
+1. a line, or a "|"-separated part of one, labelled "Published" / "Posted" / "Created" /
+   "Date" / "First published" (anywhere);
 2. a short line above the article's first full paragraph (the page's date line), not a photo
    caption, and not a weekday and date alone above the headline with no time of day: that is
    the site's date bar, the day the page was viewed ("Tuesday, June 25, 2024" on a story of
@@ -41,7 +42,7 @@ _BASE_SETTINGS = {
     "PREFER_DATES_FROM": "past",
 }
 _LABEL = re.compile(
-    r"^[ \t]*(?P<label>first[ \t]+published|published|posted|date|last[ \t]+updated?|"
+    r"^[ \t]*(?P<label>first[ \t]+published|published|posted|created|date|last[ \t]+updated?|"
     r"updated|modified|last[ \t]+update)(?:[ \t]+on)?[ \t]*:?[ \t]*(?P<value>[^\n]{6,90})$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -72,7 +73,9 @@ DATELINE = re.compile(
 )
 _CAPTION_END = re.compile(
     r"(?:\((?:[^()]*(?:AP|AFP|Reuters|Getty|EPA|Photo|Army|File|via)[^()]*)\)|"
-    r"(?:Photo|Photograph)\s*:[^.]{1,60}|[./]\s*(?:AP|AFP|Reuters|EPA|Getty Images))\s*$"
+    r"(?:Photo|Photograph)\s*:[^.]{1,60}|[./]\s*(?:AP|AFP|Reuters|EPA|Getty Images)|"
+    # a photo credited to a social account after its sentence: "... Dec. 9, 2024. X/ @name"
+    r"[./]\s*(?:[A-Z]\w{0,10}\s*/\s*)?@\w+)\s*$"
 )
 
 
@@ -208,8 +211,11 @@ def _year_for(month_and_day: tuple[int, int], reference: date) -> date | None:
 
 
 def _labelled(text: str) -> tuple[list, list]:
+    """Dates after a label, on a line of their own or in a "|"-separated line of page facts
+    ("News Desk | Baghdad | Updated: 24-11-2025 03:28 IST | Created: 24-11-2025 03:28 IST")."""
     published, updated = [], []
-    for match in _LABEL.finditer(text):
+    segments = "\n".join(part for line in text.splitlines() for part in line.split("|"))
+    for match in _LABEL.finditer(segments):
         found = full_date(match.group("value"))
         if found:
             label = " ".join(match.group("label").lower().split())
