@@ -285,6 +285,9 @@ class Totals:
     wrong_reads: int = 0
     casualties_right: int = 0
     errors: int = 0
+    # texts are refetched from stored pages on each machine and some are not found: their
+    # incidents count as missed, and this says how many articles that is
+    without_text: int = 0
 
     def add(self, s: ArticleScore) -> None:
         self.articles += 1
@@ -294,6 +297,7 @@ class Totals:
         self.scored_rows += s.scored_rows
         self.casualties_right += s.casualties_right
         self.errors += bool(s.error)
+        self.without_text += bool(s.error) and s.error.startswith("no text")
         if s.printed:
             self.printed += 1
             self.printed_read += s.read == s.published
@@ -317,7 +321,8 @@ def _line(label: str, figures: dict) -> str:
         return "  -  " if value is None else f"{value:5.2f}"
 
     return (
-        f"{label:<9} articles {figures['articles']:>3}  recall {pct(figures['recall'])} "
+        f"{label:<9} articles {figures['articles']:>3} ({figures['without_text']:>2} no text)  "
+        f"recall {pct(figures['recall'])} "
         f"({figures['found']}/{figures['required']})  precision {pct(figures['precision'])} "
         f"({figures['found']}/{figures['scored_rows']})  "
         f"pub date {pct(figures['publication_date_read'])} "
