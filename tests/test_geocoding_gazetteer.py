@@ -38,6 +38,8 @@ def test_at_least_40_sites_across_iraq_syria_and_jordan():
         "al-omar-oil-field", "kharab-al-jir", "qasrak", "k1-air-base", "kirkuk-air-base",
         "qayyarah-west", "balad-air-base", "camp-taji", "sulaymaniyah-airport",
         "deir-ez-zor-airport", "muwaffaq-salti",
+        # places real reporting names that no other table knew (sites8)
+        "tishrin-dam", "tiyas-air-base", "sayyidah-zaynab", "atme", "beit-jinn", "baadre",
     ],
 )  # fmt: skip
 def test_named_sites_are_present(site_id):

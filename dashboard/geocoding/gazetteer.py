@@ -1,4 +1,4 @@
-"""The sites gazetteer (data/sites.csv): named bases, airports, fields and crossings.
+"""The sites gazetteer (data/sites.csv): named bases, airports, fields, crossings and dams.
 
 Each site has an id, a name, a kind, a country (ISO2), a first-level division, a WGS84 point,
 aliases (pipe-separated spellings, transliterations, former names, ICAO/IATA codes) and the
@@ -23,7 +23,7 @@ SITE_COLUMNS = (
 )  # fmt: skip
 SITE_KINDS = frozenset(
     {"air_base", "garrison", "outpost", "embassy", "oil_gas_field", "airport", "town",
-     "border_crossing", "district"}
+     "border_crossing", "district", "dam"}
 )  # fmt: skip
 
 
