@@ -52,10 +52,16 @@ def naive_query() -> str:
     keyed = dedupe._query()
     start = keyed.index("checked AS (")
     stored = dedupe._STORED.format(cell=dedupe.CELL_DEGREES)
-    pairs = """pairs AS (
-        SELECT c.candidate, s.sid FROM cand c JOIN stored s
-        ON s.day BETWEEN c.day - INTERVAL 31 DAY AND c.day + INTERVAL 31 DAY)"""
-    return f"WITH {stored}, {pairs}, {keyed[start:]}"
+    names = keyed[keyed.index("names AS (") : keyed.index("by_name_keys AS (")].rstrip(", \n")
+    pairs = f"""pairs AS (
+        SELECT c.candidate, s.sid, coalesce((n.unplaced OR sn.unplaced) AND n.name <> ''
+            AND n.name NOT IN {dedupe._region_names()} AND (n.name = sn.name
+                OR (length(n.name) >= {dedupe.SPELLING_MIN} AND n.pre = sn.pre
+                    AND levenshtein(n.name, sn.name) <= 1)), false) AS same_name
+        FROM cand c JOIN stored s
+        ON s.day BETWEEN c.day - INTERVAL 31 DAY AND c.day + INTERVAL 31 DAY
+        LEFT JOIN named n USING (candidate) LEFT JOIN stored_named sn USING (sid))"""
+    return f"WITH {stored}, {names}, {pairs}, {keyed[start:]}"
 
 
 def timed(work):

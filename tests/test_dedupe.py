@@ -3,15 +3,21 @@ indexed query against a plain pairwise reference on a few hundred synthetic inci
 
 from __future__ import annotations
 
+import functools
 import math
+import unicodedata
 
 import numpy as np
 import pandas as pd
+import pycountry
 import pytest
+import regex
+from rapidfuzz.distance import Levenshtein
 
 from dashboard import actors
 from dashboard.dedupe import NEAR_KM, STRIKES, TOWN_KM, best_matches
 from dashboard.engine import Engine
+from dashboard.geocoding.provinces import load_provinces
 from dashboard.schema import coerce_dtypes
 from dashboard.synthetic import synthetic_incidents
 
@@ -48,6 +54,7 @@ def matched(stored: list[dict], candidate: dict) -> list[str]:
 
 
 NO_SITE = {"site_id": None}
+UNPLACED = {"latitude": None, "longitude": None, "geo_precision": None}
 
 
 @pytest.mark.parametrize(
@@ -63,8 +70,54 @@ NO_SITE = {"site_id": None}
         ({"site_id": None, "geo_precision": 2}, {**NO_SITE, "latitude": north(9)}, True),
         ({"site_id": None}, {**NO_SITE, "latitude": north(20), "geo_precision": 2}, False),
         ({}, {"site_id": "al-tanf", "latitude": 33.5, "longitude": 38.6}, False),  # 20+ km
-        ({}, {**NO_SITE, "latitude": None, "longitude": None}, False),  # no place at all
-        ({"site_id": None, "latitude": None, "longitude": None}, {**NO_SITE}, False),
+        ({}, {**NO_SITE, **UNPLACED, "location": None}, False),  # no place at all
+        ({**NO_SITE, **UNPLACED, "location": None}, {**NO_SITE}, False),
+        # A place no table knows: the same first proper name (no article, any accents).
+        (
+            {**NO_SITE, **UNPLACED, "location": "Kobajeb"},
+            {**NO_SITE, **UNPLACED, "location": "the village of Kobajeb in Deir ez-Zor"},
+            True,
+        ),
+        (
+            {**NO_SITE, **UNPLACED, "location": "the Khurmala oil field in Erbil province"},
+            {**NO_SITE, **UNPLACED, "location": "Al-Khurmala field"},
+            True,
+        ),
+        (
+            {**NO_SITE, "location": "Kobajeb"},  # one of the two has a point: still the name
+            {**NO_SITE, **UNPLACED, "location": "near Kobajeb"},
+            True,
+        ),
+        (
+            {**NO_SITE, **UNPLACED, "location": "Kobajeb"},
+            {**NO_SITE, **UNPLACED, "location": "Kubajib village"},
+            False,
+        ),  # another spelling
+        (
+            {**NO_SITE, **UNPLACED, "location": "Ain al-Arab"},
+            {**NO_SITE, **UNPLACED, "location": "Ain al-Asad"},
+            False,
+        ),  # names go past "al-"
+        (
+            {**NO_SITE, **UNPLACED, "location": "eastern Syria"},  # a country says no more
+            {**NO_SITE, **UNPLACED, "location": "Syria"},
+            False,
+        ),
+        (
+            {**NO_SITE, **UNPLACED, "location": "Anbar province"},  # nor does a province
+            {**NO_SITE, **UNPLACED, "location": "western Anbar"},
+            False,
+        ),
+        (
+            {**NO_SITE, "location": "Kobajeb"},  # both have points: the distance decides
+            {**NO_SITE, "location": "Kobajeb", "latitude": north(30)},
+            False,
+        ),
+        (
+            {**NO_SITE, **UNPLACED, "location": "Kobajeb"},
+            {**NO_SITE, **UNPLACED, "location": "Kobajeb", "event_date": "2024-01-21"},
+            False,
+        ),
         # Day: exact days equal; a week 7 days either way; a month the same calendar month.
         ({}, {"event_date": "2024-01-21"}, False),
         ({}, {"event_date": "2024-01-19"}, False),
@@ -148,11 +201,52 @@ def _km(a, b) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
+_PARTICLE = r"(?:al|el|ad|ar|as|at|an|az|ash|ath|ez|es|ed|er|bin|ibn|abu|umm)[- ]"
+_WORD = r"\p{Lu}[\p{L}'’-]*"
+
+
+def _name(location) -> str:
+    """The first proper name of a location, folded, without a leading article."""
+    found = regex.search(rf"{_WORD}(?:[ -](?:{_PARTICLE})?{_WORD})*", str(location or ""))
+    if not found:
+        return ""
+    plain = unicodedata.normalize("NFKD", found.group(0))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return regex.sub(r"^(the|al|el|ad|ar|as|at|an|az|ash|ath)[- ]+", "", plain)
+
+
+@functools.cache
+def _region_names() -> frozenset[str]:
+    names = [n for p in load_provinces() for n in p.names]
+    names += [c.name for c in pycountry.countries]
+    names += [c.common_name for c in pycountry.countries if hasattr(c, "common_name")]
+    return frozenset(_name(n) for n in names)
+
+
+def _unplaced(row) -> bool:
+    no_point = pd.isna(row.latitude) or row.geo_precision >= 3
+    return no_point and pd.isna(row.site_id)
+
+
+def _area(row) -> bool:
+    """Precise, or a province-level row whose place is the province itself."""
+    return row.geo_precision <= 2 or (
+        row.geo_precision == 3 and _name(row.location) in _region_names()
+    )
+
+
 def _place_ok(a, b) -> bool:
     if pd.notna(a.site_id) and a.site_id == b.site_id:
         return True
+    name = _name(a.location)
+    other = _name(b.location)
+    alike = name == other or (len(name) >= 6 and Levenshtein.distance(name, other) <= 1)
+    if name and name not in _region_names() and alike and (_unplaced(a) or _unplaced(b)):
+        return True
     if any(pd.isna(v) for v in (a.latitude, b.latitude, a.longitude, b.longitude)):
         return False
+    if (a.geo_precision <= 2) != (b.geo_precision <= 2) and not (_area(a) and _area(b)):
+        return False  # a place in a province, placed at its capital, is not near the capital
     limit = TOWN_KM if 2 in (a.geo_precision, b.geo_precision) else NEAR_KM
     return _km(a, b) <= limit
 
