@@ -183,7 +183,10 @@ by_cell AS (
     SELECT d.candidate, s.sid FROM days d JOIN cells g USING (candidate)
     JOIN stored s ON s.gx = g.x AND s.gy = g.y AND s.k = d.k AND s.month = d.month
 ),
-names AS (SELECT location, {l_name} AS name FROM (SELECT DISTINCT location FROM stored)),
+names AS (
+    SELECT location, {l_name} AS name
+    FROM (SELECT location FROM stored UNION SELECT location FROM cand)
+),
 stored_named AS (
     SELECT s.sid, s.k, s.day, s.month, n.name, left(n.name, 3) AS pre,
         (s.lat IS NULL OR s.gp >= 3) AND coalesce(s.site_id, '') = '' AS unplaced,
@@ -194,7 +197,7 @@ named AS (
     SELECT candidate, name, left(name, 3) AS pre,
         (lat IS NULL OR gp >= 3) AND coalesce(site_id, '') = '' AS unplaced,
         gp <= 2 OR (gp = 3 AND name IN {regions}) AS area
-    FROM (SELECT *, {l_name} AS name FROM cand)
+    FROM cand LEFT JOIN names USING (location)
 ),
 -- An unplaced candidate against every stored name, a placed one against unplaced stored
 -- rows only; each on its day or month keys and the name's first letters.
