@@ -55,6 +55,7 @@ from bench.bench_extract_real import (  # noqa: E402
 )
 from dashboard.engine import Engine  # noqa: E402
 from dashboard.ingest.review import (  # noqa: E402
+    POSSIBLY,
     RECORD_SOURCE,
     accepted_batch,
     review_table,
@@ -119,12 +120,13 @@ def assign_rows(frame: pd.DataFrame, keys: pd.DataFrame, places: Places) -> dict
     return out
 
 
-def import_article(store: Store, text: str, article: pd.Series) -> tuple[pd.DataFrame, list]:
+def import_article(store: Store, text: str, article: pd.Series) -> tuple[pd.DataFrame, list, list]:
     """Import one article as the review page does with its defaults; (the extracted rows, the
-    stored incident id of each row in order)."""
+    stored incident id of each row in order, the incident each row was offered as "possibly
+    recorded" or None)."""
     frame, _, _ = _extract(text, article)
     if frame.empty:
-        return frame, []
+        return frame, [], []
     stored = nest_sources(store.incidents_table(), store.sources_table())
     engine = Engine(stored, search_in_background=False)
     try:
@@ -141,11 +143,13 @@ def import_article(store: Store, text: str, article: pd.Series) -> tuple[pd.Data
     new_ids = iter(new["incident_id"].astype(str))
     targets = iter(attach["incident_id"].astype(str))
     ids = [next(targets) if source else next(new_ids) for source in as_source]
+    offered = table["recorded"].str.startswith(POSSIBLY).fillna(False).to_numpy()
+    possible = [str(i) if o else None for i, o in zip(table["recorded_as"], offered, strict=True)]
     store.import_incidents(
         new, name=f"article: {article['id']}", source_file=article["id"], format="article",
         attach=attach, published=published,
     )  # fmt: skip
-    return frame.reset_index(drop=True), ids
+    return frame.reset_index(drop=True), ids, possible
 
 
 def run(folder: Path, articles: pd.DataFrame, keys: pd.DataFrame) -> dict:
@@ -154,6 +158,8 @@ def run(folder: Path, articles: pd.DataFrame, keys: pd.DataFrame) -> dict:
     events = Events(required, places)
     event_of = {required.index[i]: events.event(i) for i in range(len(required))}
     rows_of_event: dict[int, list[tuple[str, str]]] = defaultdict(list)  # (article, incident)
+    offered_of_event: dict[int, set[str]] = defaultdict(set)  # "possibly recorded" incidents
+    offers: list[tuple[int | None, str]] = []  # (the row's event or None, incident offered)
     stray: list[str] = []  # incident ids a row that found nothing was attached to
     attached_stray_to: list[tuple[str, str]] = []
     all_rows = 0
@@ -163,20 +169,32 @@ def run(folder: Path, articles: pd.DataFrame, keys: pd.DataFrame) -> dict:
             path = folder / f"{article['id']}.txt"
             if not path.exists():
                 continue
-            frame, ids = import_article(store, path.read_text(encoding="utf-8"), article)
+            text = path.read_text(encoding="utf-8")
+            frame, ids, possible = import_article(store, text, article)
             all_rows += len(frame)
             mine = keys[keys["id"] == article["id"]]
             assigned = assign_rows(frame, mine, places)
             for position, incident_id in enumerate(ids):
                 key_index = assigned.get(position)
+                if possible[position]:
+                    offers.append((event_of.get(key_index), possible[position]))
                 if key_index in event_of:
                     rows_of_event[event_of[key_index]].append((article["id"], incident_id))
+                    if possible[position]:
+                        offered_of_event[event_of[key_index]].add(possible[position])
                 elif key_index is None:
                     stray.append(incident_id)
                     attached_stray_to.append((article["id"], incident_id))
         stored = store.count()
         store.close()
-    return _figures(rows_of_event, stray, attached_stray_to, stored, all_rows, required, events)
+    figures = _figures(rows_of_event, stray, attached_stray_to, stored, all_rows, required, events)
+    events_of = figures["events_of_incident"]
+    figures["offers"] = len(offers)
+    figures["offers_right"] = sum(e is not None and e in events_of.get(i, ()) for e, i in offers)
+    figures["offered"] = [
+        e for e, rows in figures["split"].items() if offered_of_event[e] & {i for _, i in rows}
+    ]
+    return figures
 
 
 def _figures(rows_of_event, stray, attached_stray_to, stored, all_rows, required, events):
@@ -204,6 +222,7 @@ def _figures(rows_of_event, stray, attached_stray_to, stored, all_rows, required
         "split": split,
         "extra_incidents": sum(len({i for _, i in rows}) - 1 for rows in split.values()),
         "wrong_merges": wrong,
+        "events_of_incident": events_of_incident,
         "stray_rows": len(stray),
         "stray_on_true": strays_on_true,
         "key_rows": required.reset_index(drop=True),
@@ -221,6 +240,10 @@ def report(figures: dict, details: bool, hidden: set[str]) -> None:
     split, extra = len(figures["split"]), figures["extra_incidents"]
     print(f"events found in 2+ articles           {shared}: one incident {merged} ({share}), "
           f"split {split} (+{extra} extra incidents)")  # fmt: skip
+    print(f"  of the split, offered on the review page as possibly recorded (a day apart): "
+          f"{len(figures['offered'])}")  # fmt: skip
+    print(f"rows offered as possibly recorded     {figures['offers']}, of which "
+          f"{figures['offers_right']} offered their own event's incident")  # fmt: skip
     print(f"wrong merges (2+ events in one)       {len(figures['wrong_merges'])}")
     strays, on_true = figures["stray_rows"], len(figures["stray_on_true"])
     print(f"rows that found no keyed incident     {strays}, of which "

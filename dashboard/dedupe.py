@@ -148,7 +148,7 @@ classes AS (SELECT * FROM (VALUES (1), (2), (3)) AS t(k)),
 times AS (
     SELECT candidate, k, greatest(tp, k) AS loosest,
         CASE WHEN greatest(tp, k) = 3 THEN year(day) * 12 + month(day) END AS month,
-        CASE WHEN greatest(tp, k) = 2 THEN {week} ELSE 0 END AS spread, day
+        CASE WHEN greatest(tp, k) = 2 THEN {week} ELSE {slack} END AS spread, day
     FROM cand, classes
 ),
 days AS (
@@ -256,7 +256,7 @@ WHERE (same_site OR same_name
         OR (((c_gp <= 2) = (s_gp <= 2) OR (c_area_named AND s_area_named))
         AND km <= CASE WHEN c_gp = 2 OR s_gp = 2 THEN {town} ELSE {near} END))
     AND CASE loosest WHEN 3 THEN same_month WHEN 2 THEN days_apart <= {week}
-        ELSE days_apart = 0 END
+        ELSE days_apart <= {slack} END
     AND (c_side = s_side OR c_side = '{unknown}' OR s_side = '{unknown}')
     AND (c_type IS NOT DISTINCT FROM s_type OR c_type IS NULL OR s_type IS NULL
         OR c_type = 'other' OR s_type = 'other'
@@ -299,7 +299,7 @@ def _region_names() -> str:
     return f"({', '.join(quoted)})"
 
 
-def _query() -> str:
+def _query(slack_days: int = 0) -> str:
     values = {
         "cell": CELL_DEGREES,
         "week": WEEK_DAYS,
@@ -311,6 +311,7 @@ def _query() -> str:
         "l_name": _place_name("location"),
         "regions": _region_names(),
         "spelt": SPELLING_MIN,
+        "slack": int(slack_days),
     }
     parts = (_STORED, _TIMES, _PAIRS)
     ctes = ",".join(part.format(**values) for part in parts)
@@ -341,12 +342,14 @@ def _within_stored_dates(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame
 _NEAR_STORED = """
 WITH stored AS (
     SELECT site_id, latitude AS lat, longitude AS lon, coalesce(geo_precision, 1) AS gp,
-        year(event_date) * 12 + month(event_date) AS m
+        year(event_date) * 12 + month(event_date) AS m, location
     FROM incidents
     WHERE event_date BETWEEN (SELECT min(day) FROM cand) - INTERVAL 31 DAY
                          AND (SELECT max(day) FROM cand) + INTERVAL 31 DAY
 ),
-months AS (SELECT DISTINCT site_id, lat, lon, gp, m + unnest(range(-1, 2)) AS m FROM stored),
+months AS (
+    SELECT DISTINCT site_id, lat, lon, gp, location, m + unnest(range(-1, 2)) AS m FROM stored
+),
 points AS (
     SELECT DISTINCT floor(lat / {cell})::BIGINT AS gy, floor(lon / {cell})::BIGINT AS gx, m,
         ceil({town} / (111.32 * cos(radians(least(abs(lat) + 2 * {cell}, 89))) * {cell}))::BIGINT
@@ -359,17 +362,32 @@ cand_keys AS (
     SELECT candidate, site_id, year(day) * 12 + month(day) AS m,
         floor(lon / {cell})::BIGINT AS x, floor(lat / {cell})::BIGINT AS y
     FROM cand
+),
+-- Names (their first letters): an unplaced candidate may match any stored name of its month,
+-- a placed one only an unplaced stored row's.
+stored_names AS (
+    SELECT DISTINCT left({l_name}, 3) AS pre, m,
+        (lat IS NULL OR gp >= 3) AND coalesce(site_id, '') = '' AS unplaced
+    FROM months
+),
+cand_names AS (
+    SELECT c.candidate, left(n.name, 3) AS pre, year(c.day) * 12 + month(c.day) AS m,
+        (c.lat IS NULL OR c.gp >= 3) AND coalesce(c.site_id, '') = '' AS unplaced
+    FROM cand c
+    JOIN (SELECT location, {l_name} AS name FROM (SELECT DISTINCT location FROM cand)) n
+        USING (location)
+    WHERE n.name <> ''
 )
 SELECT candidate FROM cand_keys c SEMI JOIN near n ON n.x = c.x AND n.y = c.y AND n.m = c.m
 UNION
 SELECT candidate FROM cand_keys c SEMI JOIN (SELECT DISTINCT site_id, m FROM months) s
     ON s.site_id = c.site_id AND s.m = c.m
 UNION
--- unplaced on either side: matched by place name, which this filter does not read
-SELECT candidate FROM cand WHERE (lat IS NULL OR gp >= 3) AND coalesce(site_id, '') = ''
+SELECT candidate FROM cand_names c SEMI JOIN stored_names s ON s.pre = c.pre AND s.m = c.m
+    WHERE c.unplaced
 UNION
-SELECT candidate FROM cand_keys c SEMI JOIN (SELECT DISTINCT m FROM months
-    WHERE (lat IS NULL OR gp >= 3) AND coalesce(site_id, '') = '') u ON u.m = c.m
+SELECT candidate FROM cand_names c
+    SEMI JOIN (SELECT * FROM stored_names WHERE unplaced) s ON s.pre = c.pre AND s.m = c.m
 """
 
 
@@ -380,7 +398,7 @@ def _near_stored(db: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
     stored = db.execute("SELECT count(*) FROM incidents").fetchall()[0][0]
     if stored >= table.num_rows:
         return table
-    query = _NEAR_STORED.format(cell=CELL_DEGREES, town=TOWN_KM)
+    query = _NEAR_STORED.format(cell=CELL_DEGREES, town=TOWN_KM, l_name=_place_name("location"))
     db.register("cand", table)
     try:
         near = db.sql(query).to_arrow_table().column("candidate")
@@ -389,10 +407,16 @@ def _near_stored(db: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
     return table.filter(pc.is_in(table.column("candidate"), value_set=near.combine_chunks()))
 
 
-def match_incidents(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame) -> pd.DataFrame:
+def match_incidents(
+    db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame, *, slack_days: int = 0
+) -> pd.DataFrame:
     """Every stored incident (table `incidents` of the engine's database `db`) each candidate
     matches, best first per candidate: candidate (its position in `candidates`), incident_id,
-    rank (1 = best), days_apart, km (None when either has no point), same_site."""
+    rank (1 = best), days_apart, km (None when either has no point), same_site.
+
+    `slack_days` lets exact days be that many days apart: not a match rule (attacks on one base
+    on consecutive days are common) but what the review page offers as "possibly recorded"
+    when nothing matches, since outlets date a night strike by either night."""
     positions = _within_stored_dates(db, candidates)
     if len(positions) == 0:
         return pd.DataFrame(columns=list(MATCH_COLUMNS))
@@ -401,7 +425,7 @@ def match_incidents(db: duckdb.DuckDBPyConnection, candidates: pd.DataFrame) -> 
         return pd.DataFrame(columns=list(MATCH_COLUMNS))
     db.register("cand", table)
     try:
-        found = db.execute(_query()).df()
+        found = db.execute(_query(slack_days)).df()
     finally:
         db.unregister("cand")
     found["km"] = found["km"].astype("float64")

@@ -422,12 +422,13 @@ class Engine:
         )
         return None if frame.empty else frame.iloc[0].to_dict()
 
-    def matches(self, candidates: pd.DataFrame) -> pd.DataFrame:
+    def matches(self, candidates: pd.DataFrame, *, slack_days: int = 0) -> pd.DataFrame:
         """The stored incidents each candidate likely duplicates, best first (dashboard.dedupe):
-        candidate (position in `candidates`), incident_id, rank, days_apart, km, same_site."""
+        candidate (position in `candidates`), incident_id, rank, days_apart, km, same_site;
+        `slack_days`: exact days may be that many days apart."""
         from dashboard.dedupe import match_incidents
 
-        return match_incidents(self._cursor(), candidates)
+        return match_incidents(self._cursor(), candidates, slack_days=slack_days)
 
     def recorded(self, incident_ids) -> pd.DataFrame:
         """What a person needs to recognise stored incidents: day, place, actors, type and

@@ -33,7 +33,7 @@ def _seed_table() -> pd.DataFrame:
 
 def test_matched_candidates_default_to_a_source_of_the_recorded_incident():
     table = _seed_table()
-    matched = table["recorded_as"].notna()
+    matched = table["recorded"].str.startswith("already recorded: ")
     assert matched.sum() == 4
     assert (table.loc[matched, "record"] == RECORD_SOURCE).all()
     assert (table.loc[~matched, "record"] == RECORD_NEW).all()
@@ -47,6 +47,23 @@ def test_matched_candidates_default_to_a_source_of_the_recorded_incident():
     assert attach["evidence"].tolist() == table.loc[matched, "evidence"].tolist()
     assert attach["published"].dt.strftime("%Y-%m-%d").eq("2023-11-26").all()
     assert new["evidence"].notna().all()  # the new incidents' own source keeps its sentence
+
+
+def test_the_same_place_a_day_apart_is_offered_but_not_chosen():
+    """The seed article dates the strikes on Jurf al-Sakhar by the night of 21 November, the
+    curated set by the 22nd: shown as possibly recorded, kept new unless the reviewer says."""
+    table = _seed_table()
+    possibly = table[table["recorded"].str.startswith("possibly recorded, 1 day apart: ")]
+    assert possibly["location"].str.contains("Jurf Al Sakhar").tolist() == [True]
+    assert possibly["recorded"].str.contains("2023-11-22 · airstrike · Jurf").all()
+    assert (possibly["record"] == RECORD_NEW).all()
+    new, attach, _ = accepted_batch(table, table, dataset="article:seed")
+    assert possibly["recorded_as"].iloc[0] not in set(attach["incident_id"])
+    edited = table.copy()
+    edited.loc[possibly.index, "record"] = RECORD_SOURCE
+    new_after, attach_after, _ = accepted_batch(table, edited, dataset="article:seed")
+    assert len(new_after) == len(new) - 1
+    assert attach_after["incident_id"].tolist()[-1] == possibly["recorded_as"].iloc[0]
 
 
 def test_the_reviewer_can_still_choose_a_new_incident_or_leave_a_row_out():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from dashboard.problems import Problem
@@ -61,22 +62,48 @@ def review_table(candidates: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+# Outlets date a strike in the night by either night ("late on Sunday", "on Monday"): a
+# stored incident this many days from a candidate that matches nothing is offered, not chosen.
+POSSIBLE_DAYS = 1
+POSSIBLY = "possibly recorded"
+
+
 def with_matches(table: pd.DataFrame, engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The review table with each candidate's best stored match (`recorded_as`, `recorded`,
-    `record` = add as source), and the matched stored incidents (engine.recorded)."""
-    from dashboard.dedupe import best_matches, describe_recorded
+    `record` = add as source), and the matched stored incidents (engine.recorded).
+
+    A candidate that matches nothing but would a day apart gets that incident too, as
+    "possibly recorded" with `record` left at new incident: the reviewer decides."""
+    from dashboard.dedupe import best_matches
 
     best = best_matches(engine.matches(table))
-    recorded = engine.recorded(best["incident_id"])
-    if best.empty:
-        return table, recorded
+    unmatched = np.setdiff1d(np.arange(len(table)), best["candidate"].to_numpy())
+    near = best_matches(engine.matches(table.iloc[unmatched], slack_days=POSSIBLE_DAYS))
+    near["candidate"] = unmatched[near["candidate"].to_numpy(dtype=int)]
+    recorded = engine.recorded([*best["incident_id"], *near["incident_id"]])
     out = table.copy()
-    rows = out.index[best["candidate"].to_numpy()]
-    lines = {r["incident_id"]: describe_recorded(r) for _, r in recorded.iterrows()}
-    out.loc[rows, "recorded_as"] = best["incident_id"].to_numpy()
-    out.loc[rows, "recorded"] = [f"already recorded: {lines[i]}" for i in best["incident_id"]]
-    out.loc[rows, "record"] = RECORD_SOURCE
+    _mark(out, best, recorded, lambda row: "already recorded", RECORD_SOURCE)
+    _mark(out, near, recorded, _possibly, RECORD_NEW)
     return out, recorded
+
+
+def _possibly(match) -> str:
+    days = int(match["days_apart"])
+    return f"{POSSIBLY}, {days} day{'s' if days != 1 else ''} apart"
+
+
+def _mark(out: pd.DataFrame, matches: pd.DataFrame, recorded: pd.DataFrame, words, record: str):
+    from dashboard.dedupe import describe_recorded
+
+    if matches.empty:
+        return
+    lines = {r["incident_id"]: describe_recorded(r) for _, r in recorded.iterrows()}
+    rows = out.index[matches["candidate"].to_numpy(dtype=int)]
+    out.loc[rows, "recorded_as"] = matches["incident_id"].to_numpy()
+    out.loc[rows, "recorded"] = [
+        f"{words(m)}: {lines[m['incident_id']]}" for _, m in matches.iterrows()
+    ]
+    out.loc[rows, "record"] = record
 
 
 def _geocode(location: str) -> dict | None:

@@ -14,6 +14,7 @@ from dashboard.errors import AtlasError, InvalidFile
 from dashboard.ingest import NoPublicationDate, extract_incidents
 from dashboard.ingest.article import html_to_text, looks_like_html
 from dashboard.ingest.review import (
+    POSSIBLY,
     RECORD_CHOICES,
     SHOWN,
     accepted_batch,
@@ -48,12 +49,17 @@ def _uploaded_text(upload) -> str:
 
 
 def _show_recorded(table: pd.DataFrame, recorded: pd.DataFrame) -> None:
-    """Each candidate already recorded, beside the stored incident and every source of it."""
+    """Each candidate already (or possibly) recorded, beside the stored incident and every
+    source of it."""
     matched = table[table["recorded_as"].notna()]
     if matched.empty:
         return
+    possibly = matched["recorded"].str.startswith(POSSIBLY)
+    heads = [f"**{(~possibly).sum()} already recorded** in the store"] if (~possibly).any() else []
+    if possibly.any():
+        heads.append(f"**{possibly.sum()} possibly recorded** (a day apart: check the dates)")
+    st.markdown("; ".join(heads) + ":")
     engine = current_engine()
-    st.markdown(f"**{len(matched)} already recorded** in the store:")
     for row in matched.itertuples():
         notice("markdown", "**#{n}** is {recorded} ({id})", n=row.n, recorded=row.recorded,
                id=row.recorded_as)  # fmt: skip
@@ -71,7 +77,8 @@ st.caption(
     "untick what is not an incident, then import the rest as one batch (removable on the "
     'upload page). A candidate the store already has is marked "already recorded": '
     'importing adds the article as a source of that incident, unless you choose "new '
-    'incident".'
+    'incident". One "possibly recorded" (the same place a day apart, as outlets date a night '
+    'strike by either night) stays a new incident unless you choose "add as source".'
 )
 
 upload = st.file_uploader("Article file", type=["txt", "html", "htm"], key="review_upload")
