@@ -265,3 +265,23 @@ def test_victims_listed_after_a_toll_are_counted(text, killed, wounded):
 def test_a_raid_is_an_event():
     frame = rows("A military raid near Rutba on Thursday left six militants dead.")
     assert list(frame["killed"]) == [6], frame[["event_date", "location", "killed"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "wounded"),
+    [
+        # a comma after a figure is punctuation, not a thousands separator
+        ("the toll among the gunmen passed 12, with several others wounded", None, None),
+        ("the shelling killed 1,250 people in all", 1250, None),
+        # the dead counted by a noun
+        ("the blast left two fatalities and injuries to five others", 2, 5),
+        ("the raid caused three deaths", 3, None),
+        # a toll brought up to date
+        ("the death toll from the shelling of the market has climbed to 14", 14, None),
+        ("a second strike hit the same street, bringing the toll to nine", 9, None),
+        # one person named by a singular noun
+        ("an old man was killed when the shell hit his house", 1, None),
+    ],
+)
+def test_figures_read_from_nouns_tolls_and_singular_victims(text, killed, wounded):
+    assert casualties(text) == Casualties(killed, wounded)
