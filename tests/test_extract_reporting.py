@@ -285,3 +285,27 @@ def test_a_raid_is_an_event():
 )
 def test_figures_read_from_nouns_tolls_and_singular_victims(text, killed, wounded):
     assert casualties(text) == Casualties(killed, wounded)
+
+
+def test_a_capital_that_accuses_or_describes_is_its_government_not_a_place():
+    # "with Baghdad accusing ...", "in what Amman called ...": the government speaks
+    frame = rows(
+        "Five guards were killed in a drone strike on a border post in southern Iraq on"
+        " Wednesday, with Baghdad accusing a neighbour of a grave violation."
+    )
+    assert not any("Baghdad" in p for p in frame["location"]), shown(frame)
+    frame = rows(
+        "Two soldiers were killed on Wednesday in shelling of the town of Ramtha, in what"
+        " Amman called a dangerous escalation."
+    )
+    assert not any("Amman" in p for p in frame["location"]), shown(frame)
+
+
+def test_a_city_in_brackets_before_a_dash_is_a_dateline_wherever_it_stands():
+    # a rights group's "(City) –" dateline left after a photo credit on the same line
+    frame = rows(
+        "A burnt car in a street of Kirkuk. © 2024 Photographer/Agency (Amman) – A roadside bomb"
+        " struck a patrol in Kirkuk on May 8, killing three soldiers, the group said today."
+    )
+    assert list(frame["location"]) == ["Kirkuk"], shown(frame)
+    assert list(frame["killed"]) == [3]

@@ -354,6 +354,10 @@ _OUTLET_AFTER = re.compile(
     r"|(?:[\w\-]+\s+){0,2}?(?:analyst|editor|anchor|presenter|columnist|commentator))\b",
     re.IGNORECASE,
 )
+# "(Beirut) – An attack struck ...": a rights group's dateline, wherever the page's layout
+# left it (after a photo credit, in the middle of a run-on line): where the story was filed.
+_PAREN_DATELINE_BEFORE = re.compile(r"\(\s*$")
+_PAREN_DATELINE_AFTER = re.compile(r"^\s*\)\s*[–—-]")
 # People whose names a fuzzy match takes for a place: "overthrew al-Assad" is no Al-Asad base.
 _PERSON_NAME = re.compile(r"(?:(?:Bashar|Hafez|Maher)\s+)?(?:al[\s\-])?Assad", re.IGNORECASE)
 # "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
@@ -363,7 +367,9 @@ _ISSUER_AFTER = re.compile(
     r"(?:\w+ly\s+)?)?"
     r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
     r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
-    r"acknowledged|admitted|responded|vowed|reported|reports)\b"
+    r"acknowledged|admitted|responded|vowed|reported|reports|"
+    r"saying|accusing|accuses|blaming|denying|condemning|warning|insisting|"
+    r"described|describes|describing|called|calls|calling|termed|terms|dubbed)\b"
 )
 # "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
 # place of whoever speaks, not of the event.
@@ -551,18 +557,18 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
     after, before = text[end : end + 60], text[max(0, start - 80) : start]
     return bool(
         (_PERSON_NAME.fullmatch(text[start:end]) and not _KIND_AFTER.match(after))
-        or _TIME_ZONE_AFTER.match(after)
-        or _ATTRIBUTE_AFTER.match(after)
-        or _OUTLET_AFTER.match(after)
-        or _ISSUER_AFTER.match(after)
-        or _ALIAS_AFTER.match(after)
-        or _ALIAS_BEFORE.search(before[-40:])
-        or _OUTLET_BEFORE.search(before)
-        or _SEAT_BEFORE.search(before[-40:])
-        or _HOME_BEFORE.search(before[-30:])
-        or _TITLE_BEFORE.search(before[-40:])
-        or _ISSUER_BEFORE.search(before)
+        or any(pattern.match(after) for pattern in _NOT_PLACE_AFTER)
+        or any(pattern.search(before[-width:]) for pattern, width in _NOT_PLACE_BEFORE)
+        or (_PAREN_DATELINE_BEFORE.search(before) and _PAREN_DATELINE_AFTER.match(after))
     )
+
+
+# What follows a name, or precedes it (in so many characters), that makes it no event place
+_NOT_PLACE_AFTER = (_TIME_ZONE_AFTER, _ATTRIBUTE_AFTER, _OUTLET_AFTER, _ISSUER_AFTER, _ALIAS_AFTER)
+_NOT_PLACE_BEFORE = (
+    (_ALIAS_BEFORE, 40), (_OUTLET_BEFORE, 80), (_SEAT_BEFORE, 40), (_HOME_BEFORE, 30),
+    (_TITLE_BEFORE, 40), (_ISSUER_BEFORE, 80),
+)  # fmt: skip
 
 
 def _capitals(text: str, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
