@@ -423,6 +423,29 @@ _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re
 _NOUN_AFTER = re.compile(
     rf"^(?:\s+{_PLACE_NOUN}\b|,\s+an?\s+(?:small\s+)?(?:town|village|city)\b)", re.IGNORECASE
 )
+# "the towns of Arman and Malh", "between the villages of X, Y and Z": each name of a list
+# after a plural place noun (the name's own text before it: the list so far).
+_LISTED_NAME = r"(?:al-|el-)?[A-Z][\w’'\-]*(?:[\s\-]+(?:al-|el-)?[A-Z][\w’'\-]*){0,2}"
+_PLURAL_NOUN_BEFORE = re.compile(
+    r"\b(?i:villages|towns|cities|hamlets|neighbou?rhoods|suburbs|districts|sub-?districts|"
+    r"areas|camps|fields|oil\s*fields|gas\s+fields)\s+of\s+(?:the\s+)?"
+    rf"(?:{_LISTED_NAME}(?:,\s+(?:and\s+)?|\s+and\s+))*$"
+)
+# "the Iranian cities of X and Y": a list the text puts outside the atlas's countries
+_FOREIGN_BEFORE = re.compile(
+    r"\b(?:Iranian|Lebanese|Israeli|Turkish|Saudi|Yemeni|Egyptian|Palestinian|Pakistani|"
+    r"Afghan|Russian|Ukrainian)\s+(?:[\w\-]+\s+)?$"
+)
+
+
+def _listed_after_plural_noun(text: str, start: int) -> bool:
+    found = _PLURAL_NOUN_BEFORE.search(text[max(0, start - 90) : start])
+    if found is None:
+        return False
+    opening = max(0, start - 90) + found.start()
+    return not _FOREIGN_BEFORE.search(text[max(0, opening - 30) : opening])
+
+
 _PART_NOUN = r"(?:suburbs?|district|neighbou?rhood|quarter|area)"
 _PART_OF = re.compile(
     rf"(?:['’]s)?\s+(?:[\w\-]+\s+)?{_PART_NOUN}\s+of\s+(?:the\s+)?", re.IGNORECASE
@@ -516,6 +539,7 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
         or (_BASE_AFTER.match(text[end : end + 10]) and _THE_BEFORE.search(text[:start][-10:]))
         or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
+        or _listed_after_plural_noun(text, start)
         or _NOUN_AFTER.match(text[end : end + 40])
     )
 
