@@ -309,3 +309,28 @@ def test_a_city_in_brackets_before_a_dash_is_a_dateline_wherever_it_stands():
     )
     assert list(frame["location"]) == ["Kirkuk"], shown(frame)
     assert list(frame["killed"]) == [3]
+
+
+def test_each_name_listed_after_a_plural_place_noun_is_a_place():
+    # "the villages of A and B": two places no table needs to know
+    frame = rows(
+        "On Wednesday, artillery shelled the farming villages of Kherbet Zaydun and Umm Tlul"
+        " in Hasakah province."
+    )
+    assert_placed(frame, "2024-05-08", "Kherbet Zaydun")
+    assert_placed(frame, "2024-05-08", "Umm Tlul")
+
+
+def test_a_list_the_text_puts_in_a_country_outside_the_atlas_is_no_place():
+    frame = rows("On Wednesday, drones struck the Iranian villages of Kalaq Sefid and Darband Olya.")
+    assert frame.empty, shown(frame)
+
+
+def test_a_time_phrase_that_opens_the_sentence_dates_the_clause_after_it():
+    # "On <date>, in the hours after X, shells struck Y": the event clause has no day itself
+    frame = rows(
+        "On May 6, in the hours following the evening prayer, shells struck a farm near the"
+        " village of Tell Rifaat Saghir, residents said.\n\n"
+        "The family fled to a valley nearby."
+    )
+    assert_placed(frame, "2024-05-06", "Tell Rifaat Saghir")

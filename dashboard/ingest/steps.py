@@ -138,7 +138,23 @@ def resolve_day(clause: Clause, report: Report) -> bool:
         clause.dated_by = "text"
     elif clause.days_after:
         _count_back(clause, report)
+    elif _opening_day(clause.previous):
+        clause.day, clause.dated_by = clause.previous.day, "text"
     return False
+
+
+def _opening_day(previous: Clause | None) -> bool:
+    """ "On March 16, in the hours after dusk, shells struck X": a clause that only gives a
+    time (no event, no figures, no statement) opens the sentence for the clause after it."""
+    return (
+        previous is not None
+        and previous.number == 0
+        and previous.day is not None
+        and not previous.triggers
+        and not previous.statement_refs
+        and not previous.places
+        and not previous.casualties.found
+    )
 
 
 def _count_back(clause: Clause, report: Report) -> None:
