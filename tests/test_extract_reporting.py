@@ -322,7 +322,9 @@ def test_each_name_listed_after_a_plural_place_noun_is_a_place():
 
 
 def test_a_list_the_text_puts_in_a_country_outside_the_atlas_is_no_place():
-    frame = rows("On Wednesday, drones struck the Iranian villages of Kalaq Sefid and Darband Olya.")
+    frame = rows(
+        "On Wednesday, drones struck the Iranian villages of Kalaq Sefid and Darband Olya."
+    )
     assert frame.empty, shown(frame)
 
 
