@@ -336,3 +336,21 @@ def test_a_time_phrase_that_opens_the_sentence_dates_the_clause_after_it():
         "The family fled to a valley nearby."
     )
     assert_placed(frame, "2024-05-06", "Tell Rifaat Saghir")
+
+
+def test_a_name_the_text_calls_the_x_field_is_a_place():
+    frame = rows(
+        "On Wednesday, a drone hit the Qara Tepe field in Sulaymaniyah province. The ministry"
+        " said a similar strike on Tuesday hit the Gomaspan field in Erbil."
+    )
+    assert_placed(frame, "2024-05-08", "Qara Tepe field")
+    assert_placed(frame, "2024-05-07", "Gomaspan field")
+
+
+def test_one_unknown_place_named_twice_on_a_day_is_one_incident():
+    # placed by its province the first time, named bare the second
+    frame = rows(
+        "A drone struck the Qara Tepe oil field in Sulaymaniyah province on Wednesday.\n\n"
+        "The operator said Wednesday's blast damaged a storage tank at the Qara Tepe field."
+    )
+    assert len(frame) == 1, shown(frame)

@@ -320,8 +320,9 @@ _FACILITY_KIND_AFTER = re.compile(
     r"power\s+(?:plant|station))\b",
     re.IGNORECASE,
 )
-# "the Kalsu base": a name the text calls a base (after "the"; "a Hashd base" is whose base)
-_BASE_AFTER = re.compile(r"^\s+base\b", re.IGNORECASE)
+# "the Kalsu base", "the Sarang field": a name the text calls a base or a field (after "the";
+# "a Hashd base" is whose base)
+_BASE_AFTER = re.compile(r"^\s+(?:base|field)\b", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # "the oil field of 'DNO' company in Peshkhabur", "a military base in Kharab": an unknown name
 # that a facility is said to be in is the facility's place.
