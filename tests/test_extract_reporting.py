@@ -354,3 +354,22 @@ def test_one_unknown_place_named_twice_on_a_day_is_one_incident():
         "The operator said Wednesday's blast damaged a storage tank at the Qara Tepe field."
     )
     assert len(frame) == 1, shown(frame)
+
+
+def test_a_later_sentence_naming_the_event_at_a_place_places_the_near_town_event():
+    # "near <town>", then "the toll of the strike on a depot in <village> rose to N"
+    frame = rows(
+        "Nine fighters were killed in an air strike near Homs on Wednesday, a monitor said.\n\n"
+        "The death toll of the strike on a depot in the village of Kafr Aya has risen to 12, the"
+        " monitor said later."
+    )
+    assert_placed(frame, "2024-05-08", "Kafr Aya")
+    assert list(frame["killed"]) == [12], frame[["location", "killed"]]
+
+
+def test_a_first_such_strike_in_a_city_does_not_place_an_earlier_event():
+    frame = rows(
+        "Drones struck a truck south of Mosul on Wednesday. This is the first such strike in"
+        " Mosul itself, officials said."
+    )
+    assert not any(p == "Mosul" for p in frame["location"]), shown(frame)

@@ -155,7 +155,10 @@ _CLAIM = re.compile(
 BACKGROUND = re.compile(
     r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
     r"|\b[1-9]\d[\d,]*\s+(?:[\w\-]+\s+)?(?:strikes|attacks|airstrikes|raids)\b"  # a tally
-    r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
+    r"|\b\d[\d,]*\s+times\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
+    # a death toll, unless it is one event's ("the death toll of the strike on X")
+    r"|\bdeath\s+toll\b(?!\s+(?:of|from)\s+(?:the|this|that|a|an|[A-Z]\w+['’]s)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:strike|airstrike|attack|bombing|raid|explosion|blast|shelling|ambush)\b)"
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
     r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b"

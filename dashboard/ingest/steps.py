@@ -629,7 +629,8 @@ def refine_place(clause: Clause, report: Report) -> bool:
         return False
     day = Resolved(last.event_date, last.time_precision, last.date_how)
     event = Event(day, last.dated_by, last.event_type, last.weapon, last.actor1, last.actor2,
-                  Casualties(last.killed, last.wounded), list(last.evidence),
+                  _higher(Casualties(last.killed, last.wounded), clause.casualties),
+                  list(last.evidence),
                   last.notes + ["place from a later sentence about the same event"],
                   clause.sentence)  # fmt: skip
     places = [p if p.resolved or p.relative else located_by(p, last.place) for p in clause.chosen]
@@ -637,11 +638,21 @@ def refine_place(clause: Clause, report: Report) -> bool:
     return True
 
 
+def _higher(told: Casualties, update: Casualties) -> Casualties:
+    """Of two tolls for one event, the higher of each ("killed nine", then "the toll of the
+    strike has risen to 12"), as when two readings of one event merge."""
+
+    def pick(a, b):
+        return b if a is None else a if b is None else max(a, b)
+
+    return Casualties(pick(told.killed, update.killed), pick(told.wounded, update.wounded))
+
+
 def _refined(clause: Clause, report: Report) -> Candidate | None:
     """The event a "took place" clause places: the one just before, at a coarse place."""
     if clause.kind != PLACES or not clause.chosen or clause.made or not refers_back(clause):
         return None
-    if not _TOOK_PLACE.search(clause.text):
+    if not (_TOOK_PLACE.search(clause.text) or _NOUN_AT_PLACE.search(clause.text)):
         return None  # "this is the first such strike in the capital": a comparison
     last = _single_event(report.last_group)
     if last is None or not _coarse(last.place) or clause.sentence.index - last.sentence > 2:
@@ -653,7 +664,21 @@ def _refined(clause: Clause, report: Report) -> Candidate | None:
 
 
 def _coarse(place: PlaceMention) -> bool:
-    return place.region or bool(place.relative) or place.geo_precision == 3
+    """A province, a relative place, or a place given by a town it is near ("near Aleppo")."""
+    near = _NEAR_TOWN.match(place.text) and not place.site_id
+    return place.region or bool(place.relative) or place.geo_precision == 3 or bool(near)
+
+
+_NEAR_TOWN = re.compile(r"(?:near|outside|close\s+to|on\s+the\s+outskirts\s+of)\s", re.I)
+# "The death toll of the strike on a factory in X", "during the raid in the village of X": the
+# event just reported, named by a definite noun, at a place (not "the first such strike in
+# X": a comparison)
+_NOUN_AT_PLACE = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?!(?:first|such|only|latest|last|deadliest|biggest|"
+    r"largest|most)\b)[\w\-]+\s+){0,2}?(?:strike|airstrike|attack|raid|bombing|"
+    r"explosion|blast|shelling)s?\s+(?:on|in|at|against|targeting)\s",
+    re.I,
+)
 
 
 def date_undated(clause: Clause, report: Report) -> bool:
