@@ -373,3 +373,12 @@ def test_a_first_such_strike_in_a_city_does_not_place_an_earlier_event():
         " Mosul itself, officials said."
     )
     assert not any(p == "Mosul" for p in frame["location"]), shown(frame)
+
+
+def test_an_event_named_by_its_year_is_history():
+    # "killed in a 2019 army raid in X": an old event recalled, not today's
+    frame = rows(
+        "Gunmen shot dead a police officer in Kirkuk on Wednesday. Officials said his cousin"
+        " was killed in a 2019 army raid in Hawija."
+    )
+    assert not any("Hawija" in p for p in frame["location"]), shown(frame)

@@ -210,8 +210,11 @@ PRESENT_PERFECT = re.compile(
     re.I,
 )
 # A sentence about an earlier year ("in 2020", "In January 2020"): history, not news.
+# "a 2020 coalition strike", "the 2019 raid": an event named by its year.
 HISTORY_YEAR = re.compile(
-    r"\b(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
+    r"\b(?:(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
+    r"|(?i:a|an|the)\s+(?=(?:19|20)\d\d\s+(?:[\w\-]+\s+){0,2}?(?i:strikes?|airstrikes?|"
+    r"attacks?|raids?|bombings?|offensive|operation|ambush|assault)\b))"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
 # "at the end of April 2023": a month and a year.
