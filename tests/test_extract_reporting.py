@@ -382,3 +382,21 @@ def test_an_event_named_by_its_year_is_history():
         " was killed in a 2019 army raid in Hawija."
     )
     assert not any("Hawija" in p for p in frame["location"]), shown(frame)
+
+
+def test_a_name_an_event_is_said_to_be_near_is_a_place():
+    # the lead names no place; "The strike was near X" places it
+    frame = rows(
+        "Two guards were killed in a drone strike in northern Syria on Wednesday.\n\n"
+        "The strike was near Tell Abyad Sharqi, residents said."
+    )
+    assert_placed(frame, "2024-05-08", "Tell Abyad Sharqi")
+    assert list(frame["killed"]) == [2]
+
+
+def test_near_x_and_near_the_town_of_x_are_one_place():
+    frame = rows(
+        "Gunmen attacked shepherds near Umm Hujayra on Wednesday, killing four.\n\n"
+        "The ambush took place in open desert near the town of Umm Hujayra."
+    )
+    assert len(frame) == 1, shown(frame)

@@ -236,15 +236,25 @@ _KIND_OR_CONTEXT = re.compile(
 )
 
 
+_LEADING_RELATION = re.compile(
+    r"^(?:(?:near|outside|close\s+to|on\s+the\s+outskirts\s+of|at|in)\s+)?(?:the\s+)?"
+    r"(?:(?:town|village|city|area)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+
 def _name_of(place) -> str:
-    return " ".join(_KIND_OR_CONTEXT.sub(" ", place.text).lower().split())
+    """The name itself: "near the town of X, in Y province" is X."""
+    name = _LEADING_RELATION.sub("", place.text)
+    return " ".join(_KIND_OR_CONTEXT.sub(" ", name).lower().split())
 
 
 def _same_name(a: Candidate, b: Candidate) -> bool:
     """ "the Sarsang oil field in Duhok province" (placed by its province) and, later, "the
-    Sarsang field" (no table knows it): one place named twice on the same day."""
+    Sarsang field" (no table knows it), or "near X" and "near the town of X": one place named
+    twice on the same day."""
     unknown = [c for c in (a, b) if not c.place.resolved and not c.place.relative]
-    if len(unknown) != 1:
+    if not unknown or any(c.place.relative for c in (a, b)):
         return False
     name = _name_of(a.place)
     return bool(name) and name == _name_of(b.place) and _one_report_of(a, b, _REPORT_SENTENCES)

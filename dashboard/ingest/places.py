@@ -528,12 +528,17 @@ _IN_REGION_AFTER = re.compile(
 )
 
 
+# "The strike was near Sayyida Zeinab": a name something is near is a place
+_NEAR_NAME_BEFORE = re.compile(r"\b(?:near|outside|close\s+to|not\s+far\s+from)\s+$")
+
+
 def _named_as_place(text: str, start: int, end: int) -> bool:
     in_region = _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start]) and (
         _IN_REGION_AFTER.match(text[end : end + 60])
     )
     return bool(
         in_region
+        or _NEAR_NAME_BEFORE.search(text[max(0, start - 20) : start])
         or _SITE_SHAPED.match(text[start:end])
         or _TERRAIN_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
