@@ -400,3 +400,21 @@ def test_near_x_and_near_the_town_of_x_are_one_place():
         "The ambush took place in open desert near the town of Umm Hujayra."
     )
     assert len(frame) == 1, shown(frame)
+
+
+def test_figures_told_of_the_strikes_fill_the_reports_only_incident():
+    # the toll comes before the sentence that dates and places the one event
+    frame = rows(
+        "Missiles fell on a residential street, witnesses said.\n\n"
+        "Three people were killed in the missile strikes.\n\n"
+        "On Wednesday night, rockets hit the city of Sulaymaniyah, officials said."
+    )
+    assert list(frame["killed"]) == [3], frame[["location", "killed"]]
+
+
+def test_figures_of_another_strike_do_not_fill_the_only_incident():
+    frame = rows(
+        "Three people were killed in the earlier strikes.\n\n"
+        "On Wednesday night, rockets hit the city of Sulaymaniyah, officials said."
+    )
+    assert frame["killed"].isna().all(), frame[["location", "killed"]]

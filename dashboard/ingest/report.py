@@ -83,6 +83,8 @@ class Report:
     last_place_sentence: int = -1
     history_sentence: int = -10  # the last sentence about an earlier year
     topic: tuple[int, PlaceMention] | None = None  # (sentence, the place it opened with)
+    # figures told of "the strikes" with no day or place of their own: the only event's
+    loose_figures: list[tuple[Casualties, tuple[int, int]]] = field(default_factory=list)
     _report_day: Resolved | None = None
 
     @property

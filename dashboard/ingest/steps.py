@@ -431,6 +431,8 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return _lead_undated(clause, report, event)
     if clause.statement_refs and _dated_by_statement(clause, report, places):
         return _stated(clause, report, event, places)
+    if not places and _loose_figures(clause):
+        report.loose_figures.append((clause.casualties, _span(clause)))
     if _waits_for_day(clause, places):
         if clause.statement_refs:
             event.stated = _statement_day(clause, report)
@@ -910,6 +912,30 @@ def finish(report: Report) -> None:
                         dated_by="report")  # fmt: skip
         report.make(dated, places)
     report.undated.clear()
+    _fill_only_incident(report)
+
+
+def _loose_figures(clause: Clause) -> bool:
+    """ "Four people were killed in the Iranian strikes.": figures of the event the report
+    is about, named by a definite noun, with no day, place or other event of their own."""
+    return (
+        clause.casualties.found
+        and refers_back(clause)
+        and not clause.subordinate
+        and not clause.stale
+        and not _OTHER_EVENT.search(clause.text)
+    )
+
+
+def _fill_only_incident(report: Report) -> None:
+    """Loose figures fill what the report's one incident (one day, one place) lacks."""
+    events = {(c.event_date, c.place.key) for c in report.candidates}
+    if not report.loose_figures or len(events) != 1:
+        return
+    for figures, span in report.loose_figures:
+        for candidate in report.candidates:
+            if _fill(candidate, figures, None) and span not in candidate.evidence:
+                candidate.evidence.append(span)
 
 
 def _own_statement(event: Event | None) -> Resolved | None:
