@@ -418,3 +418,33 @@ def test_figures_of_another_strike_do_not_fill_the_only_incident():
         "On Wednesday night, rockets hit the city of Sulaymaniyah, officials said."
     )
     assert frame["killed"].isna().all(), frame[["location", "killed"]]
+
+
+def test_a_precise_toll_right_after_a_vague_one_replaces_it():
+    # "more than a dozen wounded", then "another 14 were wounded": 14
+    frame = rows(
+        "A car bomb exploded in a market in Azaz on Wednesday, killing six people and leaving"
+        " more than a dozen wounded.\n\nThe dead were all traders. Another 14 people were"
+        " wounded, medics said."
+    )
+    assert list(frame["wounded"]) == [14], frame[["location", "wounded"]]
+
+
+def test_a_summary_toll_after_an_incident_does_not_replace_its_figure():
+    frame = rows(
+        "Gunmen killed two shepherds near Palmyra on Wednesday. Such attacks have killed 60"
+        " people in the desert this year."
+    )
+    assert list(frame["killed"]) == [2], frame[["location", "killed"]]
+
+
+def test_an_unspecified_number_is_no_figure():
+    assert casualties("an unspecified number of soldiers were wounded") == Casualties()
+
+
+def test_a_higher_toll_told_for_another_country_does_not_replace_the_incidents():
+    frame = rows(
+        "Drones struck a depot near Qaim on Wednesday; officials said four guards were killed"
+        " there.\n\nA monitor said nine fighters were killed in the strikes in Syria."
+    )
+    assert 9 not in list(frame["killed"]), frame[["location", "killed"]]

@@ -186,7 +186,11 @@ def digits(text: str) -> str:
     return converted
 
 
-_NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b", re.I)
+_NOT_ONE = re.compile(
+    r"^\s+(?:(?:unspecified|unknown|undisclosed|large|small|growing|significant)\s+)?"
+    r"(?:number|few|handful|series|total|lot|host|range)\b",
+    re.I,
+)
 # "killing a man and his wife, their two daughters ...": the first of a list, not a count.
 _PERSON_AFTER = re.compile(rf"^\s+{_WORDS}{_PERSON}", re.I)
 _LIST_FOLLOWS = re.compile(r"^\s+\w+\s+and\s+(?:his|her|their)\b", re.I)

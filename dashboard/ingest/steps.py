@@ -55,7 +55,7 @@ from dashboard.ingest.dates import (
     resolve,
 )
 from dashboard.ingest.numbers import Casualties
-from dashboard.ingest.places import PlaceMention, anaphoric_place, located_by
+from dashboard.ingest.places import PlaceMention, anaphoric_place, countries_in, located_by
 from dashboard.ingest.report import Candidate, Event, Report, merge_events, merge_figures
 from dashboard.ingest.roles import roles
 
@@ -773,9 +773,17 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     if not same_block(report.article.sentences[target.sentence], clause.sentence):
         return True
     victim = clause.event.actor2 if clause.event else _first_actor(clause)
-    if _fill(target, figures, victim):
+    if _fill(target, figures, victim, higher=_goes_on(clause, target)):
         _add_evidence(target, clause)
     return True
+
+
+def _goes_on(clause: Clause, target: Candidate) -> bool:
+    """A clause right after the incident's (within two sentences) that goes on telling it,
+    not a summary ("these attacks have killed 101 since ...")."""
+    close = 0 < clause.sentence.index - target.sentence <= 2
+    own_place = bool(clause.places) or bool(countries_in(clause.text))  # "... in Syria"
+    return close and not own_place and not perfect_tense(clause)
 
 
 def _fill_waiting(clause: Clause, report: Report) -> None:
@@ -856,11 +864,14 @@ _OTHER_EVENT = re.compile(
 )
 
 
-def _fill(target: Candidate, figures, victim: str | None) -> bool:
+def _fill(target: Candidate, figures, victim: str | None, higher: bool = False) -> bool:
+    """What the incident lacks; with `higher`, a higher figure too: of two tolls told for one
+    event ("more than a dozen wounded", then "another 15 were wounded"; "killed a commander",
+    then "he was killed along with his two sons"), the higher, as when readings merge."""
     changed = False
     for name in ("killed", "wounded"):
-        value = getattr(figures, name)
-        if value is not None and getattr(target, name) is None:
+        value, own = getattr(figures, name), getattr(target, name)
+        if value is not None and (own is None or (higher and value > own)):
             setattr(target, name, value)
             changed = True
     if victim and target.actor2 is None and victim != target.actor1:
