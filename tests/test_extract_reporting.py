@@ -448,3 +448,13 @@ def test_a_higher_toll_told_for_another_country_does_not_replace_the_incidents()
         " nine fighters were killed in the strikes in Syria."
     )
     assert list(frame["killed"]) == [4], frame[["location", "killed"]]
+
+
+def test_a_fuller_toll_of_the_raid_told_later_replaces_the_leads():
+    # "killed a commander" (one), then "he was killed along with his two sons in the raid"
+    frame = rows(
+        "The army said on Wednesday that its forces killed a militant leader during a night"
+        " raid in the town of Dana.\n\nThe leader was killed along with his two grown sons"
+        " in the raid, it said."
+    )
+    assert list(frame["killed"]) == [3], frame[["location", "killed"]]

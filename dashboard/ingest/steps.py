@@ -935,6 +935,7 @@ def _loose_figures(clause: Clause) -> bool:
         and not clause.subordinate
         and not clause.stale
         and not _OTHER_EVENT.search(clause.text)
+        and not countries_in(clause.text)  # "... in the strikes in Syria": another count
     )
 
 
@@ -945,7 +946,7 @@ def _fill_only_incident(report: Report) -> None:
         return
     for figures, span in report.loose_figures:
         for candidate in report.candidates:
-            if _fill(candidate, figures, None) and span not in candidate.evidence:
+            if _fill(candidate, figures, None, higher=True) and span not in candidate.evidence:
                 candidate.evidence.append(span)
 
 
