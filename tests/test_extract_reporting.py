@@ -458,3 +458,14 @@ def test_a_fuller_toll_of_the_raid_told_later_replaces_the_leads():
         " in the raid, it said."
     )
     assert list(frame["killed"]) == [3], frame[["location", "killed"]]
+
+
+def test_a_dated_definite_event_noun_dates_the_undated_event_before_it():
+    # "The May 6 raid ..." goes on about the operation told just before without a day
+    frame = rows(
+        "Special forces carried out a helicopter operation in the town of Sarmada, near the"
+        " border, officials said.\n\nThe May 6 raid targeted two wanted men. A Syrian national"
+        " was killed, a monitor said.",
+    )
+    assert_placed(frame, "2024-05-06", "Sarmada")
+    assert list(frame["killed"]) == [1], frame[["location", "killed"]]

@@ -35,7 +35,7 @@ _PERSON = (
     r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
     r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
     r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?|interpreters?|translators?|"
-    r"drivers?|medics?|paramedics?|forces)\b"
+    r"drivers?|medics?|paramedics?|nationals?|citizens?|forces)\b"
 )
 # words between a figure and the people it counts ("three Iraqi army soldiers"); never what
 # befell others ("four people were killed and others wounded": the four are not wounded)

@@ -232,8 +232,10 @@ THAT_EVENT = re.compile(
     r"airstrikes?|raids?|bombings?|assaults?|barrages?|operations?|offensives?)\b",
     re.I,
 )
+# "The strikes ...", "The August 20 raid ...": a sentence that goes on about the event told
 CONTINUATION = re.compile(
-    r"^\s*(?:(?:[Tt]he|[Tt]hese|[Tt]hose|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
+    r"^\s*(?:(?:[Tt]he|[Tt]hese|[Tt]hose|Both|All)\s+(?:\w+\s+|[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?"
+    r"(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"
     r"(?:Targets|Among\s+the\s+targets)\b)",
 )
