@@ -469,3 +469,20 @@ def test_a_dated_definite_event_noun_dates_the_undated_event_before_it():
     )
     assert_placed(frame, "2024-05-06", "Sarmada")
     assert list(frame["killed"]) == [1], frame[["location", "killed"]]
+
+
+def test_a_name_introduced_as_a_pseudonym_is_never_a_place_later():
+    frame = rows(
+        "Karbala (not his real name) lost his brother on Wednesday when a drone struck a car in"
+        " the village of Tell Maghas.\n\nKarbala wept as he described the scene."
+    )
+    assert not any("Karbala" in p for p in frame["location"]), shown(frame)
+
+
+def test_an_unknown_name_the_article_called_a_village_is_a_place_when_named_again():
+    # "X, a village in ...", then "... killed four in X" with no place noun
+    frame = rows(
+        "A shell hit a house in Tell Maghas, a village in Hasakah province, on Wednesday.\n\n"
+        "The same day, a second shell killed four members of a family in Tell Maghas."
+    )
+    assert list(frame["killed"]) == [4], frame[["location", "killed"]]

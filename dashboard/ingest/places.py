@@ -390,6 +390,32 @@ _ALIAS_AFTER = re.compile(
     r"^\s*\((?:a\s+)?(?:pseudonym|not\s+(?:his|her|their)\s+real\s+name|name\s+changed)",
     re.IGNORECASE,
 )
+# "Omar (a pseudonym)", "Salah N., known as Ali": a person's name, for the whole article
+_PERSON_INTRODUCED = re.compile(
+    r"\b(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)\s*\((?:a\s+)?(?:pseudonym|not\s+"
+    r"(?:his|her|their)\s+real\s+name|name\s+changed)"
+    r"|\b(?:known|nicknamed)\s+as\s+(?P<alias>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
+)
+
+
+def named_again(text: str, known: list[PlaceMention], found: list[PlaceMention]):
+    """ "al-Dahla, a village in X", then "in al-Dahla": an unknown name the article has
+    already called a place is a place wherever it stands after in/at/near (mentions)."""
+    out = []
+    for place in known:
+        pattern = rf"\b(?:in|at|near|outside)\s+(?:the\s+)?({re.escape(place.text)})\b"
+        for match in re.finditer(pattern, text):
+            start, end = match.span(1)
+            if not any(start < p.end and p.start < end for p in found + out):
+                out.append(replace(place, start=start, end=end, core=(start, end), role="event"))
+    return out
+
+
+def people_named(text: str) -> set[str]:
+    """Names a sentence introduces as a person's (a pseudonym, an alias): never places later."""
+    return {m.group("name") or m.group("alias") for m in _PERSON_INTRODUCED.finditer(text)}
+
+
 # "two brothers who lived in the Ranya area": where people live, not where the event was.
 _HOME_BEFORE = re.compile(
     r"\b(?:lived|lives|living|resided|resides|residing)\s+(?:in|at)\s+(?:the\s+)?$", re.I

@@ -85,6 +85,8 @@ class Report:
     topic: tuple[int, PlaceMention] | None = None  # (sentence, the place it opened with)
     # figures told of "the strikes" with no day or place of their own: the only event's
     loose_figures: list[tuple[Casualties, tuple[int, int]]] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)  # names introduced as a person's
+    unknown_places: list[PlaceMention] = field(default_factory=list)  # "X, a village in Y"
     _report_day: Resolved | None = None
 
     @property

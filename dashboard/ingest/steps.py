@@ -55,7 +55,14 @@ from dashboard.ingest.dates import (
     resolve,
 )
 from dashboard.ingest.numbers import Casualties
-from dashboard.ingest.places import PlaceMention, anaphoric_place, countries_in, located_by
+from dashboard.ingest.places import (
+    PlaceMention,
+    anaphoric_place,
+    countries_in,
+    located_by,
+    named_again,
+    people_named,
+)
 from dashboard.ingest.report import Candidate, Event, Report, merge_events, merge_figures
 from dashboard.ingest.roles import roles
 
@@ -257,6 +264,10 @@ def choose_places(clause: Clause, report: Report) -> bool:
     places = clause.event_places
     if clause.stale:  # places after "last week's strike ..." locate the earlier event
         places = [p for p in places if p.start < clause.start + clause.stale.start()]
+    report.people |= people_named(clause.sentence.text)
+    places = [p for p in places if p.text not in report.people]  # "Omar (a pseudonym)"
+    if not places:
+        places = _named_again(clause, report)
     clause.chosen = drop_context_places(clause.sentence.text, places)
     if not clause.chosen and clause.kind == EVENT:
         found = anaphoric_place(clause.text, report.places_seen)
@@ -291,6 +302,14 @@ def _opening_place(clause: Clause) -> PlaceMention | None:
     if place is None or not (place.site_level or place.resolved):
         return None
     return place if _OPENS_WITH.match(clause.sentence.text[: place.start]) else None
+
+
+def _named_again(clause: Clause, report: Report) -> list[PlaceMention]:
+    """An event clause that names no place but one the article called a place before."""
+    if clause.kind != EVENT:
+        return []
+    found = named_again(clause.sentence.text, report.unknown_places, clause.places)
+    return [p for p in found if clause.start <= p.start < clause.end]
 
 
 _NEXT_EVENT = re.compile(r"\b(?:when|while|followed|then|another|second|third)\b", re.I)
@@ -894,10 +913,7 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
     """After a sentence: the places it named, its incidents, the last group named."""
     made = [c for clause in clauses for c in clause.made]
     for clause in clauses:
-        report.places_seen += [p for p in clause.chosen if p.site_level or p.resolved]
-        for mention in clause.actors:
-            if mention.name not in _US_SIDE and not mention.generic:
-                report.group_actor = mention.name
+        _note_clause(clause, report)
     if any(clause.places for clause in clauses):
         report.last_place_sentence = clauses[0].sentence.index
     opening = _opening_place(clauses[0]) if clauses else None
@@ -905,6 +921,21 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
         report.topic = (clauses[0].sentence.index, opening)
     if made:
         report.last_group = made
+
+
+def _note_clause(clause: Clause, report: Report) -> None:
+    """The places a clause chose (known, and unknown by name) and the last group named."""
+    report.places_seen += [p for p in clause.chosen if p.site_level or p.resolved]
+    report.unknown_places += [p for p in clause.chosen if _bare_unknown(p)]
+    for mention in clause.actors:
+        if mention.name not in _US_SIDE and not mention.generic:
+            report.group_actor = mention.name
+
+
+def _bare_unknown(place: PlaceMention) -> bool:
+    """An unknown place named by its name alone ("al-Dahla"), long enough to find again."""
+    name = place.text
+    return not place.resolved and not place.relative and len(name) >= 4 and name[:1].isalpha()
 
 
 def finish(report: Report) -> None:
