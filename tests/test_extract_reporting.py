@@ -486,3 +486,15 @@ def test_an_unknown_name_the_article_called_a_village_is_a_place_when_named_agai
         "The same day, a second shell killed four members of a family in Tell Maghas."
     )
     assert list(frame["killed"]) == [4], frame[["location", "killed"]]
+
+
+def test_a_known_place_near_which_a_site_stands_only_locates_it():
+    frame = rows(
+        "On Wednesday a drone hit the Bashur base used by foreign troops near Erbil airport."
+    )
+    assert not any(p.startswith("near Erbil") for p in frame["location"]), shown(frame)
+
+
+def test_a_place_joined_by_and_near_another_is_its_own_place():
+    frame = rows("The strikes hit the Tell Maghas farming area and near Kobani on Wednesday.")
+    assert any("Kobani" in p for p in frame["location"]), shown(frame)

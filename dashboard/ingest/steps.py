@@ -329,17 +329,28 @@ def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMent
 
 
 def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention]) -> bool:
-    """ "the X base in Erbil": a town after "in"/"of" a site only locates it, unless another
-    event comes between ("..., followed by an attack on a checkpoint in Kalar")."""
-    if not place.resolved or place.site_id:
+    """ "the X base in Erbil": a town after "in"/"of" a site only locates it, and so does any
+    known place "near" which a site is said to be ("the X base of the army near Erbil
+    airport"), unless another event comes between ("..., followed by an attack on a
+    checkpoint in Kalar")."""
+    near = bool(_NEAR_TOWN.match(place.text)) and place.resolved
+    if not near and (not place.resolved or place.site_id):
         return False
     before = text[max(0, place.start - 12) : place.start].lower()
-    if not before.rstrip().endswith((" in", " of", ",", "in the")):
+    if not near and not before.rstrip().endswith((" in", " of", ",", "in the")):
         return False
     return any(
-        p.site_level and p.end <= place.start and not _NEXT_EVENT.search(text[p.end : place.start])
+        p.site_level and p.end <= place.start and _only_locates(text[p.end : place.start], near)
         for p in earlier
     )
+
+
+def _only_locates(between: str, near: bool) -> bool:
+    """No other event between a site and a place after it; and, for "near", no other place
+    joined to it ("in the X area and near Y": two places)."""
+    if _NEXT_EVENT.search(between):
+        return False
+    return not (near and re.search(r"\band\b|,", between))
 
 
 # -- 7. incidents ----------------------------------------------------------------------------
