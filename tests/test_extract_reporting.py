@@ -498,3 +498,14 @@ def test_a_known_place_near_which_a_site_stands_only_locates_it():
 def test_a_place_joined_by_and_near_another_is_its_own_place():
     frame = rows("The strikes hit the Tell Maghas farming area and near Kobani on Wednesday.")
     assert any("Kobani" in p for p in frame["location"]), shown(frame)
+
+
+def test_a_toll_told_with_a_day_and_no_place_fills_that_days_only_incident():
+    # the toll comes in a clause about the earlier ambush, its place in a later paragraph
+    frame = rows(
+        "The army struck hideouts in the desert on Friday, acting after the May 6 ambush in"
+        " which four soldiers were killed.\n\nThe May 6 attack began when gunmen opened fire on"
+        " a patrol near Rutba."
+    )
+    on_day = frame[frame["event_date"] == pd.Timestamp("2024-05-06")]
+    assert list(on_day["killed"]) == [4], frame[["event_date", "location", "killed"]]

@@ -403,6 +403,8 @@ def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     previous = clause.previous
     if previous and len(previous.made) == 1 and not clause.continuation:
         return report.make(event, [previous.made[0].place], inferred=True)
+    if event.casualties.found and event.day.precision == 1:
+        report.dated_figures.append((event.day.day, event.casualties, _span(clause)))
     if clause.subordinate or (report.pending and clause.cause):
         return []
     if clause.continuation and report.undated:
@@ -982,14 +984,23 @@ def _loose_figures(clause: Clause) -> bool:
 
 
 def _fill_only_incident(report: Report) -> None:
-    """Loose figures fill what the report's one incident (one day, one place) lacks."""
+    """Loose figures fill what the report's one incident (one day, one place) lacks (and
+    raise a lower toll); figures told with a day and no place ("following the May 6 ambush
+    in which three were killed"), what the one incident of that day lacks."""
     events = {(c.event_date, c.place.key) for c in report.candidates}
-    if not report.loose_figures or len(events) != 1:
-        return
-    for figures, span in report.loose_figures:
-        for candidate in report.candidates:
-            if _fill(candidate, figures, None, higher=True) and span not in candidate.evidence:
-                candidate.evidence.append(span)
+    if len(events) == 1:
+        for figures, span in report.loose_figures:
+            _fill_all(report.candidates, figures, span, higher=True)
+    for day, figures, span in report.dated_figures:
+        on_day = [c for c in report.candidates if c.event_date == day and c.time_precision == 1]
+        if len({c.place.key for c in on_day}) == 1:
+            _fill_all(on_day, figures, span, higher=False)
+
+
+def _fill_all(candidates: list[Candidate], figures, span, *, higher: bool) -> None:
+    for candidate in candidates:
+        if _fill(candidate, figures, None, higher=higher) and span not in candidate.evidence:
+            candidate.evidence.append(span)
 
 
 def _own_statement(event: Event | None) -> Resolved | None:
