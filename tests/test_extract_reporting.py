@@ -509,3 +509,13 @@ def test_a_toll_told_with_a_day_and_no_place_fills_that_days_only_incident():
     )
     on_day = frame[frame["event_date"] == pd.Timestamp("2024-05-06")]
     assert list(on_day["killed"]) == [4], frame[["event_date", "location", "killed"]]
+
+
+def test_a_name_joined_by_and_to_a_known_town_is_a_place():
+    frame = rows("On Wednesday, drones hit oil wells in Zakho and Bersive, officials said.")
+    assert_placed(frame, "2024-05-08", "Bersive")
+
+
+def test_a_name_joined_to_something_else_is_not_made_a_place():
+    frame = rows("On Wednesday, a drone hit a depot in Kirkuk, Hamza and Sons said.")
+    assert not any("Hamza" in p for p in frame["location"]), shown(frame)

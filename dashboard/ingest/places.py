@@ -458,6 +458,15 @@ _PLURAL_NOUN_BEFORE = re.compile(
     r"areas|camps|fields|oil\s*fields|gas\s+fields)\s+of\s+(?:the\s+)?"
     rf"(?:{_LISTED_NAME}(?:,\s+(?:and\s+)?|\s+and\s+))*$"
 )
+# "fields in Zakho and Baadre": a name joined by "and" to a town named after in/at/near
+_COORDINATED_BEFORE = re.compile(rf"\b(?:in|at|near)\s+(?P<first>{_LISTED_NAME})\s+and\s+$")
+
+
+def _joined_to_a_town(text: str, start: int) -> bool:
+    joined = _COORDINATED_BEFORE.search(text[max(0, start - 60) : start])
+    return joined is not None and _geocode(joined.group("first"), fuzzy_ok=False) is not None
+
+
 # "the Iranian cities of X and Y": a list the text puts outside the atlas's countries
 _FOREIGN_BEFORE = re.compile(
     r"\b(?:Iranian|Lebanese|Israeli|Turkish|Saudi|Yemeni|Egyptian|Palestinian|Pakistani|"
@@ -572,6 +581,7 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
         or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _listed_after_plural_noun(text, start)
+        or _joined_to_a_town(text, start)
         or _NOUN_AFTER.match(text[end : end + 40])
     )
 
