@@ -265,3 +265,257 @@ def test_victims_listed_after_a_toll_are_counted(text, killed, wounded):
 def test_a_raid_is_an_event():
     frame = rows("A military raid near Rutba on Thursday left six militants dead.")
     assert list(frame["killed"]) == [6], frame[["event_date", "location", "killed"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "wounded"),
+    [
+        # a comma after a figure is punctuation, not a thousands separator
+        ("the toll among the gunmen passed 12, with several others wounded", None, None),
+        ("the shelling killed 1,250 people in all", 1250, None),
+        # the dead counted by a noun
+        ("the blast left two fatalities and injuries to five others", 2, 5),
+        ("the raid caused three deaths", 3, None),
+        # a toll brought up to date
+        ("the death toll from the shelling of the market has climbed to 14", 14, None),
+        ("a second strike hit the same street, bringing the toll to nine", 9, None),
+        # one person named by a singular noun
+        ("an old man was killed when the shell hit his house", 1, None),
+    ],
+)
+def test_figures_read_from_nouns_tolls_and_singular_victims(text, killed, wounded):
+    assert casualties(text) == Casualties(killed, wounded)
+
+
+def test_a_capital_that_accuses_or_describes_is_its_government_not_a_place():
+    # "with Baghdad accusing ...", "in what Amman called ...": the government speaks
+    frame = rows(
+        "Five guards were killed in a drone strike on a border post in southern Iraq on"
+        " Wednesday, with Baghdad accusing a neighbour of a grave violation."
+    )
+    assert not any("Baghdad" in p for p in frame["location"]), shown(frame)
+    frame = rows(
+        "Two soldiers were killed on Wednesday in shelling of the town of Ramtha, in what"
+        " Amman called a dangerous escalation."
+    )
+    assert not any("Amman" in p for p in frame["location"]), shown(frame)
+
+
+def test_a_city_in_brackets_before_a_dash_is_a_dateline_wherever_it_stands():
+    # a rights group's "(City) –" dateline left after a photo credit on the same line
+    frame = rows(
+        "A burnt car in a street of Kirkuk. © 2024 Photographer/Agency (Amman) – A roadside bomb"
+        " struck a patrol in Kirkuk on May 8, killing three soldiers, the group said today."
+    )
+    assert list(frame["location"]) == ["Kirkuk"], shown(frame)
+    assert list(frame["killed"]) == [3]
+
+
+def test_each_name_listed_after_a_plural_place_noun_is_a_place():
+    # "the villages of A and B": two places no table needs to know
+    frame = rows(
+        "On Wednesday, artillery shelled the farming villages of Kherbet Zaydun and Umm Tlul"
+        " in Hasakah province."
+    )
+    assert_placed(frame, "2024-05-08", "Kherbet Zaydun")
+    assert_placed(frame, "2024-05-08", "Umm Tlul")
+
+
+def test_a_list_the_text_puts_in_a_country_outside_the_atlas_is_no_place():
+    frame = rows(
+        "On Wednesday, drones struck the Iranian villages of Kalaq Sefid and Darband Olya."
+    )
+    assert frame.empty, shown(frame)
+
+
+def test_a_time_phrase_that_opens_the_sentence_dates_the_clause_after_it():
+    # "On <date>, in the hours after X, shells struck Y": the event clause has no day itself
+    frame = rows(
+        "On May 6, in the hours following the evening prayer, shells struck a farm near the"
+        " village of Tell Rifaat Saghir, residents said.\n\n"
+        "The family fled to a valley nearby."
+    )
+    assert_placed(frame, "2024-05-06", "Tell Rifaat Saghir")
+
+
+def test_a_name_the_text_calls_the_x_field_is_a_place():
+    frame = rows(
+        "On Wednesday, a drone hit the Qara Tepe field in Sulaymaniyah province. The ministry"
+        " said a similar strike on Tuesday hit the Gomaspan field in Erbil."
+    )
+    assert_placed(frame, "2024-05-08", "Qara Tepe field")
+    assert_placed(frame, "2024-05-07", "Gomaspan field")
+
+
+def test_one_unknown_place_named_twice_on_a_day_is_one_incident():
+    # placed by its province the first time, named bare the second
+    frame = rows(
+        "A drone struck the Qara Tepe oil field in Sulaymaniyah province on Wednesday.\n\n"
+        "The operator said Wednesday's blast damaged a storage tank at the Qara Tepe field."
+    )
+    assert len(frame) == 1, shown(frame)
+
+
+def test_a_later_sentence_naming_the_event_at_a_place_places_the_near_town_event():
+    # "near <town>", then "the toll of the strike on a depot in <village> rose to N"
+    frame = rows(
+        "Nine fighters were killed in an air strike near Homs on Wednesday, a monitor said.\n\n"
+        "The death toll of the strike on a depot in the village of Kafr Aya has risen to 12, the"
+        " monitor said later."
+    )
+    assert_placed(frame, "2024-05-08", "Kafr Aya")
+    assert list(frame["killed"]) == [12], frame[["location", "killed"]]
+
+
+def test_a_first_such_strike_in_a_city_does_not_place_an_earlier_event():
+    frame = rows(
+        "Drones struck a truck south of Mosul on Wednesday. This is the first such strike in"
+        " Mosul itself, officials said."
+    )
+    assert not any(p == "Mosul" for p in frame["location"]), shown(frame)
+
+
+def test_an_event_named_by_its_year_is_history():
+    # "killed in a 2019 army raid in X": an old event recalled, not today's
+    frame = rows(
+        "Gunmen shot dead a police officer in Kirkuk on Wednesday. Officials said his cousin"
+        " was killed in a 2019 army raid in Hawija."
+    )
+    assert not any("Hawija" in p for p in frame["location"]), shown(frame)
+
+
+def test_a_name_an_event_is_said_to_be_near_is_a_place():
+    # the lead names no place; "The strike was near X" places it
+    frame = rows(
+        "Two guards were killed in a drone strike in northern Syria on Wednesday.\n\n"
+        "The strike was near Tell Abyad Sharqi, residents said."
+    )
+    assert_placed(frame, "2024-05-08", "Tell Abyad Sharqi")
+    assert list(frame["killed"]) == [2]
+
+
+def test_near_x_and_near_the_town_of_x_are_one_place():
+    frame = rows(
+        "Gunmen attacked shepherds near Umm Hujayra on Wednesday, killing four.\n\n"
+        "The ambush took place in open desert near the town of Umm Hujayra."
+    )
+    assert len(frame) == 1, shown(frame)
+
+
+def test_figures_told_of_the_strikes_fill_the_reports_only_incident():
+    # the toll comes before the sentence that dates and places the one event
+    frame = rows(
+        "Missiles fell on a residential street, witnesses said.\n\n"
+        "Three people were killed in the missile strikes.\n\n"
+        "On Wednesday night, rockets hit the city of Sulaymaniyah, officials said."
+    )
+    assert list(frame["killed"]) == [3], frame[["location", "killed"]]
+
+
+def test_figures_of_another_strike_do_not_fill_the_only_incident():
+    frame = rows(
+        "Three people were killed in the earlier strikes.\n\n"
+        "On Wednesday night, rockets hit the city of Sulaymaniyah, officials said."
+    )
+    assert frame["killed"].isna().all(), frame[["location", "killed"]]
+
+
+def test_a_precise_toll_right_after_a_vague_one_replaces_it():
+    # "more than a dozen wounded", then "another 14 were wounded": 14
+    frame = rows(
+        "A car bomb exploded in a market in Azaz on Wednesday, killing six people and leaving"
+        " more than a dozen wounded.\n\nThe dead were all traders. Another 14 people were"
+        " wounded, medics said."
+    )
+    assert list(frame["wounded"]) == [14], frame[["location", "wounded"]]
+
+
+def test_a_summary_toll_after_an_incident_does_not_replace_its_figure():
+    frame = rows(
+        "Gunmen killed two shepherds near Palmyra on Wednesday. Such attacks have killed 60"
+        " people in the desert this year."
+    )
+    assert list(frame["killed"]) == [2], frame[["location", "killed"]]
+
+
+def test_an_unspecified_number_is_no_figure():
+    assert casualties("an unspecified number of soldiers were wounded") == Casualties()
+
+
+def test_a_higher_toll_told_for_another_country_does_not_replace_the_incidents():
+    frame = rows(
+        "Drones struck a depot near Qaim on Wednesday, killing four guards.\n\nA monitor said"
+        " nine fighters were killed in the strikes in Syria."
+    )
+    assert list(frame["killed"]) == [4], frame[["location", "killed"]]
+
+
+def test_a_fuller_toll_of_the_raid_told_later_replaces_the_leads():
+    # "killed a commander" (one), then "he was killed along with his two sons in the raid"
+    frame = rows(
+        "The army said on Wednesday that its forces killed a militant leader during a night"
+        " raid in the town of Dana.\n\nThe leader was killed along with his two grown sons"
+        " in the raid, it said."
+    )
+    assert list(frame["killed"]) == [3], frame[["location", "killed"]]
+
+
+def test_a_dated_definite_event_noun_dates_the_undated_event_before_it():
+    # "The May 6 raid ..." goes on about the operation told just before without a day
+    frame = rows(
+        "Special forces carried out a helicopter operation in the town of Sarmada, near the"
+        " border, officials said.\n\nThe May 6 raid targeted two wanted men. A Syrian national"
+        " was killed, a monitor said.",
+    )
+    assert_placed(frame, "2024-05-06", "Sarmada")
+    assert list(frame["killed"]) == [1], frame[["location", "killed"]]
+
+
+def test_a_name_introduced_as_a_pseudonym_is_never_a_place_later():
+    frame = rows(
+        "Karbala (not his real name) lost his brother on Wednesday when a drone struck a car in"
+        " the village of Tell Maghas.\n\nKarbala wept as he described the scene."
+    )
+    assert not any("Karbala" in p for p in frame["location"]), shown(frame)
+
+
+def test_an_unknown_name_the_article_called_a_village_is_a_place_when_named_again():
+    # "X, a village in ...", then "... killed four in X" with no place noun
+    frame = rows(
+        "A shell hit a house in Tell Maghas, a village in Hasakah province, on Wednesday.\n\n"
+        "The same day, a second shell killed four members of a family in Tell Maghas."
+    )
+    assert list(frame["killed"]) == [4], frame[["location", "killed"]]
+
+
+def test_a_known_place_near_which_a_site_stands_only_locates_it():
+    frame = rows(
+        "On Wednesday a drone hit the Bashur base used by foreign troops near Erbil airport."
+    )
+    assert not any(p.startswith("near Erbil") for p in frame["location"]), shown(frame)
+
+
+def test_a_place_joined_by_and_near_another_is_its_own_place():
+    frame = rows("The strikes hit the Tell Maghas farming area and near Kobani on Wednesday.")
+    assert any("Kobani" in p for p in frame["location"]), shown(frame)
+
+
+def test_a_toll_told_with_a_day_and_no_place_fills_that_days_only_incident():
+    # the toll comes in a clause about the earlier ambush, its place in a later paragraph
+    frame = rows(
+        "The army struck hideouts in the desert on Friday, acting after the May 6 ambush in"
+        " which four soldiers were killed.\n\nThe May 6 attack began when gunmen opened fire on"
+        " a patrol near Rutba."
+    )
+    on_day = frame[frame["event_date"] == pd.Timestamp("2024-05-06")]
+    assert list(on_day["killed"]) == [4], frame[["event_date", "location", "killed"]]
+
+
+def test_a_name_joined_by_and_to_a_known_town_is_a_place():
+    frame = rows("On Wednesday, drones hit oil wells in Zakho and Bersive, officials said.")
+    assert_placed(frame, "2024-05-08", "Bersive")
+
+
+def test_a_name_joined_to_something_else_is_not_made_a_place():
+    frame = rows("On Wednesday, a drone hit a depot in Kirkuk, Hamza and Sons said.")
+    assert not any("Hamza" in p for p in frame["location"]), shown(frame)

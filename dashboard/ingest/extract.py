@@ -221,11 +221,43 @@ def _same_place(a: Candidate, b: Candidate) -> bool:
     if a.place.relative or b.place.relative:
         return _one_report_of(a, b) and not (a.separate or b.separate)
     checks = (_part_of_town, _inside_province, _near_town, _detail_of)
-    if any(f(x, y) for f in checks for x, y in ((a, b), (b, a))):
+    if any(f(x, y) for f in checks for x, y in ((a, b), (b, a))) or _same_name(a, b):
         return True
     if not (a.place.resolved and b.place.resolved):
         return False
     return _near_points(a, b)
+
+
+# what a name's kind and context add ("the X oil field in Y province" is X)
+_KIND_OR_CONTEXT = re.compile(
+    r"\s+(?:in|near|outside|of)\s.*$|,.*$|\b(?:the|oil|gas|field|air|base|airbase|camp|dam|"
+    r"village|town|city|area|district)\b",
+    re.IGNORECASE,
+)
+
+
+_LEADING_RELATION = re.compile(
+    r"^(?:(?:near|outside|close\s+to|on\s+the\s+outskirts\s+of|at|in)\s+)?(?:the\s+)?"
+    r"(?:(?:town|village|city|area)\s+of\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _name_of(place) -> str:
+    """The name itself: "near the town of X, in Y province" is X."""
+    name = _LEADING_RELATION.sub("", place.text)
+    return " ".join(_KIND_OR_CONTEXT.sub(" ", name).lower().split())
+
+
+def _same_name(a: Candidate, b: Candidate) -> bool:
+    """ "the Sarsang oil field in Duhok province" (placed by its province) and, later, "the
+    Sarsang field" (no table knows it), or "near X" and "near the town of X": one place named
+    twice on the same day."""
+    unknown = [c for c in (a, b) if not c.place.resolved and not c.place.relative]
+    if not unknown or any(c.place.relative for c in (a, b)):
+        return False
+    name = _name_of(a.place)
+    return bool(name) and name == _name_of(b.place) and _one_report_of(a, b, _REPORT_SENTENCES)
 
 
 def _near_points(a: Candidate, b: Candidate) -> bool:

@@ -23,17 +23,19 @@ from text_to_num import alpha2digit
 _QUALIFIER = (
     r"(?:(?:at\s+least|more\s+than|over|about|around|some|nearly|almost|roughly|up\s+to)\s+)?"
 )
-_NUMBER = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?|another(?!\s+\d))"
+# a figure's thousands separators, never a comma after it ("exceeds 21, with others ...")
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+"
+_NUMBER = rf"{_QUALIFIER}(?P<n>{_DIGITS}|a\s+dozen|dozen|an?|another(?!\s+\d))"
 _PERSON = (
     r"(?:people|persons?|civilians?|soldiers?|troops?|militants?|fighters?|members?|personnel|"
     r"service\s*members?|service(?:wo)?m[ae]n|servicemembers|contractors?|policem[ae]n|police\s+officers?|"
-    r"officers?|guards?|child(?:ren)?|women|men|others?|commanders?|aides?|officials?|workers?|"
+    r"officers?|guards?|child(?:ren)?|wom[ae]n|m[ae]n|others?|commanders?|aides?|officials?|workers?|"
     r"gunmen|attackers?|insurgents?|jihadists?|americans?|iraqis?|syrians?|kurds?|"
     r"Americans?|Iraqis?|Syrians?|recruits?|staff|employees?|individuals?|victims?|"
     r"paramilitaries|paramilitary\s+fighters|operatives?|leaders?|residents?|passengers?|"
     r"nurses?|doctors?|medics?|journalists?|guards?|commandos?|girls?|boys?|daughters?|sons?|"
     r"relatives?|family\s+members|advis[eo]rs?|experts?|engineers?|interpreters?|translators?|"
-    r"drivers?|medics?|paramedics?|forces)\b"
+    r"drivers?|medics?|paramedics?|nationals?|citizens?|forces)\b"
 )
 # words between a figure and the people it counts ("three Iraqi army soldiers"); never what
 # befell others ("four people were killed and others wounded": the four are not wounded)
@@ -97,6 +99,24 @@ _WOUNDED_RISEN = re.compile(
     rf"(?:risen|rose|increased|climbed|reached)\s+to\s+{_NUMBER}\b",
     re.I,
 )
+# "the death toll of the strike has risen to 16", "bringing the death toll to 10": a toll
+# brought up to date; "one fatality", "three deaths": the dead counted by a noun
+_TOLL_RISEN = re.compile(
+    rf"\b(?:death\s+toll|toll\s+of\s+(?:the\s+)?dead)\b[^.;:]{{0,120}}?\b(?:has\s+|had\s+)?"
+    rf"(?:also\s+)?(?:risen|rose|rises|increased|climbed|reached|jumped|gone\s+up|went\s+up)\s+"
+    rf"to\s+{_NUMBER}\b",
+    re.I,
+)
+_TOLL_BROUGHT = re.compile(
+    rf"\b(?:bringing|raising|taking|pushing)\s+the\s+(?:overall\s+|total\s+)?(?:death\s+)?"
+    rf"toll\s+(?:\w+\s+){{0,3}}?to\s+{_NUMBER}\b",
+    re.I,
+)
+_FATALITIES = re.compile(
+    rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+(?:[\w\-]+\s+)?(?:fatalit(?:y|ies)|deaths)\b"
+    rf"(?!\s+(?:a|per|each|every)\s)",
+    re.I,
+)
 # "two US service members suffered minor injuries"
 _SUFFERED = re.compile(
     rf"(?<![\w-])(?<!\bno\s)(?<!\bNo\s){_NUMBER}\s+{_WORDS}{_PERSON}\s+(?:\w+\s+)?"
@@ -108,7 +128,7 @@ _SUFFERED = re.compile(
 )
 # A group joined to a count may be one person named by a definite article: "killing four
 # soldiers and the unit commander" (a singular noun only: "and the attackers" is no count).
-_CONJUNCT = rf"{_QUALIFIER}(?P<n>\d[\d,]*|a\s+dozen|dozen|an?|the|another(?!\s+\d))"
+_CONJUNCT = rf"{_QUALIFIER}(?P<n>{_DIGITS}|a\s+dozen|dozen|an?|the|another(?!\s+\d))"
 # A further figure joined to the first: "wounding four US personnel and an Iraqi soldier".
 _AND_MORE = re.compile(rf"^(?:\s*,\s*(?:and\s+)?|\s+and\s+){_CONJUNCT}\s+{_WORDS}{_PERSON}\b", re.I)
 # A group coordinated before the one a state verb counts: "An officer and [four soldiers were
@@ -166,7 +186,11 @@ def digits(text: str) -> str:
     return converted
 
 
-_NOT_ONE = re.compile(r"^\s+(?:number|few|handful|series|total|lot|host|range)\b", re.I)
+_NOT_ONE = re.compile(
+    r"^\s+(?:(?:unspecified|unknown|undisclosed|large|small|growing|significant)\s+)?"
+    r"(?:number|few|handful|series|total|lot|host|range)\b",
+    re.I,
+)
 # "killing a man and his wife, their two daughters ...": the first of a list, not a count.
 _PERSON_AFTER = re.compile(rf"^\s+{_WORDS}{_PERSON}", re.I)
 _LIST_FOLLOWS = re.compile(r"^\s+\w+\s+and\s+(?:his|her|their)\b", re.I)
@@ -255,6 +279,8 @@ def _figure(kind: str, text: str) -> int | None:
     patterns = [_AFTER_VERB[kind], _LEAVING[kind], _BEFORE_STATE[kind], _NOMINAL[kind]]
     if kind == "wounded":
         patterns += [_SUFFERED, _WOUNDED_RISEN]
+    else:
+        patterns += [_FATALITIES, _TOLL_RISEN, _TOLL_BROUGHT]
     for pattern in patterns:
         match, total = _first_figure(pattern, text)
         if match is None:

@@ -320,8 +320,9 @@ _FACILITY_KIND_AFTER = re.compile(
     r"power\s+(?:plant|station))\b",
     re.IGNORECASE,
 )
-# "the Kalsu base": a name the text calls a base (after "the"; "a Hashd base" is whose base)
-_BASE_AFTER = re.compile(r"^\s+base\b", re.IGNORECASE)
+# "the Kalsu base", "the Sarang field": a name the text calls a base or a field (after "the";
+# "a Hashd base" is whose base)
+_BASE_AFTER = re.compile(r"^\s+(?:base|field)\b", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # "the oil field of 'DNO' company in Peshkhabur", "a military base in Kharab": an unknown name
 # that a facility is said to be in is the facility's place.
@@ -354,6 +355,10 @@ _OUTLET_AFTER = re.compile(
     r"|(?:[\w\-]+\s+){0,2}?(?:analyst|editor|anchor|presenter|columnist|commentator))\b",
     re.IGNORECASE,
 )
+# "(Beirut) – An attack struck ...": a rights group's dateline, wherever the page's layout
+# left it (after a photo credit, in the middle of a run-on line): where the story was filed.
+_PAREN_DATELINE_BEFORE = re.compile(r"\(\s*$")
+_PAREN_DATELINE_AFTER = re.compile(r"^\s*\)\s*[–—-]")
 # People whose names a fuzzy match takes for a place: "overthrew al-Assad" is no Al-Asad base.
 _PERSON_NAME = re.compile(r"(?:(?:Bashar|Hafez|Maher)\s+)?(?:al[\s\-])?Assad", re.IGNORECASE)
 # "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
@@ -363,7 +368,9 @@ _ISSUER_AFTER = re.compile(
     r"(?:\w+ly\s+)?)?"
     r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
     r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
-    r"acknowledged|admitted|responded|vowed|reported|reports)\b"
+    r"acknowledged|admitted|responded|vowed|reported|reports|"
+    r"saying|accusing|accuses|blaming|denying|condemning|warning|insisting|"
+    r"described|describes|describing|called|calls|calling|termed|terms|dubbed)\b"
 )
 # "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
 # place of whoever speaks, not of the event.
@@ -383,6 +390,32 @@ _ALIAS_AFTER = re.compile(
     r"^\s*\((?:a\s+)?(?:pseudonym|not\s+(?:his|her|their)\s+real\s+name|name\s+changed)",
     re.IGNORECASE,
 )
+# "Omar (a pseudonym)", "Salah N., known as Ali": a person's name, for the whole article
+_PERSON_INTRODUCED = re.compile(
+    r"\b(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)\s*\((?:a\s+)?(?:pseudonym|not\s+"
+    r"(?:his|her|their)\s+real\s+name|name\s+changed)"
+    r"|\b(?:known|nicknamed)\s+as\s+(?P<alias>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
+)
+
+
+def named_again(text: str, known: list[PlaceMention], found: list[PlaceMention]):
+    """ "al-Dahla, a village in X", then "in al-Dahla": an unknown name the article has
+    already called a place is a place wherever it stands after in/at/near (mentions)."""
+    out = []
+    for place in known:
+        pattern = rf"\b(?:in|at|near|outside)\s+(?:the\s+)?({re.escape(place.text)})\b"
+        for match in re.finditer(pattern, text):
+            start, end = match.span(1)
+            if not any(start < p.end and p.start < end for p in found + out):
+                out.append(replace(place, start=start, end=end, core=(start, end), role="event"))
+    return out
+
+
+def people_named(text: str) -> set[str]:
+    """Names a sentence introduces as a person's (a pseudonym, an alias): never places later."""
+    return {m.group("name") or m.group("alias") for m in _PERSON_INTRODUCED.finditer(text)}
+
+
 # "two brothers who lived in the Ranya area": where people live, not where the event was.
 _HOME_BEFORE = re.compile(
     r"\b(?:lived|lives|living|resided|resides|residing)\s+(?:in|at)\s+(?:the\s+)?$", re.I
@@ -417,6 +450,38 @@ _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re
 _NOUN_AFTER = re.compile(
     rf"^(?:\s+{_PLACE_NOUN}\b|,\s+an?\s+(?:small\s+)?(?:town|village|city)\b)", re.IGNORECASE
 )
+# "the towns of Arman and Malh", "between the villages of X, Y and Z": each name of a list
+# after a plural place noun (the name's own text before it: the list so far).
+_LISTED_NAME = r"(?:al-|el-)?[A-Z][\w’'\-]*(?:[\s\-]+(?:al-|el-)?[A-Z][\w’'\-]*){0,2}"
+_PLURAL_NOUN_BEFORE = re.compile(
+    r"\b(?i:villages|towns|cities|hamlets|neighbou?rhoods|suburbs|districts|sub-?districts|"
+    r"areas|camps|fields|oil\s*fields|gas\s+fields)\s+of\s+(?:the\s+)?"
+    rf"(?:{_LISTED_NAME}(?:,\s+(?:and\s+)?|\s+and\s+))*$"
+)
+# "fields in Zakho and Baadre": a name joined by "and" to a town named after in/at/near
+_COORDINATED_BEFORE = re.compile(rf"\b(?:in|at|near)\s+(?P<first>{_LISTED_NAME})\s+and\s+$")
+
+
+def _joined_to_a_town(text: str, start: int) -> bool:
+    joined = _COORDINATED_BEFORE.search(text[max(0, start - 60) : start])
+    return joined is not None and _geocode(joined.group("first"), fuzzy_ok=False) is not None
+
+
+# "the Iranian cities of X and Y": a list the text puts outside the atlas's countries
+_FOREIGN_BEFORE = re.compile(
+    r"\b(?:Iranian|Lebanese|Israeli|Turkish|Saudi|Yemeni|Egyptian|Palestinian|Pakistani|"
+    r"Afghan|Russian|Ukrainian)\s+(?:[\w\-]+\s+)?$"
+)
+
+
+def _listed_after_plural_noun(text: str, start: int) -> bool:
+    found = _PLURAL_NOUN_BEFORE.search(text[max(0, start - 90) : start])
+    if found is None:
+        return False
+    opening = max(0, start - 90) + found.start()
+    return not _FOREIGN_BEFORE.search(text[max(0, opening - 30) : opening])
+
+
 _PART_NOUN = r"(?:suburbs?|district|neighbou?rhood|quarter|area)"
 _PART_OF = re.compile(
     rf"(?:['’]s)?\s+(?:[\w\-]+\s+)?{_PART_NOUN}\s+of\s+(?:the\s+)?", re.IGNORECASE
@@ -498,18 +563,25 @@ _IN_REGION_AFTER = re.compile(
 )
 
 
+# "The strike was near Sayyida Zeinab": a name something is near is a place
+_NEAR_NAME_BEFORE = re.compile(r"\b(?:near|outside|close\s+to|not\s+far\s+from)\s+$")
+
+
 def _named_as_place(text: str, start: int, end: int) -> bool:
     in_region = _LOCATIVE_BEFORE.search(text[max(0, start - 10) : start]) and (
         _IN_REGION_AFTER.match(text[end : end + 60])
     )
     return bool(
         in_region
+        or _NEAR_NAME_BEFORE.search(text[max(0, start - 20) : start])
         or _SITE_SHAPED.match(text[start:end])
         or _TERRAIN_SHAPED.match(text[start:end])
         or _FACILITY_KIND_AFTER.match(text[end : end + 30])
         or (_BASE_AFTER.match(text[end : end + 10]) and _THE_BEFORE.search(text[:start][-10:]))
         or _FACILITY_IN_BEFORE.search(text[max(0, start - 60) : start])
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
+        or _listed_after_plural_noun(text, start)
+        or _joined_to_a_town(text, start)
         or _NOUN_AFTER.match(text[end : end + 40])
     )
 
@@ -551,18 +623,18 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
     after, before = text[end : end + 60], text[max(0, start - 80) : start]
     return bool(
         (_PERSON_NAME.fullmatch(text[start:end]) and not _KIND_AFTER.match(after))
-        or _TIME_ZONE_AFTER.match(after)
-        or _ATTRIBUTE_AFTER.match(after)
-        or _OUTLET_AFTER.match(after)
-        or _ISSUER_AFTER.match(after)
-        or _ALIAS_AFTER.match(after)
-        or _ALIAS_BEFORE.search(before[-40:])
-        or _OUTLET_BEFORE.search(before)
-        or _SEAT_BEFORE.search(before[-40:])
-        or _HOME_BEFORE.search(before[-30:])
-        or _TITLE_BEFORE.search(before[-40:])
-        or _ISSUER_BEFORE.search(before)
+        or any(pattern.match(after) for pattern in _NOT_PLACE_AFTER)
+        or any(pattern.search(before[-width:]) for pattern, width in _NOT_PLACE_BEFORE)
+        or (_PAREN_DATELINE_BEFORE.search(before) and _PAREN_DATELINE_AFTER.match(after))
     )
+
+
+# What follows a name, or precedes it (in so many characters), that makes it no event place
+_NOT_PLACE_AFTER = (_TIME_ZONE_AFTER, _ATTRIBUTE_AFTER, _OUTLET_AFTER, _ISSUER_AFTER, _ALIAS_AFTER)
+_NOT_PLACE_BEFORE = (
+    (_ALIAS_BEFORE, 40), (_OUTLET_BEFORE, 80), (_SEAT_BEFORE, 40), (_HOME_BEFORE, 30),
+    (_TITLE_BEFORE, 40), (_ISSUER_BEFORE, 80),
+)  # fmt: skip
 
 
 def _capitals(text: str, blocked: list[tuple[int, int]]) -> list[PlaceMention]:

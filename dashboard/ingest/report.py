@@ -83,6 +83,12 @@ class Report:
     last_place_sentence: int = -1
     history_sentence: int = -10  # the last sentence about an earlier year
     topic: tuple[int, PlaceMention] | None = None  # (sentence, the place it opened with)
+    # figures told of "the strikes" with no day or place of their own: the only event's;
+    # figures told with a day and no place: the only event of that day's
+    loose_figures: list[tuple[Casualties, tuple[int, int]]] = field(default_factory=list)
+    dated_figures: list[tuple[date, Casualties, tuple[int, int]]] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)  # names introduced as a person's
+    unknown_places: list[PlaceMention] = field(default_factory=list)  # "X, a village in Y"
     _report_day: Resolved | None = None
 
     @property

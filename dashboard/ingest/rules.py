@@ -155,7 +155,10 @@ _CLAIM = re.compile(
 BACKGROUND = re.compile(
     r"\b(?:has|have)\b[^.;]{0,80}\bsince\b|\bmore\s+than\s+\d[\d,]*\s+(?:attacks|times|incidents|strikes)\b"
     r"|\b[1-9]\d[\d,]*\s+(?:[\w\-]+\s+)?(?:strikes|attacks|airstrikes|raids)\b"  # a tally
-    r"|\b\d[\d,]*\s+times\b|\bdeath\s+toll\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
+    r"|\b\d[\d,]*\s+times\b|\bin\s+total\b|\bso\s+far\b|\balmost\s+daily\b"
+    # a death toll, unless it is one event's ("the death toll of the strike on X")
+    r"|\bdeath\s+toll\b(?!\s+(?:of|from)\s+(?:the|this|that|a|an|[A-Z]\w+['’]s)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:strike|airstrike|attack|bombing|raid|explosion|blast|shelling|ambush)\b)"
     r"|\bevery\s+(?:day|week)\b|\broutinely\b|\bregularly\b|\ba\s+lull\b|\bfor\s+the\s+first\s+time\b"
     r"|\bhave\s+faced\b|\bthe\s+war\b|\bwar\s+began\b|\btook\s+office\b|\blast\s+year\b"
     r"|\bin\s+(?:19|20)\d\d\b|\bhad\s+been\b|\bstill\b|\bremains?\b|\bwould\b|\bwill\b|\bcould\b"
@@ -207,8 +210,11 @@ PRESENT_PERFECT = re.compile(
     re.I,
 )
 # A sentence about an earlier year ("in 2020", "In January 2020"): history, not news.
+# "a 2020 coalition strike", "the 2019 raid": an event named by its year.
 HISTORY_YEAR = re.compile(
-    r"\b(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
+    r"\b(?:(?i:in|since|during|of|by)\s+(?:(?i:early|late|mid)[\s-]+)?(?:[A-Z][a-z]+\s+)?"
+    r"|(?i:a|an|the)\s+(?=(?:19|20)\d\d\s+(?:[\w\-]+\s+){0,2}?(?i:strikes?|airstrikes?|"
+    r"attacks?|raids?|bombings?|offensive|operation|ambush|assault)\b))"
     r"(?P<year>(?:19|20)\d\d)\b"
 )
 # "at the end of April 2023": a month and a year.
@@ -226,8 +232,10 @@ THAT_EVENT = re.compile(
     r"airstrikes?|raids?|bombings?|assaults?|barrages?|operations?|offensives?)\b",
     re.I,
 )
+# "The strikes ...", "The August 20 raid ...": a sentence that goes on about the event told
 CONTINUATION = re.compile(
-    r"^\s*(?:(?:[Tt]he|[Tt]hese|[Tt]hose|Both|All)\s+(?:\w+\s+)?(?:targets?|strikes?|attacks?|raids?|"
+    r"^\s*(?:(?:[Tt]he|[Tt]hese|[Tt]hose|Both|All)\s+(?:\w+\s+|[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?"
+    r"(?:targets?|strikes?|attacks?|raids?|"
     r"sites?|bombings?|drones?|rockets?|missiles?|operations?|barrages?|salvos?|volleys?)\b|(?:They|It)\s|"
     r"(?:Targets|Among\s+the\s+targets)\b)",
 )

@@ -55,7 +55,14 @@ from dashboard.ingest.dates import (
     resolve,
 )
 from dashboard.ingest.numbers import Casualties
-from dashboard.ingest.places import PlaceMention, anaphoric_place, located_by
+from dashboard.ingest.places import (
+    PlaceMention,
+    anaphoric_place,
+    countries_in,
+    located_by,
+    named_again,
+    people_named,
+)
 from dashboard.ingest.report import Candidate, Event, Report, merge_events, merge_figures
 from dashboard.ingest.roles import roles
 
@@ -138,7 +145,23 @@ def resolve_day(clause: Clause, report: Report) -> bool:
         clause.dated_by = "text"
     elif clause.days_after:
         _count_back(clause, report)
+    elif _opening_day(clause.previous):
+        clause.day, clause.dated_by = clause.previous.day, "text"
     return False
+
+
+def _opening_day(previous: Clause | None) -> bool:
+    """ "On March 16, in the hours after dusk, shells struck X": a clause that only gives a
+    time (no event, no figures, no statement) opens the sentence for the clause after it."""
+    return (
+        previous is not None
+        and previous.number == 0
+        and previous.day is not None
+        and not previous.triggers
+        and not previous.statement_refs
+        and not previous.places
+        and not previous.casualties.found
+    )
 
 
 def _count_back(clause: Clause, report: Report) -> None:
@@ -241,6 +264,10 @@ def choose_places(clause: Clause, report: Report) -> bool:
     places = clause.event_places
     if clause.stale:  # places after "last week's strike ..." locate the earlier event
         places = [p for p in places if p.start < clause.start + clause.stale.start()]
+    report.people |= people_named(clause.sentence.text)
+    places = [p for p in places if p.text not in report.people]  # "Omar (a pseudonym)"
+    if not places:
+        places = _named_again(clause, report)
     clause.chosen = drop_context_places(clause.sentence.text, places)
     if not clause.chosen and clause.kind == EVENT:
         found = anaphoric_place(clause.text, report.places_seen)
@@ -277,6 +304,14 @@ def _opening_place(clause: Clause) -> PlaceMention | None:
     return place if _OPENS_WITH.match(clause.sentence.text[: place.start]) else None
 
 
+def _named_again(clause: Clause, report: Report) -> list[PlaceMention]:
+    """An event clause that names no place but one the article called a place before."""
+    if clause.kind != EVENT:
+        return []
+    found = named_again(clause.sentence.text, report.unknown_places, clause.places)
+    return [p for p in found if clause.start <= p.start < clause.end]
+
+
 _NEXT_EVENT = re.compile(r"\b(?:when|while|followed|then|another|second|third)\b", re.I)
 
 
@@ -294,17 +329,28 @@ def drop_context_places(text: str, places: list[PlaceMention]) -> list[PlaceMent
 
 
 def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention]) -> bool:
-    """ "the X base in Erbil": a town after "in"/"of" a site only locates it, unless another
-    event comes between ("..., followed by an attack on a checkpoint in Kalar")."""
-    if not place.resolved or place.site_id:
+    """ "the X base in Erbil": a town after "in"/"of" a site only locates it, and so does any
+    known place "near" which a site is said to be ("the X base of the army near Erbil
+    airport"), unless another event comes between ("..., followed by an attack on a
+    checkpoint in Kalar")."""
+    near = bool(_NEAR_TOWN.match(place.text)) and place.resolved
+    if not near and (not place.resolved or place.site_id):
         return False
     before = text[max(0, place.start - 12) : place.start].lower()
-    if not before.rstrip().endswith((" in", " of", ",", "in the")):
+    if not near and not before.rstrip().endswith((" in", " of", ",", "in the")):
         return False
     return any(
-        p.site_level and p.end <= place.start and not _NEXT_EVENT.search(text[p.end : place.start])
+        p.site_level and p.end <= place.start and _only_locates(text[p.end : place.start], near)
         for p in earlier
     )
+
+
+def _only_locates(between: str, near: bool) -> bool:
+    """No other event between a site and a place after it; and, for "near", no other place
+    joined to it ("in the X area and near Y": two places)."""
+    if _NEXT_EVENT.search(between):
+        return False
+    return not (near and re.search(r"\band\b|,", between))
 
 
 # -- 7. incidents ----------------------------------------------------------------------------
@@ -357,6 +403,8 @@ def _dated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     previous = clause.previous
     if previous and len(previous.made) == 1 and not clause.continuation:
         return report.make(event, [previous.made[0].place], inferred=True)
+    if event.casualties.found and event.day.precision == 1:
+        report.dated_figures.append((event.day.day, event.casualties, _span(clause)))
     if clause.subordinate or (report.pending and clause.cause):
         return []
     if clause.continuation and report.undated:
@@ -415,6 +463,8 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return _lead_undated(clause, report, event)
     if clause.statement_refs and _dated_by_statement(clause, report, places):
         return _stated(clause, report, event, places)
+    if not places and _loose_figures(clause):
+        report.loose_figures.append((clause.casualties, _span(clause)))
     if _waits_for_day(clause, places):
         if clause.statement_refs:
             event.stated = _statement_day(clause, report)
@@ -613,7 +663,8 @@ def refine_place(clause: Clause, report: Report) -> bool:
         return False
     day = Resolved(last.event_date, last.time_precision, last.date_how)
     event = Event(day, last.dated_by, last.event_type, last.weapon, last.actor1, last.actor2,
-                  Casualties(last.killed, last.wounded), list(last.evidence),
+                  _higher(Casualties(last.killed, last.wounded), clause.casualties),
+                  list(last.evidence),
                   last.notes + ["place from a later sentence about the same event"],
                   clause.sentence)  # fmt: skip
     places = [p if p.resolved or p.relative else located_by(p, last.place) for p in clause.chosen]
@@ -621,11 +672,21 @@ def refine_place(clause: Clause, report: Report) -> bool:
     return True
 
 
+def _higher(told: Casualties, update: Casualties) -> Casualties:
+    """Of two tolls for one event, the higher of each ("killed nine", then "the toll of the
+    strike has risen to 12"), as when two readings of one event merge."""
+
+    def pick(a, b):
+        return b if a is None else a if b is None else max(a, b)
+
+    return Casualties(pick(told.killed, update.killed), pick(told.wounded, update.wounded))
+
+
 def _refined(clause: Clause, report: Report) -> Candidate | None:
     """The event a "took place" clause places: the one just before, at a coarse place."""
     if clause.kind != PLACES or not clause.chosen or clause.made or not refers_back(clause):
         return None
-    if not _TOOK_PLACE.search(clause.text):
+    if not (_TOOK_PLACE.search(clause.text) or _NOUN_AT_PLACE.search(clause.text)):
         return None  # "this is the first such strike in the capital": a comparison
     last = _single_event(report.last_group)
     if last is None or not _coarse(last.place) or clause.sentence.index - last.sentence > 2:
@@ -637,7 +698,21 @@ def _refined(clause: Clause, report: Report) -> Candidate | None:
 
 
 def _coarse(place: PlaceMention) -> bool:
-    return place.region or bool(place.relative) or place.geo_precision == 3
+    """A province, a relative place, or a place given by a town it is near ("near Aleppo")."""
+    near = _NEAR_TOWN.match(place.text) and not place.site_id
+    return place.region or bool(place.relative) or place.geo_precision == 3 or bool(near)
+
+
+_NEAR_TOWN = re.compile(r"(?:near|outside|close\s+to|on\s+the\s+outskirts\s+of)\s", re.I)
+# "The death toll of the strike on a factory in X", "during the raid in the village of X": the
+# event just reported, named by a definite noun, at a place (not "the first such strike in
+# X": a comparison)
+_NOUN_AT_PLACE = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?!(?:first|such|only|latest|last|deadliest|biggest|"
+    r"largest|most)\b)[\w\-]+\s+){0,2}?(?:strike|airstrike|attack|raid|bombing|"
+    r"explosion|blast|shelling)s?\s+(?:on|in|at|against|targeting)\s",
+    re.I,
+)
 
 
 def date_undated(clause: Clause, report: Report) -> bool:
@@ -730,9 +805,17 @@ def attach_casualties(clause: Clause, report: Report) -> bool:
     if not same_block(report.article.sentences[target.sentence], clause.sentence):
         return True
     victim = clause.event.actor2 if clause.event else _first_actor(clause)
-    if _fill(target, figures, victim):
+    if _fill(target, figures, victim, higher=_goes_on(clause, target)):
         _add_evidence(target, clause)
     return True
+
+
+def _goes_on(clause: Clause, target: Candidate) -> bool:
+    """A clause right after the incident's (within two sentences) that goes on telling it,
+    not a summary ("these attacks have killed 101 since ...")."""
+    close = 0 < clause.sentence.index - target.sentence <= 2
+    own_place = bool(clause.places) or bool(countries_in(clause.text))  # "... in Syria"
+    return close and not own_place and not perfect_tense(clause)
 
 
 def _fill_waiting(clause: Clause, report: Report) -> None:
@@ -813,11 +896,14 @@ _OTHER_EVENT = re.compile(
 )
 
 
-def _fill(target: Candidate, figures, victim: str | None) -> bool:
+def _fill(target: Candidate, figures, victim: str | None, higher: bool = False) -> bool:
+    """What the incident lacks; with `higher`, a higher figure too: of two tolls told for one
+    event ("more than a dozen wounded", then "another 15 were wounded"; "killed a commander",
+    then "he was killed along with his two sons"), the higher, as when readings merge."""
     changed = False
     for name in ("killed", "wounded"):
-        value = getattr(figures, name)
-        if value is not None and getattr(target, name) is None:
+        value, own = getattr(figures, name), getattr(target, name)
+        if value is not None and (own is None or (higher and value > own)):
             setattr(target, name, value)
             changed = True
     if victim and target.actor2 is None and victim != target.actor1:
@@ -840,10 +926,7 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
     """After a sentence: the places it named, its incidents, the last group named."""
     made = [c for clause in clauses for c in clause.made]
     for clause in clauses:
-        report.places_seen += [p for p in clause.chosen if p.site_level or p.resolved]
-        for mention in clause.actors:
-            if mention.name not in _US_SIDE and not mention.generic:
-                report.group_actor = mention.name
+        _note_clause(clause, report)
     if any(clause.places for clause in clauses):
         report.last_place_sentence = clauses[0].sentence.index
     opening = _opening_place(clauses[0]) if clauses else None
@@ -851,6 +934,21 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
         report.topic = (clauses[0].sentence.index, opening)
     if made:
         report.last_group = made
+
+
+def _note_clause(clause: Clause, report: Report) -> None:
+    """The places a clause chose (known, and unknown by name) and the last group named."""
+    report.places_seen += [p for p in clause.chosen if p.site_level or p.resolved]
+    report.unknown_places += [p for p in clause.chosen if _bare_unknown(p)]
+    for mention in clause.actors:
+        if mention.name not in _US_SIDE and not mention.generic:
+            report.group_actor = mention.name
+
+
+def _bare_unknown(place: PlaceMention) -> bool:
+    """An unknown place named by its name alone ("al-Dahla"), long enough to find again."""
+    name = place.text
+    return not place.resolved and not place.relative and len(name) >= 4 and name[:1].isalpha()
 
 
 def finish(report: Report) -> None:
@@ -869,6 +967,40 @@ def finish(report: Report) -> None:
                         dated_by="report")  # fmt: skip
         report.make(dated, places)
     report.undated.clear()
+    _fill_only_incident(report)
+
+
+def _loose_figures(clause: Clause) -> bool:
+    """ "Four people were killed in the Iranian strikes.": figures of the event the report
+    is about, named by a definite noun, with no day, place or other event of their own."""
+    return (
+        clause.casualties.found
+        and refers_back(clause)
+        and not clause.subordinate
+        and not clause.stale
+        and not _OTHER_EVENT.search(clause.text)
+        and not countries_in(clause.text)  # "... in the strikes in Syria": another count
+    )
+
+
+def _fill_only_incident(report: Report) -> None:
+    """Loose figures fill what the report's one incident (one day, one place) lacks (and
+    raise a lower toll); figures told with a day and no place ("following the May 6 ambush
+    in which three were killed"), what the one incident of that day lacks."""
+    events = {(c.event_date, c.place.key) for c in report.candidates}
+    if len(events) == 1:
+        for figures, span in report.loose_figures:
+            _fill_all(report.candidates, figures, span, higher=True)
+    for day, figures, span in report.dated_figures:
+        on_day = [c for c in report.candidates if c.event_date == day and c.time_precision == 1]
+        if len({c.place.key for c in on_day}) == 1:
+            _fill_all(on_day, figures, span, higher=False)
+
+
+def _fill_all(candidates: list[Candidate], figures, span, *, higher: bool) -> None:
+    for candidate in candidates:
+        if _fill(candidate, figures, None, higher=higher) and span not in candidate.evidence:
+            candidate.evidence.append(span)
 
 
 def _own_statement(event: Event | None) -> Resolved | None:
