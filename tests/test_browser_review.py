@@ -33,6 +33,10 @@ def test_paste_accept_and_find_on_the_map(fresh_app, page):
     page.fill("input[aria-label='Source (e.g. The National)']", "The National, 26 Nov 2023")
     page.keyboard.press("Enter")
     wait_for_text(page, "4 already recorded")  # the article is the curated source of four
+    # It dates the Jurf al-Sakhar strikes by the night before the curated day: offered only.
+    wait_for_text(page, "1 possibly recorded")
+    wait_for_text(page, "possibly recorded, 1 day apart: 2023-11-22")
+    screenshot(page, "review-recorded.png")
     page.get_by_role("button", name="Import accepted as a batch").click()
     wait_for_text(page, "Imported 2 incidents, 4 sources of stored incidents")
     screenshot(page, "review-imported.png")

@@ -77,8 +77,8 @@ st.caption(
     "untick what is not an incident, then import the rest as one batch (removable on the "
     'upload page). A candidate the store already has is marked "already recorded": '
     'importing adds the article as a source of that incident, unless you choose "new '
-    'incident". One "possibly recorded" (the same place a day apart, as outlets date a night '
-    'strike by either night) stays a new incident unless you choose "add as source".'
+    'incident". A candidate "possibly recorded" (the same place a day apart: outlets date a '
+    'night strike by either night) stays a new incident unless you choose "add as source".'
 )
 
 upload = st.file_uploader("Article file", type=["txt", "html", "htm"], key="review_upload")
