@@ -1,9 +1,10 @@
 """The extractor on real published articles: recall, precision, publication dates, casualties.
 
 The answer keys (facts and URLs only) are in tests/fixtures/real_articles/: articles.csv (one
-row per article: part dev, heldout, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7 or
-fresh8, outlet, URL, publication date, the date as the page prints it) and incidents.csv (one
-row per incident the text reports: day, place, whether it is required, killed and wounded).
+row per article: part dev, heldout, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7,
+fresh8 or fresh9, outlet, URL, publication date, the date as the page prints it) and
+incidents.csv (one row per incident the text reports: day, place, whether it is required,
+killed and wounded).
 They were written from the texts before the extractor ran on them.
 The texts are other people's writing and are never committed: this script reads them from a
 folder (argument, else $ATLAS_REAL_ARTICLES, else /work/realset), one <id>.txt per article.
@@ -19,8 +20,8 @@ Scoring, per article and overall, each part apart:
 - publication date: read right in articles whose page prints one; wrong reads anywhere;
   when nothing is read the run is repeated with the known date (as a user passes --published);
 - casualties: killed and wounded both as the key allows, over found required incidents.
-The held-out set still unread (part `fresh8`) prints its totals only (pass
---details to see its articles and rows); the other parts print every article and row.
+The held-out sets still unread (parts `fresh8` and `fresh9`) print their totals only (pass
+--details to see their articles and rows); the other parts print every article and row.
 Writes bench/results/extract_real.json. Never fails on a figure.
 
     .venv/bin/python bench/bench_extract_real.py [FOLDER] [--part dev,heldout,...|all] [--details]
@@ -59,8 +60,8 @@ RADIUS_KM = 10.0
 # (u01...), fresh4: the fifth (w01...), fresh5: the sixth (x01...), each measured twice, then
 # studied; fresh6: the seventh (y01...), measured twice in round 6, studied in round 7; fresh7:
 # the eighth (z01...), measured twice in round 7, studied in round 8; fresh8: the ninth
-# (v01...), keyed before any run, measured before and after round 8, totals only unless
-# --details.
+# (v01...), keyed before any run, measured before and after round 8; fresh9: the tenth (p01...),
+# keyed before any run, measured once before the next round; both totals only unless --details.
 PARTS = (
     "dev",
     "heldout",
@@ -72,8 +73,9 @@ PARTS = (
     "fresh6",
     "fresh7",
     "fresh8",
+    "fresh9",
 )
-HIDDEN = frozenset({"fresh8"})
+HIDDEN = frozenset({"fresh8", "fresh9"})
 
 
 def _province_points() -> dict[tuple[str, str], tuple[float, float]]:
