@@ -73,7 +73,7 @@ PARTS = (
     "fresh7",
     "fresh8",
 )
-HIDDEN = frozenset({"fresh8"})
+HIDDEN = frozenset()
 
 
 def _province_points() -> dict[tuple[str, str], tuple[float, float]]:
