@@ -219,7 +219,46 @@ _BODY = (
             f"@somephotographer\nJanuary 10, 2024 Hour: 7:56 am\n\n{_BODY}",
             "2024-01-10",
         ),
-    ],
+        # a paragraph that opens with its date, before a bracketed city, is dated by it
+        (
+            "Militia says five killed\n\n03-11-2024 (MOSUL) Gunmen attacked a checkpoint on"
+            " Friday night, killing five soldiers, the army said.\n",
+            "2024-11-03",
+        ),
+        (
+            "Militia says five killed\n\nMarch 3, 2024 – Gunmen attacked a checkpoint on Friday"
+            " night, killing five soldiers, the army said.\n",
+            "2024-03-03",
+        ),
+        # "On <date>" opens a sentence about the event, not a dateline
+        (
+            "Militia says five killed\n\nOn March 3, 2024 - the day of the vote - gunmen attacked a"
+            " checkpoint, killing five soldiers, the army said.\n",
+            None,
+        ),
+        # after a label, a two-digit year is this century's
+        (
+            f"Militia says five killed in raids\n\nLast updated 2/7/25 at 9:15 am\n\n{_BODY}",
+            "2025-02-07",
+        ),
+        # a numeric stamp that reads both ways takes the reading the yearless dateline agrees
+        # with; with no dateline to agree with, slashes stay month first
+        (
+            "Army downs drone\nMAFRAQ, April 9 (Agency) - Troops downed a drone carrying drugs on"
+            " Wednesday, an army source said.\n10/04/2025 01:10:05\n",
+            "2025-04-10",
+        ),
+        (
+            "Army downs drone\nMAFRAQ, April 9 (Agency) - Troops downed a drone carrying drugs on"
+            " Wednesday, an army source said.\n09/04/2025 21:10:05\n",
+            "2025-04-09",
+        ),
+        (
+            "Army downs drone\nTroops downed a drone carrying drugs on Wednesday, an army source"
+            " said.\n04/09/2025 21:10:05\n",
+            "2025-04-09",
+        ),
+    ],  # fmt: skip
 )
 def test_publication_date(text, expected):
     found, _ = find_publication_date(text)
