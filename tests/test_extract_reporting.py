@@ -301,6 +301,17 @@ def test_a_capital_that_accuses_or_describes_is_its_government_not_a_place():
     assert not any("Amman" in p for p in frame["location"]), shown(frame)
 
 
+@pytest.mark.parametrize("verb", ["denouncing", "condemning", "criticising", "rejecting"])
+def test_a_capital_reacting_in_any_form_of_the_verb_is_its_government(verb):
+    # the toll then goes to the event's own place, not to the capital
+    frame = rows(
+        "Our reporter saw a burnt house after an army raid on Thursday in Tell Hamra, Syria.\n\n"
+        f"Nine villagers were killed in an army raid in northern Syria on Thursday, with Damascus"
+        f" {verb} the operation as a breach of the truce."
+    )
+    assert not any("Damascus" in p for p in frame["location"]), shown(frame)
+
+
 def test_a_city_in_brackets_before_a_dash_is_a_dateline_wherever_it_stands():
     # a rights group's "(City) –" dateline left after a photo credit on the same line
     frame = rows(

@@ -361,16 +361,18 @@ _PAREN_DATELINE_BEFORE = re.compile(r"\(\s*$")
 _PAREN_DATELINE_AFTER = re.compile(r"^\s*\)\s*[–—-]")
 # People whose names a fuzzy match takes for a place: "overthrew al-Assad" is no Al-Asad base.
 _PERSON_NAME = re.compile(r"(?:(?:Bashar|Hafez|Maher)\s+)?(?:al[\s\-])?Assad", re.IGNORECASE)
-# "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
-# for its government, the subject of a statement; it issues, it is not where anything happened.
+# "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied", "with Damascus
+# denouncing the raid": a capital named for its government, the subject of a statement or a
+# reaction in any form of its verb; it issues, it is not where anything happened.
+_STATEMENT_STEMS = (
+    r"say|said|reveal|announc|confirm|den|stat|claim|warn|condemn|denounc|accus|blam|insist|"
+    r"acknowledg|admit|respond|vow|report|describ|call|term|dub|critici[sz]|reject|welcom|"
+    r"urg|demand|hail|threaten|decri|decry|protest"
+)
 _ISSUER_AFTER = re.compile(
     rf"^\s+(?:(?:on\s+|late\s+|early\s+)?(?:{WEEKDAY_NAMES})\s+|also\s+|(?:has|had|have)\s+"
     r"(?:\w+ly\s+)?)?"
-    r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
-    r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
-    r"acknowledged|admitted|responded|vowed|reported|reports|"
-    r"saying|accusing|accuses|blaming|denying|condemning|warning|insisting|"
-    r"described|describes|describing|called|calls|calling|termed|terms|dubbed)\b"
+    rf"(?:{_STATEMENT_STEMS})(?:e|es|s|ed|d|ing|ied|ies|ying|ted|ting|bed|bing)?\b"
 )
 # "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
 # place of whoever speaks, not of the event.
