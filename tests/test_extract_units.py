@@ -837,6 +837,10 @@ def test_where_a_speaker_recalls_an_attack_from_is_not_its_place():
         "(Wire- Some Network) BEIRUT, Mar 3 (AB-CD) – Drones hit an air base in western Iraq.",
         # a bracketed agency tag with its own date, after a comma, with no dash after it
         "Rome, (XYZ - Some Site / Other News - 4th Mar, 2024) Drones hit an air base on Monday.",
+        # a dated dateline that its bracketed agency ends, with no dash after it
+        "Amman, Feb 9 (ABCD) Drones hit an air base in western Iraq on Friday.",
+        # a date first, then the city in brackets
+        "09-02-2024 (LISBON) Drones hit an air base in western Iraq on Friday.",
     ],
 )
 def test_dateline_variants_are_cut_from_the_body(paragraph):
@@ -850,6 +854,8 @@ def test_a_name_with_a_bracketed_gloss_is_no_dateline():
     from dashboard.ingest.published import find_dateline
 
     assert find_dateline("Hezbollah (the Party of God) said drones hit the base.") is None
+    # a name and its initials, no date: not a dateline even with no dash
+    assert find_dateline("Popular Mobilisation Forces (PMF) Fighters hit the base.") is None
 
 
 def test_a_clause_that_tells_the_strikes_again_with_their_day_dates_them():

@@ -3,7 +3,8 @@
 News pages print their date in many ways: "Nov 22, 2023", "Thursday, 04 January 2024 09:40 AM
 EST", "AFP, AP, Wednesday 22 Nov 2023", "16:45 UTC+8, 2023-12-08", "Published: 26th December
 2023", "05-01-2024" (day first), a wire dateline "ERBIL, Iraq, Feb. 3, 2024 (AP) —", or a
-yearless one "BAGHDAD, Jan 24 (Reuters) -". They are found, in order of trust, in:
+yearless one "BAGHDAD, Jan 24 (Reuters) -" (or "Damascus, Nov 27 (Agency)" with no dash). They
+are found, in order of trust, in:
 1. a line, or a "|"-separated part of one, labelled "Published" / "Posted" / "Created" /
    "Date" / "First published" (anywhere);
 2. a short line above the article's first full paragraph (the page's date line), not a photo
@@ -72,7 +73,9 @@ DATELINE = re.compile(
     r"(?:[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/\-]{2,30})\))?"
     r"[ \t]*(?P<sep>[—–]|-{1,2}|:)[ \t]+(?=\S)"
     # "Damascus, (APP - Some News - 27th Jun, 2024) Two people ...": a tag with its own date
-    r"|,[ \t]*\((?P<tag>[A-Za-z][A-Za-z0-9 .&/\-]{1,60}[-–][^()\n]{4,30})\)[ \t]+(?=[A-Z]))"
+    r"|,[ \t]*\((?P<tag>[A-Za-z][A-Za-z0-9 .&/\-]{1,60}[-–][^()\n]{4,30})\)[ \t]+(?=[A-Z])"
+    # "Damascus, Nov 27 (Agency) The rebels ...": a dated dateline whose agency ends it
+    r"|[ \t]*\((?P<bare>[A-Za-z][A-Za-z0-9 .&/\-]{1,30})\)[ \t]+(?=[A-Z]))"
 )
 _CAPTION_END = re.compile(
     r"(?:\((?:[^()]*(?:AP|AFP|Reuters|Getty|EPA|Photo|Army|File|via)[^()]*)\)|"
@@ -201,10 +204,12 @@ def find_dateline(paragraph: str) -> Dateline | None:
     if not match:
         return _date_first(paragraph)
     city, rest, agency, sep = match.group("city", "rest", "agency", "sep")
-    agency = agency or match.group("tag")
+    agency = agency or match.group("tag") or match.group("bare")
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     day = full_date(rest) if parts else None
     yearless = None if day else next((md for p in parts if (md := month_day(p))), None)
+    if match.group("bare") and not (day or yearless):
+        return None  # "Islamic State (IS) Fighters ...": a name and its initials
     if not _is_dateline(city, agency, sep, parts, bool(day or yearless)):
         return None
     return Dateline(match.end(), city.strip(), day, yearless, match.group(0).strip(" —–-:"))
