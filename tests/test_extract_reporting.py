@@ -530,3 +530,18 @@ def test_a_name_joined_by_and_to_a_known_town_is_a_place():
 def test_a_name_joined_to_something_else_is_not_made_a_place():
     frame = rows("On Wednesday, a drone hit a depot in Kirkuk, Hamza and Sons said.")
     assert not any("Hamza" in p for p in frame["location"]), shown(frame)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A shopkeeper was shot dead in Kirkuk on Wednesday, police said.",
+        "Two guards were gunned down at a checkpoint outside Kirkuk on Wednesday.",
+        "Gunfire at a patrol in Kirkuk on Wednesday wounded two police officers.",
+        "A policeman was shot and wounded in Kirkuk on Wednesday.",
+    ],
+)
+def test_a_shooting_told_only_by_its_verb_or_noun_is_an_event(text):
+    # no "attack" or "killed": the shooting itself is the event
+    frame = rows(text)
+    assert len(frame) == 1 and "Kirkuk" in frame["location"].iloc[0], shown(frame)
