@@ -78,7 +78,11 @@ _ABBREVIATIONS = _words(
     "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s u.k u.n a.m p.m e.g i.e mt ft"
 )
 _LONG_PARAGRAPH = 40  # words: no headline or standfirst is this long
-_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+# a sentence ends at a full stop and a space before a capital, or where a page lost the space
+# ("... the statement.The army said"): a word's full stop glued to a capitalised word
+_BOUNDARY = re.compile(
+    r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z]{2})"
+)
 
 
 @dataclass(frozen=True)

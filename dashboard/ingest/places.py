@@ -336,10 +336,13 @@ _FACILITY_IN_BEFORE = re.compile(
 # something else; it places nothing.
 # "Daraa provincial authorities", "the Assad regime", "the Baghdad government": the name stands
 # for who governs there, the subject of what is said or done, not the event's place.
+# "the Nineveh Operations Command", "the A and B operation commands": military commands named
+# after the provinces they cover, who act, not where.
 _ATTRIBUTE_AFTER = re.compile(
-    r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b"
+    r"^(?:\s+and\s+[A-Z][\w’'\-]*(?:\s+[\w’'\-]+){0,2}?)?"
+    r"(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b"
     r"|\s+(?:provincial\s+|local\s+|municipal\s+)?(?:authorities|regime|government|"
-    r"administration|council)\b)",
+    r"administration|council)\b|\s+(?:joint\s+)?operations?\s+commands?\b)",
     re.IGNORECASE,
 )
 # "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
@@ -442,11 +445,11 @@ _CAPITAL_PHRASE = re.compile(
     r"|\b(?P<country>Iraq|Syria|Jordan|Lebanon|Kuwait)['’]s\s+capital\b(?!\s+(?:of|city\s+of)\b)"
 )
 # Unknown names that the text itself calls places: "the village of Urman", "the Khalakan
-# sub-district", "the Zarzi valley", "Arman, a town in Suweida province", "in the Arman
-# residential area".
+# sub-district", "the Zarzi valley", "the Qarawan Mountains", "Arman, a town in Suweida
+# province", "in the Arman residential area".
 _PLACE_NOUN = (
     r"(?:village|town|city|sub-?district|district|neighbou?rhood|suburb|area|residential\s+area|"
-    r"camp|hamlet|valley)"
+    r"camp|hamlet|valley|mountains?|hills)"
 )
 _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _NOUN_AFTER = re.compile(
@@ -503,7 +506,8 @@ _POSSESSIVE_REGION_AFTER = re.compile(
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
     "general hospital school university bridge mosque market stadium hotel station square "
-    "street road highway checkpoint headquarters company plant factory valley"
+    "street road highway checkpoint headquarters company plant factory valley mountain mountains "
+    "hills"
 )
 
 
@@ -767,7 +771,9 @@ def _absorb_context(
 def _context_between(mention: PlaceMention, place: PlaceMention, between: str, offset: int):
     """Whether `place`, after `between`, only locates `mention`: a context phrase ("west of",
     "near"), "in" after an unknown place or before a province or countryside ("the Masyaf
-    region in the Hama countryside"), "of" after a part of a town ("the X area of Y")."""
+    region in the Hama countryside"), "of" after a part of a town ("the X area of Y"). The
+    terrain noun that named the place ("the X Mountains, north of Y") is part of it."""
+    between = _LEADING_PLACE_NOUN.sub("", between, count=1)
     inside = re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
     part_of = mention.subplace and offset == 0 and re.fullmatch(r"\s+of\s+(?:the\s+)?", between)
     # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
@@ -779,6 +785,7 @@ def _context_between(mention: PlaceMention, place: PlaceMention, between: str, o
     return bool(_CONTEXT_AFTER.match(between) or located or owned or part_of or divisions)
 
 
+_LEADING_PLACE_NOUN = re.compile(r"^\s+(?:valley|mountains?|hills)\b", re.IGNORECASE)
 _DIVISION_END = re.compile(r"\b(?:province|governorate|district|sub-?district)$", re.IGNORECASE)
 
 

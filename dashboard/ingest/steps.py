@@ -719,17 +719,10 @@ def date_undated(clause: Clause, report: Report) -> bool:
     """A continuation that gives a day dates the event waiting for one ("The strikes took
     place late Sunday night"; "the latest airstrikes occurred on Thursday in Arman", whose
     places, more specific, replace the waiting event's)."""
-    if not report.undated or clause.day is None or clause.made:
+    if not _dates_the_waiting(clause, report):
         return False
-    refers = clause.continuation or (clause.kind == PLACES and bool(clause.triggers))
-    if not refers or rules.SUMMARY.search(clause.text):
-        return False
-    first, places = report.undated[-1]
-    if clause.event is not None and not _same_event(first, clause.event):
-        return False
-    if not same_block(first.sentence, clause.sentence):
-        return False
-    report.undated.pop()
+    first, places = report.undated.pop()
+    report.pending = [e for e in report.pending if e is not clause.event]
     later = clause.event or Event(None, "", first.event_type, None, None, None,
                                   clause.casualties, [], [], clause.sentence)  # fmt: skip
     dated = merge_events(first, later, day=clause.day, dated_by=clause.dated_by,
@@ -785,8 +778,46 @@ def _redates(clause: Clause) -> bool:
     if day is None or day.precision != 1 or clause.made or clause.subordinate:
         return False
     if clause.event is not None and not refers_back(clause):
-        return False
+        return _retells_placeless(clause)
     return clause.continuation or tells_known_event(clause)
+
+
+def _dates_the_waiting(clause: Clause, report: Report) -> bool:
+    """Whether a clause with a day goes on about the latest event waiting for one."""
+    if not report.undated or clause.day is None or clause.made:
+        return False
+    refers = clause.continuation or (clause.kind == PLACES and bool(clause.triggers))
+    refers = refers or _retells_waiting(clause, report)
+    if not refers or rules.SUMMARY.search(clause.text):
+        return False
+    first = report.undated[-1][0]
+    if clause.event is not None and not _same_event(first, clause.event):
+        return False
+    return bool(same_block(first.sentence, clause.sentence))
+
+
+def _retells_waiting(clause: Clause, report: Report) -> bool:
+    """A placeless retelling (below) in the sentence right after the placed event waiting for
+    a day."""
+    if clause.event is None or not _retells_placeless(clause):
+        return False
+    first, places = report.undated[-1]
+    return bool(places) and clause.sentence.index - first.sentence.index == 1
+
+
+def _retells_placeless(clause: Clause) -> bool:
+    """ "In a statement, the army said jets carried out an airstrike on hideouts early
+    yesterday": an event of the kind just told, with a day and no place of its own, and no
+    word of another event, tells that event's day (its place was the sentence before)."""
+    if clause.chosen or clause.anaphoric is not None or clause.event_places:
+        return False
+    text = clause.text
+    return clause.event.event_type in _FIGHTING and not (
+        _OTHER_EVENT.search(text)
+        or _MORE_EVENTS.search(text)
+        or rules.SUMMARY.search(text)
+        or _MANY_TARGETS.search(text)
+    )
 
 
 # -- 10. casualties --------------------------------------------------------------------------
