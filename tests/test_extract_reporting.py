@@ -588,3 +588,14 @@ def test_a_placeless_retelling_with_a_day_dates_the_event_just_placed():
         " airstrike targeting militant hideouts."
     )
     assert places_on(frame, "2024-05-09") and not places_on(frame, "2024-05-10"), shown(frame)
+
+
+def test_a_lead_with_figures_and_no_place_joins_the_strike_placed_next():
+    # the toll is told first with neither day nor place; "The strike hit ..." places it
+    frame = rows(
+        "Officials reported the deaths of five gunmen in an air raid by army jets.\n\n"
+        "The raid hit a hideout in the Qarawan Valley, south of Kirkuk.\n\n"
+        "The army said that early yesterday morning its jets carried out an air raid targeting"
+        " the hideout."
+    )
+    assert list(frame["killed"]) == [5], frame[["event_date", "location", "killed"]]

@@ -468,8 +468,23 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if _waits_for_day(clause, places):
         if clause.statement_refs:
             event.stated = _statement_day(clause, report)
-        report.undated.append((event, places))
+        report.undated.append((_with_placeless_lead(clause, report, event), places))
     return []
+
+
+def _with_placeless_lead(clause: Clause, report: Report, event: Event) -> Event:
+    """ "The army announced it killed three militants in an airstrike." then "The strike hit
+    hideouts in X.": a continuation that places the event told just before with neither day
+    nor place is that event; its figures and roles join it, and it waits for a day."""
+    if not (clause.continuation and clause.chosen and report.undated):
+        return event
+    lead, places = report.undated[-1]
+    if places or clause.sentence.index - lead.sentence.index != 1:
+        return event
+    if not same_block(lead.sentence, clause.sentence) or not _same_event(lead, event):
+        return event
+    report.undated.pop()
+    return merge_events(event, lead)
 
 
 def _waits_for_day(clause: Clause, places: list[PlaceMention]) -> bool:
