@@ -599,3 +599,18 @@ def test_a_lead_with_figures_and_no_place_joins_the_strike_placed_next():
         " the hideout."
     )
     assert list(frame["killed"]) == [5], frame[["event_date", "location", "killed"]]
+
+
+def test_an_embedded_post_is_read_apart_and_dated_by_its_signature():
+    # a post quoted in the page: its text, its picture link, "— Name (@handle) <date>"
+    text = (
+        "Army shells border villages\n\n"
+        "The army shelled several villages along the border overnight, officials said on"
+        " Saturday, without giving further details about the damage or casualties.\n\n"
+        "Footage of the shelling that hit the market of Tall Rifat tonight, no warning given"
+        " to families.#SomeTag\n"
+        "pic.twitter.com/AbCdEf123— Some Watcher (@somewatcher) May 8, 2024\n\n"
+        "Residents said they had fled to nearby towns.\n"
+    )
+    frame = rows(text)
+    assert "Tall Rifat" in places_on(frame, "2024-05-08"), shown(frame)
