@@ -614,3 +614,13 @@ def test_an_embedded_post_is_read_apart_and_dated_by_its_signature():
     )
     frame = rows(text)
     assert "Tall Rifat" in places_on(frame, "2024-05-08"), shown(frame)
+
+
+def test_a_town_and_a_site_named_after_it_on_one_day_are_one_event():
+    # the airport that bears the city's name lies farther from its point than other sites
+    frame = rows(
+        "Rockets struck a compound housing foreign troops in Baghdad on Tuesday night.\n\n"
+        "Two of the rockets landed inside the compound at Baghdad International Airport,"
+        " security officials said, without causing damage."
+    )
+    assert len(frame) == 1, shown(frame)
