@@ -19,8 +19,9 @@ Scoring, per article and overall, each part apart:
 - publication date: read right in articles whose page prints one; wrong reads anywhere;
   when nothing is read the run is repeated with the known date (as a user passes --published);
 - casualties: killed and wounded both as the key allows, over found required incidents.
-The held-out set still unread (part `fresh8`) prints its totals only (pass
---details to see its articles and rows); the other parts print every article and row.
+A held-out set still unread (the parts in HIDDEN; none since fresh8 was studied in round 9)
+prints its totals only (pass --details to see its articles and rows); the other parts print
+every article and row.
 Writes bench/results/extract_real.json. Never fails on a figure.
 
     .venv/bin/python bench/bench_extract_real.py [FOLDER] [--part dev,heldout,...|all] [--details]
@@ -59,8 +60,7 @@ RADIUS_KM = 10.0
 # (u01...), fresh4: the fifth (w01...), fresh5: the sixth (x01...), each measured twice, then
 # studied; fresh6: the seventh (y01...), measured twice in round 6, studied in round 7; fresh7:
 # the eighth (z01...), measured twice in round 7, studied in round 8; fresh8: the ninth
-# (v01...), keyed before any run, measured before and after round 8, totals only unless
-# --details.
+# (v01...), keyed before any run, measured before and after round 8, studied in round 9.
 PARTS = (
     "dev",
     "heldout",
