@@ -624,3 +624,16 @@ def test_a_town_and_a_site_named_after_it_on_one_day_are_one_event():
         " security officials said, without causing damage."
     )
     assert len(frame) == 1, shown(frame)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Friday, the army issued a statement saying a drone hit its post on Wednesday.",
+        "The army on Friday released a short statement saying a drone hit its post on Wednesday.",
+    ],
+)
+def test_the_day_a_statement_was_issued_dates_the_statement(text):
+    events, statements = split_refs(text, find_time_refs(text))
+    assert [r.text for r in statements] == ["Friday"]
+    assert [r.text for r in events] == ["Wednesday"]
