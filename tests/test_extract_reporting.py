@@ -637,3 +637,14 @@ def test_the_day_a_statement_was_issued_dates_the_statement(text):
     events, statements = split_refs(text, find_time_refs(text))
     assert [r.text for r in statements] == ["Friday"]
     assert [r.text for r in events] == ["Wednesday"]
+
+
+def test_both_places_named_together_before_are_the_dated_events_place():
+    # a summary names two quarters with no day; "both quarters" then get one
+    frame = rows(
+        "For days now, the neighbourhoods of Hay Tishreen and Hay Nasr in the city of Aleppo"
+        " have seen repeated attacks carried out by rival factions.\n\n"
+        "On Wednesday, both neighbourhoods became a front line after gunmen launched an"
+        " assault from three sides."
+    )
+    assert places_on(frame, "2024-05-08"), shown(frame)

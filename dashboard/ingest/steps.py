@@ -271,8 +271,24 @@ def choose_places(clause: Clause, report: Report) -> bool:
     clause.chosen = drop_context_places(clause.sentence.text, places)
     if not clause.chosen and clause.kind == EVENT:
         found = anaphoric_place(clause.text, report.places_seen)
-        clause.anaphoric = found or _pronoun_place(clause, report)
+        found = found or _pronoun_place(clause, report)
+        clause.anaphoric = found or _named_together(clause, report)
     return False
+
+
+# "both neighbourhoods", "the two villages": the places the text just named together
+_BOTH_PLACES = re.compile(
+    r"\b(?:both|the\s+two|the\s+three)\s+(?:neighbou?rhoods|districts|villages|towns)\b", re.I
+)
+
+
+def _named_together(clause: Clause, report: Report) -> PlaceMention | None:
+    """ "On Monday, both neighbourhoods came under fire": the first of the places a clause
+    before named together (towns or their parts, no sites, provinces or relative places)."""
+    match = _BOTH_PLACES.search(clause.text)
+    if match is None or len(report.listed) < 2:
+        return None
+    return replace(report.listed[0], start=match.start(), end=match.end(), role="event")
 
 
 # "It was attacked on ...", "a drone attacked it": the place the sentence before was about
@@ -985,6 +1001,9 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
 def _note_clause(clause: Clause, report: Report) -> None:
     """The places a clause chose (known, and unknown by name) and the last group named."""
     report.places_seen += [p for p in clause.chosen if p.site_level or p.resolved]
+    together = [p for p in clause.chosen if not (p.site_id or p.region or p.relative)]
+    if len(together) >= 2:
+        report.listed = together
     report.unknown_places += [p for p in clause.chosen if _bare_unknown(p)]
     for mention in clause.actors:
         if mention.name not in _US_SIDE and not mention.generic:
