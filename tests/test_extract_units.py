@@ -219,7 +219,46 @@ _BODY = (
             f"@somephotographer\nJanuary 10, 2024 Hour: 7:56 am\n\n{_BODY}",
             "2024-01-10",
         ),
-    ],
+        # a paragraph that opens with its date, before a bracketed city, is dated by it
+        (
+            "Militia says five killed\n\n03-11-2024 (MOSUL) Gunmen attacked a checkpoint on"
+            " Friday night, killing five soldiers, the army said.\n",
+            "2024-11-03",
+        ),
+        (
+            "Militia says five killed\n\nMarch 3, 2024 – Gunmen attacked a checkpoint on Friday"
+            " night, killing five soldiers, the army said.\n",
+            "2024-03-03",
+        ),
+        # "On <date>" opens a sentence about the event, not a dateline
+        (
+            "Militia says five killed\n\nOn March 3, 2024 - the day of the vote - gunmen attacked a"
+            " checkpoint, killing five soldiers, the army said.\n",
+            None,
+        ),
+        # after a label, a two-digit year is this century's
+        (
+            f"Militia says five killed in raids\n\nLast updated 2/7/25 at 9:15 am\n\n{_BODY}",
+            "2025-02-07",
+        ),
+        # a numeric stamp that reads both ways takes the reading the yearless dateline agrees
+        # with; with no dateline to agree with, slashes stay month first
+        (
+            "Army downs drone\nMAFRAQ, April 9 (Agency) - Troops downed a drone carrying drugs on"
+            " Wednesday, an army source said.\n10/04/2025 01:10:05\n",
+            "2025-04-10",
+        ),
+        (
+            "Army downs drone\nMAFRAQ, April 9 (Agency) - Troops downed a drone carrying drugs on"
+            " Wednesday, an army source said.\n09/04/2025 21:10:05\n",
+            "2025-04-09",
+        ),
+        (
+            "Army downs drone\nTroops downed a drone carrying drugs on Wednesday, an army source"
+            " said.\n04/09/2025 21:10:05\n",
+            "2025-04-09",
+        ),
+    ],  # fmt: skip
 )
 def test_publication_date(text, expected):
     found, _ = find_publication_date(text)
@@ -798,6 +837,10 @@ def test_where_a_speaker_recalls_an_attack_from_is_not_its_place():
         "(Wire- Some Network) BEIRUT, Mar 3 (AB-CD) – Drones hit an air base in western Iraq.",
         # a bracketed agency tag with its own date, after a comma, with no dash after it
         "Rome, (XYZ - Some Site / Other News - 4th Mar, 2024) Drones hit an air base on Monday.",
+        # a dated dateline that its bracketed agency ends, with no dash after it
+        "Amman, Feb 9 (ABCD) Drones hit an air base in western Iraq on Friday.",
+        # a date first, then the city in brackets
+        "09-02-2024 (LISBON) Drones hit an air base in western Iraq on Friday.",
     ],
 )
 def test_dateline_variants_are_cut_from_the_body(paragraph):
@@ -811,6 +854,8 @@ def test_a_name_with_a_bracketed_gloss_is_no_dateline():
     from dashboard.ingest.published import find_dateline
 
     assert find_dateline("Hezbollah (the Party of God) said drones hit the base.") is None
+    # a name and its initials, no date: not a dateline even with no dash
+    assert find_dateline("Popular Mobilisation Forces (PMF) Fighters hit the base.") is None
 
 
 def test_a_clause_that_tells_the_strikes_again_with_their_day_dates_them():

@@ -12,6 +12,9 @@ caption is a line of its own (a line that goes on in lower case is the same para
   ("is seen", "shows", "pictured", "file photo", "FILE -") is not: its dates are the picture's;
   nor is a caption dated more than a month before publication (an archive picture). A sentence
   that calls itself a file photo ("... in this file photo.") is not read wherever it stands.
+- A social-media post embedded in the page, closed by its signature ("— Name (@handle)
+  October 23, 2024", on its line or the next), is read like a caption: apart from the body,
+  its events dated by the signature's date when it gives none of its own.
 - Wire markers and credit lines are not body: "Enditem" closing a paragraph, "(Reporting by
   ...)", "Source: Xinhua", "SOURCE:AFP", "Reuters" alone, copyright and share lines, the
   "TEST ARTICLE" marker, "Updated: ..." and other date lines.
@@ -72,13 +75,22 @@ _FILE_PHOTO = re.compile(
     r"|\(\s*file\s*\)|\barchive\s+(?:photo|picture|image)\b",
     re.IGNORECASE,
 )
+# The signature that closes a social-media post embedded in a page: "— Name (@handle) October
+# 23, 2024", after the post's text and its picture link, on the same line or the next.
+_POST_SIGNATURE = re.compile(
+    rf"(?:^|\S\s*)[—–]\s*[^\n()—–]{{1,80}}\(@\w+\)\s+{MONTH}\.?\s+\d{{1,2}},\s+\d{{4}}\s*$"
+)
 _ARCHIVE_DAYS = 31
 _ABBREVIATIONS = _words(
     "mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept oct nov dec "
     "no vs etc inc corp jr sr rep sen gov adm cmdr brig u.s u.k u.n a.m p.m e.g i.e mt ft"
 )
 _LONG_PARAGRAPH = 40  # words: no headline or standfirst is this long
-_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])")
+# a sentence ends at a full stop and a space before a capital, or where a page lost the space
+# ("... the statement.The army said"): a word's full stop glued to a capitalised word
+_BOUNDARY = re.compile(
+    r"[.!?][\"”’')\]]*\s+(?=[\"“‘(]?[A-Z0-9])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z]{2})"
+)
 
 
 @dataclass(frozen=True)
@@ -167,7 +179,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
             previous
             and text[start].islower()
             and not _SENTENCE_END.search(text[previous[0] : previous[1]])
-        )
+        ) or (previous and _POST_SIGNATURE.match(line.strip()))
         if wrapped and previous[1] >= start - 2:
             out[-1] = (previous[0], end)
         else:
@@ -183,6 +195,8 @@ def _title_case(line: str) -> bool:
 def _kind(line: str) -> str:
     if _MARKER.match(line) or _NOT_BODY_LINE.match(line):
         return "other"
+    if _POST_SIGNATURE.search(line) and len(line.split()) >= 12:
+        return "caption"  # an embedded post, read apart from the body, dated by its signature
     if _CAPTION_END.search(line) and len(line.split()) >= 6:
         return "caption"
     if _SENTENCE_END.search(line):
@@ -202,8 +216,9 @@ def _paragraphs(text: str) -> list[_Paragraph]:
         end = start + (tail.start() if tail else end - start)  # "... said. Enditem"
         line = text[start:end]
         kind = _kind(line)
-        if kind == "caption":
-            end = start + _CAPTION_END.search(line).start()
+        credit = _CAPTION_END.search(line) if kind == "caption" else None
+        if credit:
+            end = start + credit.start()
         while end > start and text[end - 1] in " \t/":
             end -= 1
         out.append(_Paragraph(start, end, kind))

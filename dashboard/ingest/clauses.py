@@ -64,12 +64,19 @@ _NOUN_BEFORE = re.compile(
 )
 # "Thursday (21 November)", "Monday, Jan. 8": a date in apposition to the day before it.
 _APPOSITION = re.compile(r"^\s*[(,]\s*$")
-# "On Monday, the U.S. Central Command confirmed that ...", "On Monday, US officials said".
-_OPENS_STATEMENT = re.compile(
-    rf"^\s*,\s*(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){{0,6}}(?:[a-z]+\s+)?{_REPORTING}\b"
+# "issued a statement", "released a brief communique": what a reporting verb says
+_ISSUED = (
+    r"(?:issued|released|published|put\s+out)\s+(?:a|an|its)\s+(?:\w+\s+)?"
+    r"(?:statement|communiqu[eé]|announcement)"
 )
-# "X on Monday claimed responsibility", "officials Monday said".
-_VERB_NEXT = re.compile(rf"^\s+{_REPORTING}\b")
+# "On Monday, the U.S. Central Command confirmed that ...", "On Monday, US officials said",
+# "On Monday, the ministry issued a statement saying ...".
+_OPENS_STATEMENT = re.compile(
+    rf"^\s*,\s*(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){{0,6}}(?:[a-z]+\s+)?(?:{_REPORTING}|{_ISSUED})\b"
+)
+# "X on Monday claimed responsibility", "officials Monday said", "X on Monday issued a
+# statement".
+_VERB_NEXT = re.compile(rf"^\s+(?:{_REPORTING}|{_ISSUED})\b")
 _SENTENCE_OPENING = re.compile(
     r"^\W*(?:[A-Z][\w ]{0,30}/\s*)?(?:(?:on|late|early|by)\s+)?$", re.I
 )  # "Shafaq News/ On Monday, ..."

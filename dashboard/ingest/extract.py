@@ -35,6 +35,7 @@ from dashboard.schema import COLUMNS, parse_incidents
 EXTRA_COLUMNS = ("evidence", "confidence")
 _SAME_EVENT_KM = 3.0
 _TOWN_OF_SITE_KM = 10.0
+_NAMED_SITE_KM = 25.0  # a site named after its town ("Baghdad International Airport")
 _REPORT_SENTENCES = 1000  # a town and a site in it on one day: one event anywhere in a report
 # A neighbourhood the gazetteer does not know and the town a report names for the same day's
 # event: one event when read within this many sentences of each other.
@@ -272,7 +273,19 @@ def _near_points(a: Candidate, b: Candidate) -> bool:
     town_and_site = bool(a.place.site_id) != bool(b.place.site_id)
     separate = a.separate or b.separate
     within = _REPORT_SENTENCES if not separate else 2
-    return town_and_site and distance <= _TOWN_OF_SITE_KM and _one_report_of(a, b, within)
+    close = distance <= _TOWN_OF_SITE_KM or (
+        distance <= _NAMED_SITE_KM and _site_named_after_town(a.place, b.place)
+    )
+    return town_and_site and close and _one_report_of(a, b, within)
+
+
+def _site_named_after_town(a, b) -> bool:
+    """ "Baghdad" and "Baghdad International Airport" (17 km from the city's point): a site
+    that bears the town's name is that town's, farther out than other sites."""
+    site, town = (a, b) if a.site_id else (b, a)
+    if not (town.name and site.name) or town.region or town.relative:
+        return False
+    return bool(re.search(rf"\b{re.escape(town.name)}\b", site.name, re.IGNORECASE))
 
 
 def deduplicated(candidates: list[Candidate]) -> list[Candidate]:

@@ -336,10 +336,13 @@ _FACILITY_IN_BEFORE = re.compile(
 # something else; it places nothing.
 # "Daraa provincial authorities", "the Assad regime", "the Baghdad government": the name stands
 # for who governs there, the subject of what is said or done, not the event's place.
+# "the Nineveh Operations Command", "the A and B operation commands": military commands named
+# after the provinces they cover, who act, not where.
 _ATTRIBUTE_AFTER = re.compile(
-    r"^(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b"
+    r"^(?:\s+and\s+[A-Z][\w’'\-]*(?:\s+[\w’'\-]+){0,2}?)?"
+    r"(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b"
     r"|\s+(?:provincial\s+|local\s+|municipal\s+)?(?:authorities|regime|government|"
-    r"administration|council)\b)",
+    r"administration|council)\b|\s+(?:joint\s+)?operations?\s+commands?\b)",
     re.IGNORECASE,
 )
 # "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
@@ -361,16 +364,18 @@ _PAREN_DATELINE_BEFORE = re.compile(r"\(\s*$")
 _PAREN_DATELINE_AFTER = re.compile(r"^\s*\)\s*[–—-]")
 # People whose names a fuzzy match takes for a place: "overthrew al-Assad" is no Al-Asad base.
 _PERSON_NAME = re.compile(r"(?:(?:Bashar|Hafez|Maher)\s+)?(?:al[\s\-])?Assad", re.IGNORECASE)
-# "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied": a capital named
-# for its government, the subject of a statement; it issues, it is not where anything happened.
+# "Jerusalem revealed that ...", "Damascus says", "Baghdad on Monday denied", "with Damascus
+# denouncing the raid": a capital named for its government, the subject of a statement or a
+# reaction in any form of its verb; it issues, it is not where anything happened.
+_STATEMENT_STEMS = (
+    r"say|said|reveal|announc|confirm|den|stat|claim|warn|condemn|denounc|accus|blam|insist|"
+    r"acknowledg|admit|respond|vow|report|describ|call|term|dub|critici[sz]|reject|welcom|"
+    r"urg|demand|hail|threaten|decri|decry|protest"
+)
 _ISSUER_AFTER = re.compile(
     rf"^\s+(?:(?:on\s+|late\s+|early\s+)?(?:{WEEKDAY_NAMES})\s+|also\s+|(?:has|had|have)\s+"
     r"(?:\w+ly\s+)?)?"
-    r"(?:said|says|revealed|reveals|announced|announces|confirmed|confirms|denied|denies|stated|"
-    r"states|claimed|claims|warned|warns|condemned|condemns|denounced|accused|blamed|insisted|"
-    r"acknowledged|admitted|responded|vowed|reported|reports|"
-    r"saying|accusing|accuses|blaming|denying|condemning|warning|insisting|"
-    r"described|describes|describing|called|calls|calling|termed|terms|dubbed)\b"
+    rf"(?:{_STATEMENT_STEMS})(?:e|es|s|ed|d|ing|ied|ies|ying|ted|ting|bed|bing)?\b"
 )
 # "a statement issued by the US Embassy in Baghdad", "according to officials in Erbil": the
 # place of whoever speaks, not of the event.
@@ -440,11 +445,11 @@ _CAPITAL_PHRASE = re.compile(
     r"|\b(?P<country>Iraq|Syria|Jordan|Lebanon|Kuwait)['’]s\s+capital\b(?!\s+(?:of|city\s+of)\b)"
 )
 # Unknown names that the text itself calls places: "the village of Urman", "the Khalakan
-# sub-district", "the Zarzi valley", "Arman, a town in Suweida province", "in the Arman
-# residential area".
+# sub-district", "the Zarzi valley", "the Qarawan Mountains", "Arman, a town in Suweida
+# province", "in the Arman residential area".
 _PLACE_NOUN = (
     r"(?:village|town|city|sub-?district|district|neighbou?rhood|suburb|area|residential\s+area|"
-    r"camp|hamlet|valley)"
+    r"camp|hamlet|valley|mountains?|hills)"
 )
 _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _NOUN_AFTER = re.compile(
@@ -501,7 +506,8 @@ _POSSESSIVE_REGION_AFTER = re.compile(
 _REGION_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _FACILITY_WORDS = _words(
     "general hospital school university bridge mosque market stadium hotel station square "
-    "street road highway checkpoint headquarters company plant factory valley"
+    "street road highway checkpoint headquarters company plant factory valley mountain mountains "
+    "hills"
 )
 
 
@@ -765,7 +771,9 @@ def _absorb_context(
 def _context_between(mention: PlaceMention, place: PlaceMention, between: str, offset: int):
     """Whether `place`, after `between`, only locates `mention`: a context phrase ("west of",
     "near"), "in" after an unknown place or before a province or countryside ("the Masyaf
-    region in the Hama countryside"), "of" after a part of a town ("the X area of Y")."""
+    region in the Hama countryside"), "of" after a part of a town ("the X area of Y"). The
+    terrain noun that named the place ("the X Mountains, north of Y") is part of it."""
+    between = _LEADING_PLACE_NOUN.sub("", between, count=1)
     inside = re.fullmatch(r"\s+in\s+(?:the\s+)?", between)
     part_of = mention.subplace and offset == 0 and re.fullmatch(r"\s+of\s+(?:the\s+)?", between)
     # "the Dinarta subdistrict of Duhok's Akre district": what a context owns, context too
@@ -777,6 +785,7 @@ def _context_between(mention: PlaceMention, place: PlaceMention, between: str, o
     return bool(_CONTEXT_AFTER.match(between) or located or owned or part_of or divisions)
 
 
+_LEADING_PLACE_NOUN = re.compile(r"^\s+(?:valley|mountains?|hills)\b", re.IGNORECASE)
 _DIVISION_END = re.compile(r"\b(?:province|governorate|district|sub-?district)$", re.IGNORECASE)
 
 

@@ -3,7 +3,8 @@
 News pages print their date in many ways: "Nov 22, 2023", "Thursday, 04 January 2024 09:40 AM
 EST", "AFP, AP, Wednesday 22 Nov 2023", "16:45 UTC+8, 2023-12-08", "Published: 26th December
 2023", "05-01-2024" (day first), a wire dateline "ERBIL, Iraq, Feb. 3, 2024 (AP) —", or a
-yearless one "BAGHDAD, Jan 24 (Reuters) -". They are found, in order of trust, in:
+yearless one "BAGHDAD, Jan 24 (Reuters) -" (or "Damascus, Nov 27 (Agency)" with no dash). They
+are found, in order of trust, in:
 1. a line, or a "|"-separated part of one, labelled "Published" / "Posted" / "Created" /
    "Date" / "First published" (anywhere);
 2. a short line above the article's first full paragraph (the page's date line), not a photo
@@ -18,7 +19,10 @@ A full date (day, month and year) is required: dateparser runs with its network 
 languages=["en"] and REQUIRE_PARTS day/month/year (a date line that is nothing but a date may
 be in the site's own language: "26 okt. 2024"). Numeric dates with hyphens or dots are read
 day first (the habit of the region's outlets: Rudaw's "05-01-2024" is 5 January); with slashes,
-month first. Nothing found is (None, None): the caller asks for --published.
+month first, unless only the other reading agrees with the body's dateline ("10/05/2025" under
+"Amman, May 10 (Agency)" is 10 May). After a label a two-digit year is this century's
+("Updated 4/1/24"). A body paragraph may open with its date ("26-10-2024 (ANKARA) ..."): a
+dateline too. Nothing found is (None, None): the caller asks for --published.
 """
 
 from __future__ import annotations
@@ -69,7 +73,9 @@ DATELINE = re.compile(
     r"(?:[ \t]*(?:\((?P<agency>[A-Za-z0-9 .&/\-]{2,30})\))?"
     r"[ \t]*(?P<sep>[—–]|-{1,2}|:)[ \t]+(?=\S)"
     # "Damascus, (APP - Some News - 27th Jun, 2024) Two people ...": a tag with its own date
-    r"|,[ \t]*\((?P<tag>[A-Za-z][A-Za-z0-9 .&/\-]{1,60}[-–][^()\n]{4,30})\)[ \t]+(?=[A-Z]))"
+    r"|,[ \t]*\((?P<tag>[A-Za-z][A-Za-z0-9 .&/\-]{1,60}[-–][^()\n]{4,30})\)[ \t]+(?=[A-Z])"
+    # "Damascus, Nov 27 (Agency) The rebels ...": a dated dateline whose agency ends it
+    r"|[ \t]*\((?P<bare>[A-Za-z][A-Za-z0-9 .&/\-]{1,30})\)[ \t]+(?=[A-Z]))"
 )
 _CAPTION_END = re.compile(
     r"(?:\((?:[^()]*(?:AP|AFP|Reuters|Getty|EPA|Photo|Army|File|via)[^()]*)\)|"
@@ -165,17 +171,45 @@ def _is_dateline(city: str, agency, sep: str, parts: list[str], dated: bool) -> 
     return bool(_capitals(city) or agency or dated or short_colon or initials or country)
 
 
+# "26-10-2024 (ANKARA) ...", "October 5, 2024 – ...": a dateline that gives its date first;
+# what comes before the bracketed city or the dash must be a date and nothing else.
+_DATE_FIRST = re.compile(
+    r"^(?P<date>[\w,. /\-]{6,30}?)[ \t]*"
+    r"(?:\((?P<city>[A-Za-z][A-Za-z .'’\-]{1,30})\)[ \t]*|(?:[—–]|-{1,2}|:)[ \t]+)(?=\S)"
+)
+
+
+def _only_date_words(value: str) -> bool:
+    words = re.sub(r"[^\w\s]", " ", value).split()
+    return bool(words) and all(w.isdigit() or _DATE_WORD.fullmatch(w) for w in words)
+
+
+def _date_first(paragraph: str) -> Dateline | None:
+    """A paragraph opening with a full date and then a bracketed city or a dash."""
+    match = _DATE_FIRST.match(paragraph)
+    if not match or not _only_date_words(match.group("date")):
+        return None
+    day = full_date(match.group("date"))
+    if day is None:
+        return None
+    city = (match.group("city") or "").strip()
+    return Dateline(match.end(), city, day, None, match.group(0).strip(" —–-:"))
+
+
 def find_dateline(paragraph: str) -> Dateline | None:
     """The dateline opening a paragraph, or None. A dateline names its city in capitals,
-    names an agency "(Reuters)", gives a date, or ends with a colon after one or two words."""
+    names an agency "(Reuters)", gives a date, or ends with a colon after one or two words;
+    or it gives a full date first ("26-10-2024 (ANKARA)")."""
     match = DATELINE.match(paragraph)
     if not match:
-        return None
+        return _date_first(paragraph)
     city, rest, agency, sep = match.group("city", "rest", "agency", "sep")
-    agency = agency or match.group("tag")
+    agency = agency or match.group("tag") or match.group("bare")
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     day = full_date(rest) if parts else None
     yearless = None if day else next((md for p in parts if (md := month_day(p))), None)
+    if match.group("bare") and not (day or yearless):
+        return None  # "Islamic State (IS) Fighters ...": a name and its initials
     if not _is_dateline(city, agency, sep, parts, bool(day or yearless)):
         return None
     return Dateline(match.end(), city.strip(), day, yearless, match.group(0).strip(" —–-:"))
@@ -210,13 +244,58 @@ def _year_for(month_and_day: tuple[int, int], reference: date) -> date | None:
     return None
 
 
+def _four_digit_year(value: str) -> str:
+    """A labelled numeric date with a two-digit year ("Updated 4/1/24 at 6:00 pm") with the
+    century written out: after a label it can only be a date of this century."""
+    return re.sub(r"\b(\d{1,2}([/.-])\d{1,2}\2)(\d\d)\b(?![/.-]\d)", r"\g<1>20\3", value)
+
+
+_NUMERIC_DATE = re.compile(r"\b(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?:19|20)?\d\d\b")
+
+
+def _swapped(day: date, source: str) -> date | None:
+    """The other reading of a numeric date whose day and month could change places
+    ("10/05/2025": 5 October or 10 May), else None."""
+    match = _NUMERIC_DATE.search(source)
+    if not match or {int(match["a"]), int(match["b"])} != {day.day, day.month}:
+        return None
+    if day.day > 12 or day.day == day.month:
+        return None
+    return date(day.year, day.day, day.month)
+
+
+def _dateline_agrees(day: date, datelines: list[Dateline]) -> bool:
+    """The page's stamp falls on its dateline's day or up to two days after it."""
+    for line in datelines:
+        month_day = line.yearless or (line.day and (line.day.month, line.day.day))
+        if not month_day:
+            continue
+        for year in (day.year, day.year - 1):
+            try:
+                if 0 <= (day - date(year, *month_day)).days <= 2:
+                    return True
+            except ValueError:
+                continue
+    return False
+
+
+def _in_dateline_order(found: tuple[date, str], datelines: list[Dateline]) -> tuple[date, str]:
+    """A numeric date read month first ("10/05/2025") is read day first when only that
+    reading agrees with the body's dateline ("Amman, May 10 (Agency)"), and the other way."""
+    day, source = found
+    other = _swapped(day, source)
+    if other and _dateline_agrees(other, datelines) and not _dateline_agrees(day, datelines):
+        return other, f"{source}, day and month as the dateline has them"
+    return found
+
+
 def _labelled(text: str) -> tuple[list, list]:
     """Dates after a label, on a line of their own or in a "|"-separated line of page facts
     ("News Desk | Baghdad | Updated: 24-11-2025 03:28 IST | Created: 24-11-2025 03:28 IST")."""
     published, updated = [], []
     segments = "\n".join(part for line in text.splitlines() for part in line.split("|"))
     for match in _LABEL.finditer(segments):
-        found = full_date(match.group("value"))
+        found = full_date(_four_digit_year(match.group("value")))
         if found:
             label = " ".join(match.group("label").lower().split())
             kind = updated if label.endswith(_UPDATED) or "update" in label else published
@@ -251,10 +330,10 @@ def find_publication_date(
         header, datelines = page_layout(text)
     published, updated = _labelled(text)
     if published:
-        return published[0]
+        return _in_dateline_order(published[0], datelines)
     dated = _header_dates(header)
     if dated:
-        return dated[0]
+        return _in_dateline_order(dated[0], datelines)
     for line in datelines:
         if line.day:
             return line.day, f"the dateline '{line.text}'"
@@ -266,5 +345,5 @@ def find_publication_date(
             if day:
                 return day, f"the dateline '{line.text}', the year from the page"
     if updated:
-        return updated[0]
+        return _in_dateline_order(updated[0], datelines)
     return None, None

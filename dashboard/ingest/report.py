@@ -79,6 +79,7 @@ class Report:
     candidates: list[Candidate] = field(default_factory=list)
     last_group: list[Candidate] = field(default_factory=list)
     places_seen: list[PlaceMention] = field(default_factory=list)
+    listed: list[PlaceMention] = field(default_factory=list)  # the last places named together
     group_actor: str | None = None
     last_place_sentence: int = -1
     history_sentence: int = -10  # the last sentence about an earlier year

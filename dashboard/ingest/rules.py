@@ -101,7 +101,8 @@ _TRIGGERS: dict[str, re.Pattern] = {
         r"struck|strikes?|"
         r"striking|hit|landed|fell|exploded|detonated|crashed|ambush(?:ed)?|opened\s+fire|"
         r"came\s+under|assault(?:ed|s)?|raids?|killed|killing|responded(?=\s+with\b)|retaliated|"
-        r"slammed|"
+        r"slammed|shot\s+dead|shot\s+and\s+(?:killed|wounded|injured)|gunned\s+down|gunfire|"
+        r"shootings?|"
         r"explosions?|blasts?)\b",
         re.I,
     ),

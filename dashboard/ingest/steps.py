@@ -271,8 +271,24 @@ def choose_places(clause: Clause, report: Report) -> bool:
     clause.chosen = drop_context_places(clause.sentence.text, places)
     if not clause.chosen and clause.kind == EVENT:
         found = anaphoric_place(clause.text, report.places_seen)
-        clause.anaphoric = found or _pronoun_place(clause, report)
+        found = found or _pronoun_place(clause, report)
+        clause.anaphoric = found or _named_together(clause, report)
     return False
+
+
+# "both neighbourhoods", "the two villages": the places the text just named together
+_BOTH_PLACES = re.compile(
+    r"\b(?:both|the\s+two|the\s+three)\s+(?:neighbou?rhoods|districts|villages|towns)\b", re.I
+)
+
+
+def _named_together(clause: Clause, report: Report) -> PlaceMention | None:
+    """ "On Monday, both neighbourhoods came under fire": the first of the places a clause
+    before named together (towns or their parts, no sites, provinces or relative places)."""
+    match = _BOTH_PLACES.search(clause.text)
+    if match is None or len(report.listed) < 2:
+        return None
+    return replace(report.listed[0], start=match.start(), end=match.end(), role="event")
 
 
 # "It was attacked on ...", "a drone attacked it": the place the sentence before was about
@@ -468,8 +484,23 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     if _waits_for_day(clause, places):
         if clause.statement_refs:
             event.stated = _statement_day(clause, report)
-        report.undated.append((event, places))
+        report.undated.append((_with_placeless_lead(clause, report, event), places))
     return []
+
+
+def _with_placeless_lead(clause: Clause, report: Report, event: Event) -> Event:
+    """ "The army announced it killed three militants in an airstrike." then "The strike hit
+    hideouts in X.": a continuation that places the event told just before with neither day
+    nor place is that event; its figures and roles join it, and it waits for a day."""
+    if not (clause.continuation and clause.chosen and report.undated):
+        return event
+    lead, places = report.undated[-1]
+    if places or clause.sentence.index - lead.sentence.index != 1:
+        return event
+    if not same_block(lead.sentence, clause.sentence) or not _same_event(lead, event):
+        return event
+    report.undated.pop()
+    return merge_events(event, lead)
 
 
 def _waits_for_day(clause: Clause, places: list[PlaceMention]) -> bool:
@@ -719,17 +750,10 @@ def date_undated(clause: Clause, report: Report) -> bool:
     """A continuation that gives a day dates the event waiting for one ("The strikes took
     place late Sunday night"; "the latest airstrikes occurred on Thursday in Arman", whose
     places, more specific, replace the waiting event's)."""
-    if not report.undated or clause.day is None or clause.made:
+    if not _dates_the_waiting(clause, report):
         return False
-    refers = clause.continuation or (clause.kind == PLACES and bool(clause.triggers))
-    if not refers or rules.SUMMARY.search(clause.text):
-        return False
-    first, places = report.undated[-1]
-    if clause.event is not None and not _same_event(first, clause.event):
-        return False
-    if not same_block(first.sentence, clause.sentence):
-        return False
-    report.undated.pop()
+    first, places = report.undated.pop()
+    report.pending = [e for e in report.pending if e is not clause.event]
     later = clause.event or Event(None, "", first.event_type, None, None, None,
                                   clause.casualties, [], [], clause.sentence)  # fmt: skip
     dated = merge_events(first, later, day=clause.day, dated_by=clause.dated_by,
@@ -785,8 +809,46 @@ def _redates(clause: Clause) -> bool:
     if day is None or day.precision != 1 or clause.made or clause.subordinate:
         return False
     if clause.event is not None and not refers_back(clause):
-        return False
+        return _retells_placeless(clause)
     return clause.continuation or tells_known_event(clause)
+
+
+def _dates_the_waiting(clause: Clause, report: Report) -> bool:
+    """Whether a clause with a day goes on about the latest event waiting for one."""
+    if not report.undated or clause.day is None or clause.made:
+        return False
+    refers = clause.continuation or (clause.kind == PLACES and bool(clause.triggers))
+    refers = refers or _retells_waiting(clause, report)
+    if not refers or rules.SUMMARY.search(clause.text):
+        return False
+    first = report.undated[-1][0]
+    if clause.event is not None and not _same_event(first, clause.event):
+        return False
+    return bool(same_block(first.sentence, clause.sentence))
+
+
+def _retells_waiting(clause: Clause, report: Report) -> bool:
+    """A placeless retelling (below) in the sentence right after the placed event waiting for
+    a day."""
+    if clause.event is None or not _retells_placeless(clause):
+        return False
+    first, places = report.undated[-1]
+    return bool(places) and clause.sentence.index - first.sentence.index == 1
+
+
+def _retells_placeless(clause: Clause) -> bool:
+    """ "In a statement, the army said jets carried out an airstrike on hideouts early
+    yesterday": an event of the kind just told, with a day and no place of its own, and no
+    word of another event, tells that event's day (its place was the sentence before)."""
+    if clause.chosen or clause.anaphoric is not None or clause.event_places:
+        return False
+    text = clause.text
+    return clause.event.event_type in _FIGHTING and not (
+        _OTHER_EVENT.search(text)
+        or _MORE_EVENTS.search(text)
+        or rules.SUMMARY.search(text)
+        or _MANY_TARGETS.search(text)
+    )
 
 
 # -- 10. casualties --------------------------------------------------------------------------
@@ -939,6 +1001,9 @@ def note_sentence(clauses: list[Clause], report: Report) -> None:
 def _note_clause(clause: Clause, report: Report) -> None:
     """The places a clause chose (known, and unknown by name) and the last group named."""
     report.places_seen += [p for p in clause.chosen if p.site_level or p.resolved]
+    together = [p for p in clause.chosen if not (p.site_id or p.region or p.relative)]
+    if len(together) >= 2:
+        report.listed = together
     report.unknown_places += [p for p in clause.chosen if _bare_unknown(p)]
     for mention in clause.actors:
         if mention.name not in _US_SIDE and not mention.generic:
