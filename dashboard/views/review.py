@@ -135,7 +135,11 @@ else:
                 help="add as source: the article becomes a source of the incident already "
                 "recorded; new incident: a row of its own",
             ),
-            "recorded": st.column_config.TextColumn("already recorded", width="large"),
+            "recorded": st.column_config.TextColumn(
+                "in the store",
+                width="large",
+                help="already or possibly recorded: the stored incident",
+            ),
             "event_date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
             "location": st.column_config.TextColumn("place"),
             "event_type": st.column_config.SelectboxColumn("type", options=list(EVENT_TYPES)),
