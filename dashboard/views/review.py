@@ -157,7 +157,7 @@ else:
                 help="How much the text states for this row: a known site, a day in the text, "
                 "who did it, figures. Not a probability, and a weak guide: on four sets of "
                 "articles nobody here had read, 64-100% of the rows scoring 0.7 or more were "
-                "right, 69-86% of those at 0.5-0.7, 1 of 9 below 0.5. Check every row against "
+                "right, 69-86% of those at 0.5-0.7, 4 of 15 below 0.5. Check every row against "
                 "the highlighted text.",
             ),
             "evidence": st.column_config.TextColumn("evidence", width="large"),
