@@ -2,7 +2,7 @@
 
 The answer keys (facts and URLs only) are in tests/fixtures/real_articles/: articles.csv (one
 row per article: part dev, heldout, fresh, fresh2, fresh3, fresh4, fresh5, fresh6, fresh7,
-fresh8 or fresh9, outlet, URL, publication date, the date as the page prints it) and
+fresh8, fresh9 or fresh10, outlet, URL, publication date, the date as the page prints it) and
 incidents.csv (one row per incident the text reports: day, place, whether it is required,
 killed and wounded).
 They were written from the texts before the extractor ran on them.
@@ -20,8 +20,8 @@ Scoring, per article and overall, each part apart:
 - publication date: read right in articles whose page prints one; wrong reads anywhere;
   when nothing is read the run is repeated with the known date (as a user passes --published);
 - casualties: killed and wounded both as the key allows, over found required incidents.
-The held-out set still unread (part `fresh9`) prints its totals only (pass --details to see
-its articles and rows); the other parts print every article and row.
+The held-out sets still unread (parts `fresh9` and `fresh10`) print their totals only (pass
+--details to see their articles and rows); the other parts print every article and row.
 Writes bench/results/extract_real.json. Never fails on a figure.
 
     .venv/bin/python bench/bench_extract_real.py [FOLDER] [--part dev,heldout,...|all] [--details]
@@ -61,8 +61,9 @@ RADIUS_KM = 10.0
 # studied; fresh6: the seventh (y01...), measured twice in round 6, studied in round 7; fresh7:
 # the eighth (z01...), measured twice in round 7, studied in round 8; fresh8: the ninth
 # (v01...), keyed before any run, measured before and after round 8, studied in round 9;
-# fresh9: the tenth (p01...), keyed before any run, measured before and after round 9, totals
-# only unless --details.
+# fresh9: the tenth (p01...), keyed before any run, measured before and after round 9; fresh10:
+# the eleventh (o01...), keyed before any run, measured once before the next round; both
+# totals only unless --details.
 PARTS = (
     "dev",
     "heldout",
@@ -75,8 +76,9 @@ PARTS = (
     "fresh7",
     "fresh8",
     "fresh9",
+    "fresh10",
 )
-HIDDEN = frozenset({"fresh9"})
+HIDDEN = frozenset({"fresh9", "fresh10"})
 
 
 def _province_points() -> dict[tuple[str, str], tuple[float, float]]:
