@@ -20,8 +20,8 @@ Scoring, per article and overall, each part apart:
 - publication date: read right in articles whose page prints one; wrong reads anywhere;
   when nothing is read the run is repeated with the known date (as a user passes --published);
 - casualties: killed and wounded both as the key allows, over found required incidents.
-The held-out sets still unread (parts `fresh9` and `fresh10`) print their totals only (pass
---details to see their articles and rows); the other parts print every article and row.
+The held-out set still unread (part `fresh10`) prints its totals only (pass --details to see
+its articles and rows); the other parts print every article and row.
 Writes bench/results/extract_real.json. Never fails on a figure.
 
     .venv/bin/python bench/bench_extract_real.py [FOLDER] [--part dev,heldout,...|all] [--details]
@@ -61,9 +61,9 @@ RADIUS_KM = 10.0
 # studied; fresh6: the seventh (y01...), measured twice in round 6, studied in round 7; fresh7:
 # the eighth (z01...), measured twice in round 7, studied in round 8; fresh8: the ninth
 # (v01...), keyed before any run, measured before and after round 8, studied in round 9;
-# fresh9: the tenth (p01...), keyed before any run, measured before and after round 9; fresh10:
-# the eleventh (o01...), keyed before any run, measured once before the next round; both
-# totals only unless --details.
+# fresh9: the tenth (p01...), keyed before any run, measured before and after round 9, studied
+# in round 10; fresh10: the eleventh (o01...), keyed before any run, measured before and after
+# round 10, totals only unless --details.
 PARTS = (
     "dev",
     "heldout",
@@ -78,7 +78,7 @@ PARTS = (
     "fresh9",
     "fresh10",
 )
-HIDDEN = frozenset({"fresh9", "fresh10"})
+HIDDEN = frozenset({"fresh10"})
 
 
 def _province_points() -> dict[tuple[str, str], tuple[float, float]]:
