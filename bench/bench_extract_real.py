@@ -76,7 +76,7 @@ PARTS = (
     "fresh8",
     "fresh9",
 )
-HIDDEN = frozenset({"fresh9"})
+HIDDEN = frozenset()
 
 
 def _province_points() -> dict[tuple[str, str], tuple[float, float]]:
