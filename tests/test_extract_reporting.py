@@ -648,3 +648,52 @@ def test_both_places_named_together_before_are_the_dated_events_place():
         " assault from three sides."
     )
     assert places_on(frame, "2024-05-08"), shown(frame)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A roadside bomb killed a captain of Damascus forces on Thursday in the Palmyra desert.",
+        "On Thursday, three Damascus soldiers were killed by a roadside bomb in the Palmyra"
+        " desert.",
+    ],
+)
+def test_troops_named_after_a_capital_are_its_government_not_a_place(text):
+    frame = rows(text)
+    assert not any("Damascus" in place for place in frame["location"]), shown(frame)
+
+
+def test_troops_joined_by_and_after_a_place_do_not_unplace_it():
+    # "X and killed four soldiers": the place of the strike, then what it did
+    frame = rows("On Thursday a drone struck a checkpoint at Kiswah and killed four soldiers.")
+    assert_placed(frame, "2024-05-09", "Kiswah")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A sniper killed a policeman in the Deir ez-Zor desert. The policeman hailed from"
+        " a small village in Baniyas in Tartous countryside.",
+        "A sniper killed a policeman in the Deir ez-Zor desert. The policeman, a native of"
+        " Homs, was killed at his post.",
+    ],
+)
+def test_where_a_victim_comes_from_is_not_an_event_place(text):
+    frame = rows(text)
+    assert_placed(frame, "2024-05-10", "Deir ez-Zor")
+    assert len(frame) == 1, shown(frame)
+
+
+def test_a_place_named_after_where_someone_comes_from_still_counts():
+    frame = rows(
+        "A shepherd who hailed from Mosul was shot dead in the village of Tal Asqaf on Thursday."
+    )
+    assert_placed(frame, "2024-05-09", "Tal Asqaf")
+
+
+def test_a_word_describing_a_city_before_city_of_is_not_a_place():
+    # "the mostly Alawite city of X": the adjective describes X
+    frame = rows(
+        "Dozens have died this week in clashes in and around the mostly Alawite city of Jableh."
+    )
+    assert not any("Alawite" in place for place in frame["location"]), shown(frame)
