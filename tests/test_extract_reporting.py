@@ -18,6 +18,7 @@ from dashboard.ingest.article import find_publication_date
 from dashboard.ingest.clauses import split_refs
 from dashboard.ingest.dates import find_time_refs
 from dashboard.ingest.numbers import Casualties, casualties
+from dashboard.ingest.places import find_places
 
 PUBLISHED = date(2024, 5, 10)  # a Friday
 
@@ -697,3 +698,20 @@ def test_a_word_describing_a_city_before_city_of_is_not_a_place():
         "Dozens have died this week in clashes in and around the mostly Alawite city of Jableh."
     )
     assert not any("Alawite" in place for place in frame["location"]), shown(frame)
+
+
+def test_a_town_a_named_factory_stands_near_only_locates_it():
+    # one strike on a facility; the town after "near the city of" says where it stands
+    frame = rows(
+        "On Thursday night a drone hit the Tal Hamis gas factory, the fifth strike on the plant"
+        " near the city of Qamishli, according to local media."
+    )
+    assert len(frame) == 1, shown(frame)
+
+
+def test_a_district_after_village_of_only_locates_the_village():
+    # the district holds the village: a containing region, dropped beside the village
+    text = "A drone hit a bakery in Kharab Ato village of Xirbê Spî district of Qamishli."
+    district = [m for m in find_places(text) if "district" in m.text]
+    assert district and all(m.region for m in district), district
+    assert_placed(rows(text), "2024-05-10", "Kharab Ato")

@@ -636,10 +636,23 @@ def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMen
         _REGION_WORD.search(core) or _REGION_BEFORE.search(text[max(0, start - 30) : start])
     )
     around = bool(_POSSESSIVE_REGION_AFTER.match(text[core_end : core_end + 40]))
+    around = around or _holds_a_village(text, start, core)
     region = region and not mention.site_id or mention.kind == "district" or around
     if region and mention.resolved and _COUNTRYSIDE.search(core):
         mention = replace(mention, geo_precision=3)
     return replace(mention, region=region)
+
+
+# "X village of the Y district", "X village in Y sub-district": the district only locates the
+# village named before it.
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet)\s+(?:of|in)\s+(?:the\s+)?$", re.IGNORECASE)
+_DISTRICT_CORE = re.compile(r"\b(?:sub-?)?district$", re.IGNORECASE)
+
+
+def _holds_a_village(text: str, start: int, core: str) -> bool:
+    """ "X village of Y district": Y holds the village, it is no place of its own."""
+    before = text[max(0, start - 20) : start]
+    return bool(_DISTRICT_CORE.search(core) and _VILLAGE_BEFORE.search(before))
 
 
 def _not_a_place_here(text: str, start: int, end: int) -> bool:

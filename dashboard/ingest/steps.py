@@ -356,9 +356,21 @@ def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention])
     if not near and not before.rstrip().endswith((" in", " of", ",", "in the")):
         return False
     return any(
-        p.site_level and p.end <= place.start and _only_locates(text[p.end : place.start], near)
+        p.end <= place.start
+        and (p.site_level or _FACILITY_NEAR.match(text[p.end : place.start]))
+        and _only_locates(text[p.end : place.start], near)
         for p in earlier
     )
+
+
+# "the X gas factory near the city of Y", "the X mill outside Y": a name the text calls a
+# facility, and the known town it stands near (even when a town elsewhere shares its name).
+_FACILITY_NEAR = re.compile(
+    r"^\s+(?:gas\s+|oil\s+|power\s+|cement\s+|grain\s+)?(?:factory|plant|station|mill|"
+    r"silos?|refinery|depot|warehouses?)\b[^.;]{0,70}?\b(?:near|outside)\s+(?:the\s+(?:city|"
+    r"town|village)\s+of\s+)?$",
+    re.I,
+)
 
 
 def _only_locates(between: str, near: bool) -> bool:
