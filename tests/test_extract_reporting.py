@@ -715,3 +715,26 @@ def test_a_district_after_village_of_only_locates_the_village():
     district = [m for m in find_places(text) if "district" in m.text]
     assert district and all(m.region for m in district), district
     assert_placed(rows(text), "2024-05-10", "Kharab Ato")
+
+
+def test_a_later_undated_strike_at_an_unknown_spot_is_the_days_strike_in_detail():
+    # the lead places the strike only in a province; a later sentence names the camp hit
+    frame = rows(
+        "Loud blasts were heard in Anbar province, west of Baghdad, on Thursday night.\n\n"
+        "Security sources later said a drone strike hit the Qurtuba camp west of Baghdad,"
+        " which houses several armed factions."
+    )
+    assert len(frame) == 1, shown(frame)
+    assert_placed(frame, "2024-05-09", "Qurtuba")
+
+
+def test_figures_right_after_a_tally_are_not_the_reports_incident():
+    frame = rows(
+        "At least four people were killed in an ambush in eastern Homs province on Thursday,"
+        " state media said. The gunmen opened fire in the Wadi Zarqa area of eastern Homs"
+        " province.\n\nNo group has claimed the ambush.\n\n"
+        "Every spring, many families search the desert for mushrooms despite the danger.\n\n"
+        "So far this year the group has staged at least 40 operations in the desert. These"
+        " attacks have killed 90 soldiers."
+    )
+    assert list(frame["killed"]) == [4], frame[["location", "killed"]]

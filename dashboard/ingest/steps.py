@@ -476,6 +476,28 @@ def _locates(town: PlaceMention, place: PlaceMention) -> bool:
                 and re.search(rf"\b{re.escape(town.name)}\b", place.text))  # fmt: skip
 
 
+def _detail_of_the_day(clause: Clause, report: Report, event: Event, places) -> bool:
+    """ "Strikes hit X province on Friday." then "an airstrike targeted the Y base": a clause
+    with no day of its own, at places no table has, while the report's day has one strike at
+    one place, tells more of that strike: the named spot refines a coarse place; its figures
+    fill what the strike lacks. (Not after "another", "also", "separate": _MORE_EVENTS.)"""
+    day = report.current_day.day
+    on_day = [c for c in report.candidates if c.event_date == day]
+    if len({c.place.key for c in on_day}) != 1 or on_day[0].separate:
+        return False
+    target = on_day[0]
+    if not {target.event_type, event.event_type} <= _STRIKES | {event.event_type}:
+        return False
+    unknown = [p for p in places if p.key != target.place.key]
+    if not unknown or any(p.resolved or p.region for p in unknown):
+        return False
+    if _coarse(target.place):
+        target.place = located_by(unknown[0], target.place)
+    _fill(target, event.casualties, None)
+    target.evidence.append(_span(clause))
+    return True
+
+
 def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     places = clause.chosen
     pending = _pending(clause, report)
@@ -484,6 +506,8 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
                               sentence=clause.sentence)  # fmt: skip
         return report.make(merged, places, extra_evidence=[_span(clause)])
     if places and _carries_day(clause, report):
+        if _detail_of_the_day(clause, report, event, places):
+            return []
         carried = replace(event, day=report.current_day, dated_by="carried",
                           notes=event.notes + ["day carried forward from the report"])  # fmt: skip
         return report.make(carried, places)
@@ -491,7 +515,7 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
         return _lead_undated(clause, report, event)
     if clause.statement_refs and _dated_by_statement(clause, report, places):
         return _stated(clause, report, event, places)
-    if not places and _loose_figures(clause):
+    if not places and _loose_figures(clause) and not _after_summary(clause, report):
         report.loose_figures.append((clause.casualties, _span(clause)))
     if _waits_for_day(clause, places):
         if clause.statement_refs:
@@ -1058,6 +1082,13 @@ def _loose_figures(clause: Clause) -> bool:
         and not _OTHER_EVENT.search(clause.text)
         and not countries_in(clause.text)  # "... in the strikes in Syria": another count
     )
+
+
+def _after_summary(clause: Clause, report: Report) -> bool:
+    """ "So far this year the group has carried out 50 attacks. These attacks have killed 101":
+    figures right after a tally are the tally's, not the report's one incident's."""
+    index = clause.sentence.index
+    return index > 0 and bool(rules.SUMMARY.search(report.article.sentences[index - 1].text))
 
 
 def _fill_only_incident(report: Report) -> None:
