@@ -476,23 +476,33 @@ def _locates(town: PlaceMention, place: PlaceMention) -> bool:
                 and re.search(rf"\b{re.escape(town.name)}\b", place.text))  # fmt: skip
 
 
+def _carried(clause: Clause, report: Report, event: Event, places) -> list[Candidate]:
+    """The report's day for an event with none of its own, unless it details the day's one
+    strike."""
+    if _detail_of_the_day(clause, report, event, places):
+        return []
+    carried = replace(event, day=report.current_day, dated_by="carried",
+                      notes=event.notes + ["day carried forward from the report"])  # fmt: skip
+    return report.make(carried, places)
+
+
 def _detail_of_the_day(clause: Clause, report: Report, event: Event, places) -> bool:
     """ "Strikes hit X province on Friday." then "an airstrike targeted the Y base": a clause
     with no day of its own, at places no table has, while the report's day has one strike at
-    one place, tells more of that strike: the named spot refines a coarse place; its figures
-    fill what the strike lacks. (Not after "another", "also", "separate": _MORE_EVENTS.)"""
+    one coarse place (a province, "south of X"), tells more of that strike: the named spot
+    refines the place; its figures fill what the strike lacks. (Not after "another", "also",
+    "separate": _MORE_EVENTS.)"""
     day = report.current_day.day
     on_day = [c for c in report.candidates if c.event_date == day]
     if len({c.place.key for c in on_day}) != 1 or on_day[0].separate:
         return False
     target = on_day[0]
-    if not {target.event_type, event.event_type} <= _STRIKES | {event.event_type}:
+    if not _coarse(target.place) or not {target.event_type, event.event_type} <= _STRIKES:
         return False
     unknown = [p for p in places if p.key != target.place.key]
     if not unknown or any(p.resolved or p.region for p in unknown):
         return False
-    if _coarse(target.place):
-        target.place = located_by(unknown[0], target.place)
+    target.place = located_by(unknown[0], target.place)
     _fill(target, event.casualties, None)
     target.evidence.append(_span(clause))
     return True
@@ -506,16 +516,12 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
                               sentence=clause.sentence)  # fmt: skip
         return report.make(merged, places, extra_evidence=[_span(clause)])
     if places and _carries_day(clause, report):
-        if _detail_of_the_day(clause, report, event, places):
-            return []
-        carried = replace(event, day=report.current_day, dated_by="carried",
-                          notes=event.notes + ["day carried forward from the report"])  # fmt: skip
-        return report.make(carried, places)
+        return _carried(clause, report, event, places)
     if not places and _lead_perfect(clause):
         return _lead_undated(clause, report, event)
     if clause.statement_refs and _dated_by_statement(clause, report, places):
         return _stated(clause, report, event, places)
-    if not places and _loose_figures(clause) and not _after_summary(clause, report):
+    if not places and _loose_figures(clause, report):
         report.loose_figures.append((clause.casualties, _span(clause)))
     if _waits_for_day(clause, places):
         if clause.statement_refs:
@@ -1071,11 +1077,13 @@ def finish(report: Report) -> None:
     _fill_only_incident(report)
 
 
-def _loose_figures(clause: Clause) -> bool:
+def _loose_figures(clause: Clause, report: Report) -> bool:
     """ "Four people were killed in the Iranian strikes.": figures of the event the report
-    is about, named by a definite noun, with no day, place or other event of their own."""
+    is about, named by a definite noun, with no day, place or other event of their own (nor
+    right after a tally)."""
     return (
         clause.casualties.found
+        and not _after_summary(clause, report)
         and refers_back(clause)
         and not clause.subordinate
         and not clause.stale
