@@ -738,3 +738,16 @@ def test_figures_right_after_a_tally_are_not_the_reports_incident():
         " attacks have killed 90 soldiers."
     )
     assert list(frame["killed"]) == [4], frame[["location", "killed"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The shelling killed one farmer and wounded another 12 villagers.", Casualties(1, 12)),
+        ("The blast killed two guards and injured a further four.", Casualties(2, 4)),
+        ("The raid killed five and hurt an additional 7 people.", Casualties(5, 7)),
+    ],
+)
+def test_a_figure_added_to_others_after_the_verb_is_read(text, expected):
+    found = casualties(text)
+    assert (found.killed, found.wounded) == (expected.killed, expected.wounded), found
