@@ -751,3 +751,15 @@ def test_figures_right_after_a_tally_are_not_the_reports_incident():
 def test_a_figure_added_to_others_after_the_verb_is_read(text, expected):
     found = casualties(text)
     assert (found.killed, found.wounded) == (expected.killed, expected.wounded), found
+
+
+def test_figures_told_of_the_place_of_an_event_waiting_for_its_day_are_its():
+    # the strike is dated only by its statement; its toll comes paragraphs later, by place
+    frame = rows(
+        "The army said on Thursday its jets struck a depot in the Iraqi town of Qaim.\n\n"
+        "Officials in the region have warned of more violence for weeks.\n\n"
+        "Border crossings stayed open, traders said.\n\n"
+        "Local doctors said the strikes in Qaim wounded 9 people, a television channel"
+        " reported on Thursday."
+    )
+    assert list(frame["wounded"]) == [9], frame[["location", "wounded"]]

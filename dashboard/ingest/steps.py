@@ -924,12 +924,22 @@ def _goes_on(clause: Clause, target: Candidate) -> bool:
 
 def _fill_waiting(clause: Clause, report: Report) -> None:
     """ "19 others were injured in this incident.": figures right after an event still waiting
-    for its day and place (no incident yet) are that event's."""
+    for its day and place (no incident yet) are that event's; "the strikes in X wounded 13":
+    figures told of the one place of events still waiting for their day are theirs."""
+    keys = {p.key for p in clause.chosen}
+    at_place = [e for e, places in report.undated if {p.key for p in places} == keys]
+    if keys and at_place and refers_back(clause):  # one place: its readings merge later
+        _add_waiting_figures(at_place[0], clause)
+        return
     if not report.undated or report.candidates:
         return
     event, places = report.undated[-1]
     if places or clause.sentence.index - event.sentence.index > 1:
         return
+    _add_waiting_figures(event, clause)
+
+
+def _add_waiting_figures(event: Event, clause: Clause) -> None:
     own, more = event.casualties, clause.casualties
     killed = own.killed if own.killed is not None else more.killed
     wounded = own.wounded if own.wounded is not None else more.wounded
