@@ -18,6 +18,7 @@ from dashboard.ingest.article import find_publication_date
 from dashboard.ingest.clauses import split_refs
 from dashboard.ingest.dates import find_time_refs
 from dashboard.ingest.numbers import Casualties, casualties
+from dashboard.ingest.places import find_places
 
 PUBLISHED = date(2024, 5, 10)  # a Friday
 
@@ -648,3 +649,117 @@ def test_both_places_named_together_before_are_the_dated_events_place():
         " assault from three sides."
     )
     assert places_on(frame, "2024-05-08"), shown(frame)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A roadside bomb killed a captain of Damascus forces on Thursday in the Palmyra desert.",
+        "On Thursday, three Damascus soldiers were killed by a roadside bomb in the Palmyra"
+        " desert.",
+    ],
+)
+def test_troops_named_after_a_capital_are_its_government_not_a_place(text):
+    frame = rows(text)
+    assert not any("Damascus" in place for place in frame["location"]), shown(frame)
+
+
+def test_troops_joined_by_and_after_a_place_do_not_unplace_it():
+    # "X and killed four soldiers": the place of the strike, then what it did
+    frame = rows("On Thursday a drone struck a checkpoint at Kiswah and killed four soldiers.")
+    assert_placed(frame, "2024-05-09", "Kiswah")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A sniper killed a policeman in the Deir ez-Zor desert. The policeman hailed from"
+        " a small village in Baniyas in Tartous countryside.",
+        "A sniper killed a policeman in the Deir ez-Zor desert. The policeman, a native of"
+        " Homs, was killed at his post.",
+    ],
+)
+def test_where_a_victim_comes_from_is_not_an_event_place(text):
+    frame = rows(text)
+    assert_placed(frame, "2024-05-10", "Deir ez-Zor")
+    assert len(frame) == 1, shown(frame)
+
+
+def test_a_place_named_after_where_someone_comes_from_still_counts():
+    frame = rows(
+        "A shepherd who hailed from Mosul was shot dead in the village of Tal Asqaf on Thursday."
+    )
+    assert_placed(frame, "2024-05-09", "Tal Asqaf")
+
+
+def test_a_word_describing_a_city_before_city_of_is_not_a_place():
+    # "the mostly Alawite city of X": the adjective describes X
+    frame = rows(
+        "Dozens have died this week in clashes in and around the mostly Alawite city of Jableh."
+    )
+    assert not any("Alawite" in place for place in frame["location"]), shown(frame)
+
+
+def test_a_town_a_named_factory_stands_near_only_locates_it():
+    # one strike on a facility; the town after "near the city of" says where it stands
+    frame = rows(
+        "On Thursday night a drone hit the Tal Hamis gas factory, the fifth strike on the plant"
+        " near the city of Qamishli, according to local media."
+    )
+    assert len(frame) == 1, shown(frame)
+
+
+def test_a_district_after_village_of_only_locates_the_village():
+    # the district holds the village: a containing region, dropped beside the village
+    text = "A drone hit a bakery in Kharab Ato village of Xirbê Spî district of Qamishli."
+    district = [m for m in find_places(text) if "district" in m.text]
+    assert district and all(m.region for m in district), district
+    assert_placed(rows(text), "2024-05-10", "Kharab Ato")
+
+
+def test_a_later_undated_strike_at_an_unknown_spot_is_the_days_strike_in_detail():
+    # the lead places the strike only in a province; a later sentence names the camp hit
+    frame = rows(
+        "Loud blasts were heard in Anbar province, west of Baghdad, on Thursday night.\n\n"
+        "Security sources later said a drone strike hit the Qurtuba camp west of Baghdad,"
+        " which houses several armed factions."
+    )
+    assert len(frame) == 1, shown(frame)
+    assert_placed(frame, "2024-05-09", "Qurtuba")
+
+
+def test_figures_right_after_a_tally_are_not_the_reports_incident():
+    frame = rows(
+        "At least four people were killed in an ambush in eastern Homs province on Thursday,"
+        " state media said. The gunmen opened fire in the Wadi Zarqa area of eastern Homs"
+        " province.\n\nNo group has claimed the ambush.\n\n"
+        "Every spring, many families search the desert for mushrooms despite the danger.\n\n"
+        "So far this year the group has staged at least 40 operations in the desert. These"
+        " attacks have killed 90 soldiers."
+    )
+    assert list(frame["killed"]) == [4], frame[["location", "killed"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The shelling killed one farmer and wounded another 12 villagers.", Casualties(1, 12)),
+        ("The blast killed two guards and injured a further four.", Casualties(2, 4)),
+        ("The raid killed five and hurt an additional 7 people.", Casualties(5, 7)),
+    ],
+)
+def test_a_figure_added_to_others_after_the_verb_is_read(text, expected):
+    found = casualties(text)
+    assert (found.killed, found.wounded) == (expected.killed, expected.wounded), found
+
+
+def test_figures_told_of_the_place_of_an_event_waiting_for_its_day_are_its():
+    # the strike is dated only by its statement; its toll comes paragraphs later, by place
+    frame = rows(
+        "The army said on Thursday its jets struck a depot in the Iraqi town of Qaim.\n\n"
+        "Officials in the region have warned of more violence for weeks.\n\n"
+        "Border crossings stayed open, traders said.\n\n"
+        "Local doctors said the strikes in Qaim wounded 9 people, a television channel"
+        " reported on Thursday."
+    )
+    assert list(frame["wounded"]) == [9], frame[["location", "wounded"]]

@@ -47,9 +47,11 @@ _KILL_STATE = (
 )
 _WOUND_STATE = r"(?:wounded|injured|hurt)"
 
+# "killed one and wounded another 18", "injuring a further three": a figure added to others
+_MORE = r"(?:(?:another|a\s+further|an\s+additional)\s+)?"
 _AFTER_VERB = {
-    "killed": re.compile(rf"\b{_KILL_VERB}\s+{_NUMBER}\b(?:\s+{_WORDS}{_PERSON})?", re.I),
-    "wounded": re.compile(rf"\b{_WOUND_VERB}\s+{_NUMBER}\b(?:\s+{_WORDS}{_PERSON})?", re.I),
+    "killed": re.compile(rf"\b{_KILL_VERB}\s+{_MORE}{_NUMBER}\b(?:\s+{_WORDS}{_PERSON})?", re.I),
+    "wounded": re.compile(rf"\b{_WOUND_VERB}\s+{_MORE}{_NUMBER}\b(?:\s+{_WORDS}{_PERSON})?", re.I),
 }
 # Between the people and what befell them: an apposition closed by a comma ("Three men from
 # X, part of Y, were killed") or a short phrase ("An Iraqi member in the Z group was killed",

@@ -337,12 +337,14 @@ _FACILITY_IN_BEFORE = re.compile(
 # "Daraa provincial authorities", "the Assad regime", "the Baghdad government": the name stands
 # for who governs there, the subject of what is said or done, not the event's place.
 # "the Nineveh Operations Command", "the A and B operation commands": military commands named
-# after the provinces they cover, who act, not where.
+# after the provinces they cover, who act, not where; "Damascus forces", "two Baghdad soldiers":
+# troops named for the government they serve.
 _ATTRIBUTE_AFTER = re.compile(
     r"^(?:\s+and\s+[A-Z][\w’'\-]*(?:\s+[\w’'\-]+){0,2}?)?"
     r"(?:\s+(?:licen[cs]e|number)\s+plates?\b|-based\b|\s+natives?\b|-born\b"
     r"|\s+(?:provincial\s+|local\s+|municipal\s+)?(?:authorities|regime|government|"
-    r"administration|council)\b|\s+(?:joint\s+)?operations?\s+commands?\b)",
+    r"administration|council)\b|\s+(?:joint\s+)?operations?\s+commands?\b)"
+    r"|^\s+(?:forces|troops|soldiers)\b",
     re.IGNORECASE,
 )
 # "told Al Mayadeen", "an Al Mayadeen correspondent", "Sham FM radio", "Al Jazeera's senior
@@ -450,6 +452,11 @@ _CAPITAL_PHRASE = re.compile(
 _PLACE_NOUN = (
     r"(?:village|town|city|sub-?district|district|neighbou?rhood|suburb|area|residential\s+area|"
     r"camp|hamlet|valley|mountains?|hills)"
+)
+# "the victim hailed from a village in X", "a native of X": where someone comes from.
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?i:hail(?:s|ed|ing)\s+from|natives?\s+of|originally\s+from)\s+"
+    rf"(?:(?:[A-Z][\w’'\-]*|the|an?|small|{_PLACE_NOUN}|in|of)\s+){{0,7}}$"
 )
 _NOUN_BEFORE = re.compile(rf"\b(?:the\s+)?{_PLACE_NOUN}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _NOUN_AFTER = re.compile(
@@ -588,8 +595,22 @@ def _named_as_place(text: str, start: int, end: int) -> bool:
         or _NOUN_BEFORE.search(text[max(0, start - 40) : start])
         or _listed_after_plural_noun(text, start)
         or _joined_to_a_town(text, start)
-        or _NOUN_AFTER.match(text[end : end + 40])
+        or _noun_names_it(text, start, end)
     )
+
+
+# "the predominantly Druze city of Sweida", "the mostly Christian town of X": a word between
+# "the <adverb>" and "<noun> of" describes the place named after the noun, not a place itself.
+_DESCRIBER_BEFORE = re.compile(r"\bthe\s+\w+ly\s+$", re.IGNORECASE)
+_NOUN_OF_AFTER = re.compile(rf"^\s+{_PLACE_NOUN}\s+of\b", re.IGNORECASE)
+
+
+def _noun_names_it(text: str, start: int, end: int) -> bool:
+    """ "X village", "X, a small town": a place noun after the name names it."""
+    if not _NOUN_AFTER.match(text[end : end + 40]):
+        return False
+    describes = _DESCRIBER_BEFORE.search(text[max(0, start - 30) : start])
+    return not (describes and _NOUN_OF_AFTER.match(text[end : end + 40]))
 
 
 def _names_a_part(text: str, start: int, end: int) -> bool:
@@ -615,10 +636,23 @@ def _mention(text: str, start: int, core_end: int, raw: dict | None) -> PlaceMen
         _REGION_WORD.search(core) or _REGION_BEFORE.search(text[max(0, start - 30) : start])
     )
     around = bool(_POSSESSIVE_REGION_AFTER.match(text[core_end : core_end + 40]))
+    around = around or _holds_a_village(text, start, core)
     region = region and not mention.site_id or mention.kind == "district" or around
     if region and mention.resolved and _COUNTRYSIDE.search(core):
         mention = replace(mention, geo_precision=3)
     return replace(mention, region=region)
+
+
+# "X village of the Y district", "X village in Y sub-district": the district only locates the
+# village named before it.
+_VILLAGE_BEFORE = re.compile(r"\b(?:village|hamlet)\s+(?:of|in)\s+(?:the\s+)?$", re.IGNORECASE)
+_DISTRICT_CORE = re.compile(r"\b(?:sub-?)?district$", re.IGNORECASE)
+
+
+def _holds_a_village(text: str, start: int, core: str) -> bool:
+    """ "X village of Y district": Y holds the village, it is no place of its own."""
+    before = text[max(0, start - 20) : start]
+    return bool(_DISTRICT_CORE.search(core) and _VILLAGE_BEFORE.search(before))
 
 
 def _not_a_place_here(text: str, start: int, end: int) -> bool:
@@ -639,7 +673,7 @@ def _not_a_place_here(text: str, start: int, end: int) -> bool:
 _NOT_PLACE_AFTER = (_TIME_ZONE_AFTER, _ATTRIBUTE_AFTER, _OUTLET_AFTER, _ISSUER_AFTER, _ALIAS_AFTER)
 _NOT_PLACE_BEFORE = (
     (_ALIAS_BEFORE, 40), (_OUTLET_BEFORE, 80), (_SEAT_BEFORE, 40), (_HOME_BEFORE, 30),
-    (_TITLE_BEFORE, 40), (_ISSUER_BEFORE, 80),
+    (_TITLE_BEFORE, 40), (_ISSUER_BEFORE, 80), (_ORIGIN_BEFORE, 90),
 )  # fmt: skip
 
 

@@ -210,9 +210,26 @@ def find_dateline(paragraph: str) -> Dateline | None:
     yearless = None if day else next((md for p in parts if (md := month_day(p))), None)
     if match.group("bare") and not (day or yearless):
         return None  # "Islamic State (IS) Fighters ...": a name and its initials
-    if not _is_dateline(city, agency, sep, parts, bool(day or yearless)):
+    found = Dateline(match.end(), city.strip(), day, yearless, match.group(0).strip(" —–-:"))
+    found = _date_after(paragraph, found)
+    if not _is_dateline(city, agency, sep, parts, bool(found.day or found.yearless)):
         return None
-    return Dateline(match.end(), city.strip(), day, yearless, match.group(0).strip(" —–-:"))
+    return found
+
+
+def _date_after(paragraph: str, dateline: Dateline) -> Dateline:
+    """ "Washington, DC – December 14, 2025 : ...": a full date right after the dateline's
+    dash, closed by a colon or a dash, is the dateline's date."""
+    if dateline.day or dateline.yearless:
+        return dateline
+    match = _DATE_FIRST.match(paragraph[dateline.end :])
+    if not match or match.group("city") or not _only_date_words(match.group("date")):
+        return dateline
+    day = full_date(match.group("date"))
+    if day is None:
+        return dateline
+    end = dateline.end + match.end()
+    return Dateline(end, dateline.city, day, None, paragraph[:end].strip(" —–-:"))
 
 
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:[ap]\.?m\b\.?)", re.IGNORECASE)

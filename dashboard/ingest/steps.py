@@ -356,9 +356,21 @@ def _locates_a_site(text: str, place: PlaceMention, earlier: list[PlaceMention])
     if not near and not before.rstrip().endswith((" in", " of", ",", "in the")):
         return False
     return any(
-        p.site_level and p.end <= place.start and _only_locates(text[p.end : place.start], near)
+        p.end <= place.start
+        and (p.site_level or _FACILITY_NEAR.match(text[p.end : place.start]))
+        and _only_locates(text[p.end : place.start], near)
         for p in earlier
     )
+
+
+# "the X gas factory near the city of Y", "the X mill outside Y": a name the text calls a
+# facility, and the known town it stands near (even when a town elsewhere shares its name).
+_FACILITY_NEAR = re.compile(
+    r"^\s+(?:gas\s+|oil\s+|power\s+|cement\s+|grain\s+)?(?:factory|plant|station|mill|"
+    r"silos?|refinery|depot|warehouses?)\b[^.;]{0,70}?\b(?:near|outside)\s+(?:the\s+(?:city|"
+    r"town|village)\s+of\s+)?$",
+    re.I,
+)
 
 
 def _only_locates(between: str, near: bool) -> bool:
@@ -464,6 +476,38 @@ def _locates(town: PlaceMention, place: PlaceMention) -> bool:
                 and re.search(rf"\b{re.escape(town.name)}\b", place.text))  # fmt: skip
 
 
+def _carried(clause: Clause, report: Report, event: Event, places) -> list[Candidate]:
+    """The report's day for an event with none of its own, unless it details the day's one
+    strike."""
+    if _detail_of_the_day(clause, report, event, places):
+        return []
+    carried = replace(event, day=report.current_day, dated_by="carried",
+                      notes=event.notes + ["day carried forward from the report"])  # fmt: skip
+    return report.make(carried, places)
+
+
+def _detail_of_the_day(clause: Clause, report: Report, event: Event, places) -> bool:
+    """ "Strikes hit X province on Friday." then "an airstrike targeted the Y base": a clause
+    with no day of its own, at places no table has, while the report's day has one strike at
+    one coarse place (a province, "south of X"), tells more of that strike: the named spot
+    refines the place; its figures fill what the strike lacks. (Not after "another", "also",
+    "separate": _MORE_EVENTS.)"""
+    day = report.current_day.day
+    on_day = [c for c in report.candidates if c.event_date == day]
+    if len({c.place.key for c in on_day}) != 1 or on_day[0].separate:
+        return False
+    target = on_day[0]
+    if not _coarse(target.place) or not {target.event_type, event.event_type} <= _STRIKES:
+        return False
+    unknown = [p for p in places if p.key != target.place.key]
+    if not unknown or any(p.resolved or p.region for p in unknown):
+        return False
+    target.place = located_by(unknown[0], target.place)
+    _fill(target, event.casualties, None)
+    target.evidence.append(_span(clause))
+    return True
+
+
 def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
     places = clause.chosen
     pending = _pending(clause, report)
@@ -472,14 +516,12 @@ def _undated(clause: Clause, report: Report, event: Event) -> list[Candidate]:
                               sentence=clause.sentence)  # fmt: skip
         return report.make(merged, places, extra_evidence=[_span(clause)])
     if places and _carries_day(clause, report):
-        carried = replace(event, day=report.current_day, dated_by="carried",
-                          notes=event.notes + ["day carried forward from the report"])  # fmt: skip
-        return report.make(carried, places)
+        return _carried(clause, report, event, places)
     if not places and _lead_perfect(clause):
         return _lead_undated(clause, report, event)
     if clause.statement_refs and _dated_by_statement(clause, report, places):
         return _stated(clause, report, event, places)
-    if not places and _loose_figures(clause):
+    if not places and _loose_figures(clause, report):
         report.loose_figures.append((clause.casualties, _span(clause)))
     if _waits_for_day(clause, places):
         if clause.statement_refs:
@@ -882,12 +924,22 @@ def _goes_on(clause: Clause, target: Candidate) -> bool:
 
 def _fill_waiting(clause: Clause, report: Report) -> None:
     """ "19 others were injured in this incident.": figures right after an event still waiting
-    for its day and place (no incident yet) are that event's."""
+    for its day and place (no incident yet) are that event's; "the strikes in X wounded 13":
+    figures told of the one place of events still waiting for their day are theirs."""
+    keys = {p.key for p in clause.chosen}
+    at_place = [e for e, places in report.undated if {p.key for p in places} == keys]
+    if keys and at_place and refers_back(clause):  # one place: its readings merge later
+        _add_waiting_figures(at_place[0], clause)
+        return
     if not report.undated or report.candidates:
         return
     event, places = report.undated[-1]
     if places or clause.sentence.index - event.sentence.index > 1:
         return
+    _add_waiting_figures(event, clause)
+
+
+def _add_waiting_figures(event: Event, clause: Clause) -> None:
     own, more = event.casualties, clause.casualties
     killed = own.killed if own.killed is not None else more.killed
     wounded = own.wounded if own.wounded is not None else more.wounded
@@ -1035,17 +1087,26 @@ def finish(report: Report) -> None:
     _fill_only_incident(report)
 
 
-def _loose_figures(clause: Clause) -> bool:
+def _loose_figures(clause: Clause, report: Report) -> bool:
     """ "Four people were killed in the Iranian strikes.": figures of the event the report
-    is about, named by a definite noun, with no day, place or other event of their own."""
+    is about, named by a definite noun, with no day, place or other event of their own (nor
+    right after a tally)."""
     return (
         clause.casualties.found
+        and not _after_summary(clause, report)
         and refers_back(clause)
         and not clause.subordinate
         and not clause.stale
         and not _OTHER_EVENT.search(clause.text)
         and not countries_in(clause.text)  # "... in the strikes in Syria": another count
     )
+
+
+def _after_summary(clause: Clause, report: Report) -> bool:
+    """ "So far this year the group has carried out 50 attacks. These attacks have killed 101":
+    figures right after a tally are the tally's, not the report's one incident's."""
+    index = clause.sentence.index
+    return index > 0 and bool(rules.SUMMARY.search(report.article.sentences[index - 1].text))
 
 
 def _fill_only_incident(report: Report) -> None:
