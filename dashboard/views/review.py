@@ -155,9 +155,9 @@ else:
                 max_value=1.0,
                 format="%.2f",
                 help="How much the text states for this row: a known site, a day in the text, "
-                "who did it, figures. Not a probability, and a weak guide: on four sets of "
-                "articles nobody here had read, 64-100% of the rows scoring 0.7 or more were "
-                "right, 69-86% of those at 0.5-0.7, 4 of 15 below 0.5. Check every row against "
+                "who did it, figures. Not a probability, and a weak guide: on five sets of "
+                "articles nobody here had read, 58-100% of the rows scoring 0.7 or more were "
+                "right, 30-86% of those at 0.5-0.7, 5 of 19 below 0.5. Check every row against "
                 "the highlighted text.",
             ),
             "evidence": st.column_config.TextColumn("evidence", width="large"),
