@@ -388,20 +388,18 @@ _ISSUER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A person's alias or pseudonym: "Salah N., known as Ali", "Omar (a pseudonym) said".
+_PSEUDONYM = r"\((?:a\s+)?(?:pseudonym|not\s+(?:his|her|their)\s+real\s+name|name\s+changed)"
+_ALIAS_WORDS = r"(?:known|nicknamed)\s+as"
 _ALIAS_BEFORE = re.compile(
-    r",\s+(?:also\s+)?(?:known|nicknamed|named)\s+as\s+$|\b(?:nicknamed|alias|aka|"
+    rf",\s+(?:also\s+)?(?:{_ALIAS_WORDS}|named\s+as)\s+$|\b(?:nicknamed|alias|aka|"
     r"nom\s+de\s+guerre)\s+$",
     re.IGNORECASE,
 )
-_ALIAS_AFTER = re.compile(
-    r"^\s*\((?:a\s+)?(?:pseudonym|not\s+(?:his|her|their)\s+real\s+name|name\s+changed)",
-    re.IGNORECASE,
-)
-# "Omar (a pseudonym)", "Salah N., known as Ali": a person's name, for the whole article
+_ALIAS_AFTER = re.compile(rf"^\s*{_PSEUDONYM}", re.IGNORECASE)
+# The same, for the whole article: the name is a person's wherever it stands after.
+_INTRODUCED_NAME = r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?"
 _PERSON_INTRODUCED = re.compile(
-    r"\b(?P<name>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)\s*\((?:a\s+)?(?:pseudonym|not\s+"
-    r"(?:his|her|their)\s+real\s+name|name\s+changed)"
-    r"|\b(?:known|nicknamed)\s+as\s+(?P<alias>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
+    rf"\b(?P<name>{_INTRODUCED_NAME})\s*{_PSEUDONYM}|\b{_ALIAS_WORDS}\s+(?P<alias>{_INTRODUCED_NAME})"
 )
 
 
