@@ -189,14 +189,12 @@ names AS (
 ),
 stored_named AS (
     SELECT s.sid, s.k, s.day, s.month, n.name, left(n.name, 3) AS pre,
-        (s.lat IS NULL OR s.gp >= 3) AND coalesce(s.site_id, '') = '' AS unplaced,
-        s.gp <= 2 OR (s.gp = 3 AND n.name IN {regions}) AS area
+        {s_unplaced} AS unplaced, {s_area} AS area
     FROM stored s JOIN names n USING (location)
 ),
 named AS (
     SELECT candidate, name, left(name, 3) AS pre,
-        (lat IS NULL OR gp >= 3) AND coalesce(site_id, '') = '' AS unplaced,
-        gp <= 2 OR (gp = 3 AND name IN {regions}) AS area
+        {unplaced} AS unplaced, {area} AS area
     FROM cand LEFT JOIN names USING (location)
 ),
 -- An unplaced candidate against every stored name, a placed one against unplaced stored
@@ -282,6 +280,18 @@ def _place_name(column: str) -> str:
     return f"regexp_replace(lower(strip_accents({head})), '{_ARTICLE}', '')"
 
 
+def _unplaced(row: str) -> str:
+    """SQL: the row (`row` is its alias and a dot, or "") has no point but a province's or
+    none, and no site: only its place name can match it."""
+    return f"(({row}lat IS NULL OR {row}gp >= 3) AND coalesce({row}site_id, '') = '')"
+
+
+def _area(row: str, name: str) -> str:
+    """SQL: the row's point may be compared by distance with a precise one: it is precise,
+    or a province's whose place is the province itself."""
+    return f"({row}gp <= 2 OR ({row}gp = 3 AND {name} IN {_region_names()}))"
+
+
 @lru_cache(maxsize=1)
 def _region_names() -> str:
     """The place names of countries and provinces, as an SQL list: a first proper name that
@@ -310,6 +320,10 @@ def _query(slack_days: int = 0) -> str:
         "strikes": str(STRIKES),
         "l_name": _place_name("location"),
         "regions": _region_names(),
+        "unplaced": _unplaced(""),
+        "s_unplaced": _unplaced("s."),
+        "area": _area("", "name"),
+        "s_area": _area("s.", "n.name"),
         "spelt": SPELLING_MIN,
         "slack": int(slack_days),
     }
@@ -366,13 +380,11 @@ cand_keys AS (
 -- Names (their first letters): an unplaced candidate may match any stored name of its month,
 -- a placed one only an unplaced stored row's.
 stored_names AS (
-    SELECT DISTINCT left({l_name}, 3) AS pre, m,
-        (lat IS NULL OR gp >= 3) AND coalesce(site_id, '') = '' AS unplaced
-    FROM months
+    SELECT DISTINCT left({l_name}, 3) AS pre, m, {unplaced} AS unplaced FROM months
 ),
 cand_names AS (
     SELECT c.candidate, left(n.name, 3) AS pre, year(c.day) * 12 + month(c.day) AS m,
-        (c.lat IS NULL OR c.gp >= 3) AND coalesce(c.site_id, '') = '' AS unplaced
+        {c_unplaced} AS unplaced
     FROM cand c
     JOIN (SELECT location, {l_name} AS name FROM (SELECT DISTINCT location FROM cand)) n
         USING (location)
@@ -398,7 +410,13 @@ def _near_stored(db: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Table:
     stored = db.execute("SELECT count(*) FROM incidents").fetchall()[0][0]
     if stored >= table.num_rows:
         return table
-    query = _NEAR_STORED.format(cell=CELL_DEGREES, town=TOWN_KM, l_name=_place_name("location"))
+    query = _NEAR_STORED.format(
+        cell=CELL_DEGREES,
+        town=TOWN_KM,
+        l_name=_place_name("location"),
+        unplaced=_unplaced(""),
+        c_unplaced=_unplaced("c."),
+    )
     db.register("cand", table)
     try:
         near = db.sql(query).to_arrow_table().column("candidate")
