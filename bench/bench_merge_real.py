@@ -31,7 +31,7 @@ import argparse
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -196,34 +196,43 @@ def run(folder: Path, articles: pd.DataFrame, keys: pd.DataFrame) -> dict:
     return figures
 
 
-def _figures(rows_of_event, stray, attached_stray_to, stored, all_rows, required, events):
+def _by_sharing(rows_of_event) -> tuple[dict, list, dict]:
+    """Events rows of 2+ articles found: (all of them, those ending as one incident, the split)."""
     shared = {e: rows for e, rows in rows_of_event.items() if len({a for a, _ in rows}) >= 2}
     merged = [e for e, rows in shared.items() if len({i for _, i in rows}) == 1]
     split = {e: rows for e, rows in shared.items() if e not in merged}
+    return shared, merged, split
+
+
+def _events_of_incident(rows_of_event) -> dict[str, set[int]]:
     events_of_incident: dict[str, set[int]] = defaultdict(set)
     for event, rows in rows_of_event.items():
         for _, incident_id in rows:
             events_of_incident[incident_id].add(event)
-    wrong = {i: e for i, e in events_of_incident.items() if len(e) >= 2}
-    true_incidents = set(events_of_incident)
-    strays_on_true = [(a, i) for a, i in attached_stray_to if i in true_incidents]
-    reported_twice = {
-        events.event(i)
-        for i in range(len(required))
-        if sum(events.event(j) == events.event(i) for j in range(len(required))) >= 2
-    }
+    return events_of_incident
+
+
+def _reported_twice(required, events) -> set[int]:
+    """Events two or more keyed incidents report."""
+    counts = Counter(events.event(i) for i in range(len(required)))
+    return {event for event, n in counts.items() if n >= 2}
+
+
+def _figures(rows_of_event, stray, attached_stray_to, stored, all_rows, required, events):
+    shared, merged, split = _by_sharing(rows_of_event)
+    events_of_incident = _events_of_incident(rows_of_event)
     return {
         "rows": all_rows,
         "stored": stored,
-        "events_keyed_in_2plus_articles": len(reported_twice),
+        "events_keyed_in_2plus_articles": len(_reported_twice(required, events)),
         "events_found_in_2plus_articles": len(shared),
         "merged": len(merged),
         "split": split,
         "extra_incidents": sum(len({i for _, i in rows}) - 1 for rows in split.values()),
-        "wrong_merges": wrong,
+        "wrong_merges": {i: e for i, e in events_of_incident.items() if len(e) >= 2},
         "events_of_incident": events_of_incident,
         "stray_rows": len(stray),
-        "stray_on_true": strays_on_true,
+        "stray_on_true": [(a, i) for a, i in attached_stray_to if i in events_of_incident],
         "key_rows": required.reset_index(drop=True),
         "events": events,
     }
